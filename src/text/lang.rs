@@ -1,0 +1,34 @@
+//! Language of a text: French or English.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Fr,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    /// Parses a manifest `lang` value (`fr`, `en`, case-insensitive; `fra`/`eng` accepted).
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim().to_lowercase().as_str() {
+            "fr" | "fra" | "fre" | "french" | "français" => Some(Lang::Fr),
+            "en" | "eng" | "english" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+/// Guesses the language of `text` (TODO: stopword-count detection).
+pub fn detect(text: &str) -> Lang {
+    let _ = text;
+    Lang::En
+}
