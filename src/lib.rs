@@ -9,6 +9,7 @@
 //! [`pipeline`] wires the stages together into an [`pipeline::Analysis`]; the binary's
 //! subcommands (in `cli/`) only parse arguments, call the library and render results.
 
+pub mod cli;
 pub mod cluster;
 pub mod compare;
 pub mod corpus;

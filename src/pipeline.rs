@@ -1,1 +1,301 @@
-//! TODO
+//! The pipeline: corpus → passages → tokens → TF-IDF → topics → SVD → clusters.
+//!
+//! [`Analysis::run`] fits every stage on a corpus; [`Analysis`] then holds plain data that the
+//! `compare` and `render` stages read. Each stage is timed ([`Analysis::timings`]) so that
+//! `stance fit --timings` can show where the time goes.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use ndarray::Array2;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::cluster::{ClusterParams, Clusters};
+use crate::corpus::Corpus;
+use crate::model::Model;
+use crate::reduce::{l2_normalize_rows, Svd, SvdParams};
+use crate::text::analyze::{Analyzer, AnalyzerOptions};
+use crate::text::lang::Lang;
+use crate::text::normalize::normalize;
+use crate::text::segment::{passages, SegmentParams};
+use crate::topics::{Lexicon, Stance};
+use crate::vectorize::{Csr, TfIdf, TfIdfParams, TokenDoc};
+use crate::{Error, Result};
+
+/// Prefix of concept features (`§binding_instrument`): unigram-only features shared by French
+/// and English, so that texts on the same position are close across languages.
+pub const CONCEPT_PREFIX: &str = "§";
+
+/// Every parameter of a fit. Saved with the model so a re-run uses the same ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Params {
+    pub segment: SegmentParams,
+    pub analyzer: AnalyzerOptions,
+    pub tfidf: TfIdfParams,
+    pub svd: SvdParams,
+    pub cluster: ClusterParams,
+    /// Add concept features from the topic lexicon beside word features.
+    pub concepts: bool,
+    pub seed: u64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            segment: SegmentParams::default(),
+            analyzer: AnalyzerOptions::default(),
+            tfidf: TfIdfParams::default(),
+            svd: SvdParams::default(),
+            cluster: ClusterParams::default(),
+            concepts: true,
+            seed: 0,
+        }
+    }
+}
+
+impl Params {
+    /// Sets the one seed that every random stage derives from.
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self.svd.seed = seed;
+        self.cluster.seed = seed;
+        self
+    }
+}
+
+/// One passage of a document, with what the pipeline found in it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Passage {
+    /// Index of the document in `Analysis::corpus.documents`.
+    pub doc: usize,
+    /// Position of the passage within its document (0-based).
+    pub index: usize,
+    /// Byte offsets in the document's text.
+    pub start: usize,
+    pub end: usize,
+    /// Normalised text (repaired, whitespace collapsed): what is analysed and shown as evidence.
+    pub text: String,
+    pub topic: Option<String>,
+    pub topic_score: f64,
+    pub stance: Option<Stance>,
+    pub cluster: usize,
+}
+
+/// Cuts every document into passages and normalises them (no topic, stance or cluster yet).
+pub fn split(corpus: &Corpus, params: &SegmentParams) -> Vec<Passage> {
+    corpus
+        .documents
+        .par_iter()
+        .enumerate()
+        .map(|(d, doc)| split_text(&doc.text, params).into_iter().map(|mut p| {
+            p.doc = d;
+            p
+        }).collect::<Vec<_>>())
+        .flatten()
+        .collect()
+}
+
+/// Passages of one text (document index 0), dropping those that normalise to nothing.
+pub fn split_text(text: &str, params: &SegmentParams) -> Vec<Passage> {
+    passages(text, params)
+        .into_iter()
+        .map(|s| (s, normalize(&text[s.start..s.end])))
+        .filter(|(_, clean)| !clean.is_empty())
+        .enumerate()
+        .map(|(index, (s, text))| Passage {
+            doc: 0,
+            index,
+            start: s.start,
+            end: s.end,
+            text,
+            topic: None,
+            topic_score: 0.0,
+            stance: None,
+            cluster: 0,
+        })
+        .collect()
+}
+
+/// The features of one passage: analysed words plus (optionally) concept ids.
+pub fn features(text: &str, analyzer: &Analyzer, lexicon: Option<&Lexicon>) -> TokenDoc {
+    let words = analyzer.tokens(text);
+    let extra = lexicon
+        .map(|lx| lx.concepts(text).into_iter().map(|h| format!("{CONCEPT_PREFIX}{}", h.concept)).collect())
+        .unwrap_or_default();
+    TokenDoc { words, extra }
+}
+
+/// Topic and stance of every passage, from the lexicon.
+pub fn annotate(passages: &mut [Passage], lexicon: &Lexicon) {
+    passages.par_iter_mut().for_each(|p| {
+        let a = lexicon.assign(&p.text);
+        p.topic_score = a.score;
+        p.stance = a.topic.as_deref().map(|t| lexicon.stance(t, &p.text).stance);
+        p.topic = a.topic;
+    });
+}
+
+/// A fitted pipeline over one corpus.
+pub struct Analysis {
+    pub corpus: Corpus,
+    pub params: Params,
+    pub lexicon: Lexicon,
+    pub passages: Vec<Passage>,
+    pub tfidf: TfIdf,
+    /// Passage × feature TF-IDF matrix (rows L2-normalised).
+    pub matrix: Csr,
+    pub svd: Svd,
+    /// Passage vectors in the reduced (SVD) space, rows L2-normalised.
+    pub vectors: Array2<f32>,
+    pub clusters: Clusters,
+    /// Seconds spent per stage, in pipeline order.
+    pub timings: Vec<(&'static str, f64)>,
+    /// Id of the model these vectors live in (see [`model_id`]).
+    pub model: String,
+}
+
+/// Short id of a fitted model: hash of the parameters, lexicon version and corpus.
+pub fn model_id(params: &Params, lexicon: &Lexicon, corpus: &Corpus) -> String {
+    let params = serde_json::to_string(params).unwrap_or_default();
+    let key = format!("{params}\n{}\n{}", lexicon.version(), corpus.hash());
+    format!("m-{}", &crate::corpus::sha256_hex(key.as_bytes())[..12])
+}
+
+/// Calls `f`, records its duration under `name`.
+fn timed<T>(timings: &mut Vec<(&'static str, f64)>, name: &'static str, f: impl FnOnce() -> T) -> T {
+    let t = Instant::now();
+    let out = f();
+    timings.push((name, t.elapsed().as_secs_f64()));
+    out
+}
+
+impl Analysis {
+    /// Fits every stage on `corpus`. `progress` is told the name of each stage as it starts.
+    pub fn run(corpus: Corpus, lexicon: Lexicon, params: &Params, progress: &dyn Fn(&str)) -> Result<Analysis> {
+        let params = params.clone();
+        let mut timings = Vec::new();
+        progress("splitting passages");
+        let mut passages = timed(&mut timings, "split", || split(&corpus, &params.segment));
+        if passages.is_empty() {
+            return Err(Error::data(format!(
+                "{}: no passage of at least {} words in any document; add text or lower --min-words",
+                corpus.root.display(),
+                params.segment.min_words
+            )));
+        }
+        progress("finding topics and stances");
+        timed(&mut timings, "topics", || annotate(&mut passages, &lexicon));
+        progress("tokenising");
+        let docs = timed(&mut timings, "tokenize", || {
+            tokenize(&corpus, &passages, &params, params.concepts.then_some(&lexicon))
+        });
+        progress("computing TF-IDF");
+        let (tfidf, matrix) = timed(&mut timings, "tfidf", || params.tfidf.fit_transform(&docs))?;
+        drop(docs);
+        progress("reducing dimensions (SVD)");
+        let svd = timed(&mut timings, "svd", || params.svd.fit(&matrix))?;
+        let vectors = timed(&mut timings, "project", || {
+            let mut v = svd.transform(&matrix);
+            l2_normalize_rows(&mut v);
+            v
+        });
+        progress("clustering");
+        let clusters = timed(&mut timings, "kmeans", || params.cluster.fit(&vectors))?;
+        for (p, &c) in passages.iter_mut().zip(&clusters.labels) {
+            p.cluster = c;
+        }
+        let model = model_id(&params, &lexicon, &corpus);
+        Ok(Analysis { corpus, params, lexicon, passages, tfidf, matrix, svd, vectors, clusters, timings, model })
+    }
+
+    /// Scores `corpus` in the space of a saved model: the stored vocabulary, idf, SVD basis and
+    /// centroids are applied, nothing is refitted, so numbers stay comparable across runs.
+    pub fn with_model(corpus: Corpus, lexicon: Lexicon, model: &Model, progress: &dyn Fn(&str)) -> Result<Analysis> {
+        let params = model.params.clone();
+        let mut timings = Vec::new();
+        progress("splitting passages");
+        let mut passages = timed(&mut timings, "split", || split(&corpus, &params.segment));
+        if passages.is_empty() {
+            return Err(Error::data(format!("{}: no passage in any document", corpus.root.display())));
+        }
+        progress("finding topics and stances");
+        timed(&mut timings, "topics", || annotate(&mut passages, &lexicon));
+        progress("tokenising");
+        let docs = timed(&mut timings, "tokenize", || {
+            tokenize(&corpus, &passages, &params, params.concepts.then_some(&lexicon))
+        });
+        let matrix = timed(&mut timings, "tfidf", || model.tfidf.transform(&docs));
+        let vectors = timed(&mut timings, "project", || {
+            let mut v = model.svd.transform(&matrix);
+            l2_normalize_rows(&mut v);
+            v
+        });
+        let labels = timed(&mut timings, "kmeans", || model.clusters.predict(&vectors));
+        for (p, &c) in passages.iter_mut().zip(&labels) {
+            p.cluster = c;
+        }
+        let mut clusters = model.clusters.clone();
+        clusters.labels = labels;
+        Ok(Analysis {
+            corpus,
+            params,
+            lexicon,
+            passages,
+            tfidf: model.tfidf.clone(),
+            matrix,
+            svd: model.svd.clone(),
+            vectors,
+            clusters,
+            timings,
+            model: model.id.clone(),
+        })
+    }
+
+    /// Language of the document a passage comes from.
+    pub fn lang(&self, p: &Passage) -> Lang {
+        self.corpus.documents[p.doc].lang
+    }
+
+    /// The passages' issuers, as indices into `labels` (sorted issuer names).
+    pub fn issuer_of(&self, p: &Passage) -> &str {
+        &self.corpus.documents[p.doc].issuer
+    }
+
+    /// Number of passages per topic id (passages with no topic are not counted).
+    pub fn topic_counts(&self) -> BTreeMap<String, usize> {
+        let mut counts = BTreeMap::new();
+        for t in self.passages.iter().filter_map(|p| p.topic.as_ref()) {
+            *counts.entry(t.clone()).or_insert(0) += 1;
+        }
+        counts
+    }
+}
+
+/// Features of every passage, tokenised in parallel with its document's language.
+pub fn tokenize(corpus: &Corpus, passages: &[Passage], params: &Params, lexicon: Option<&Lexicon>) -> Vec<TokenDoc> {
+    let fr = Analyzer::new(Lang::Fr, params.analyzer);
+    let en = Analyzer::new(Lang::En, params.analyzer);
+    passages
+        .par_iter()
+        .map(|p| {
+            let analyzer = match corpus.documents[p.doc].lang {
+                Lang::Fr => &fr,
+                Lang::En => &en,
+            };
+            features(&p.text, analyzer, lexicon)
+        })
+        .collect()
+}
+
+impl Analysis {
+    /// Id of the model the analysis' vectors live in.
+    pub fn model_id(&self) -> String {
+        self.model.clone()
+    }
+
+    /// Indices of the passages that satisfy `keep`.
+    pub fn select(&self, keep: impl Fn(&Passage) -> bool) -> Vec<usize> {
+        (0..self.passages.len()).filter(|&i| keep(&self.passages[i])).collect()
+    }
+}

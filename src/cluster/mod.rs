@@ -1,1 +1,241 @@
-//! TODO
+//! K-means on the reduced passage vectors: linfa's KMeans, started from our own seeded
+//! k-means++ centroids, best of `n_init` starts by inertia, clusters relabelled canonically.
+//!
+//! Determinism: the k-means++ draws come from one ChaCha8 stream; every parallel step is
+//! per-row (nearest centroid), and every sum runs sequentially in row order, so the same seed
+//! gives the same bits whatever the thread count. linfa's own loop is deterministic too (its
+//! centroid update is sequential).
+
+use crate::reduce::array_serde;
+use crate::{Error, Result};
+use linfa::prelude::*;
+use linfa::DatasetBase;
+use linfa_clustering::{KMeans, KMeansInit};
+use ndarray::parallel::prelude::*;
+use ndarray::{Array2, ArrayView1, Axis};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// `k` clusters, `seed` for the k-means++ starts, at most `max_iter` Lloyd iterations per start,
+/// best of `n_init` starts.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ClusterParams {
+    pub k: usize,
+    pub seed: u64,
+    pub max_iter: usize,
+    pub n_init: usize,
+}
+
+impl Default for ClusterParams {
+    /// As the scikit-learn reference pipeline: k = 20, 3 starts, 300 iterations.
+    fn default() -> Self {
+        ClusterParams { k: 20, seed: 0, max_iter: 300, n_init: 3 }
+    }
+}
+
+/// Fitted clusters. Label 0 is the largest cluster (ties: the one holding the earliest row), so
+/// labels do not depend on the order the algorithm happened to find clusters in.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Clusters {
+    #[serde(with = "array_serde")]
+    pub centroids: Array2<f32>,
+    pub labels: Vec<usize>,
+    /// Sum of squared distances of the rows to their centroid.
+    pub inertia: f64,
+}
+
+impl ClusterParams {
+    /// Clusters the rows of `x`; k is clamped to the number of rows.
+    pub fn fit(&self, x: &Array2<f32>) -> Result<Clusters> {
+        if x.nrows() == 0 || x.ncols() == 0 {
+            return Err(Error::data(format!("cannot cluster an empty {} × {} matrix", x.nrows(), x.ncols())));
+        }
+        if self.k == 0 || self.n_init == 0 || self.max_iter == 0 {
+            return Err(Error::usage(format!(
+                "k-means needs k, n_init and max_iter >= 1 (got k = {}, n_init = {}, max_iter = {})",
+                self.k, self.n_init, self.max_iter
+            )));
+        }
+        if let Some(i) = x.rows().into_iter().position(|r| r.iter().any(|v| !v.is_finite())) {
+            return Err(Error::data(format!("row {i} of the reduced vectors is not finite; cannot cluster it")));
+        }
+        let k = self.k.min(x.nrows());
+        let data = DatasetBase::from(x.view());
+        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
+        let mut best: Option<(Array2<f32>, Vec<usize>, f64)> = None;
+        for _ in 0..self.n_init {
+            let start = kmeans_plus_plus(x, k, &mut rng);
+            let model = KMeans::params_with_rng(k, rng.clone())
+                .n_runs(1)
+                .max_n_iterations(self.max_iter as u64)
+                .init_method(KMeansInit::Precomputed(start))
+                .fit(&data)
+                .map_err(|e| Error::data(format!("k-means failed: {e}")))?;
+            let centroids = model.centroids().clone();
+            let (labels, inertia) = assign(x, &centroids);
+            if best.as_ref().is_none_or(|b| inertia < b.2) {
+                best = Some((centroids, labels, inertia));
+            }
+        }
+        let (centroids, labels, inertia) = best.ok_or_else(|| Error::data("k-means produced no result"))?;
+        Ok(canonical(centroids, labels, inertia))
+    }
+}
+
+impl Clusters {
+    /// Nearest centroid of each row (ties: the lower label).
+    pub fn predict(&self, x: &Array2<f32>) -> Vec<usize> {
+        assign(x, &self.centroids).0
+    }
+
+    /// Number of clusters.
+    pub fn k(&self) -> usize {
+        self.centroids.nrows()
+    }
+}
+
+fn sq_dist(a: ArrayView1<f32>, b: ArrayView1<f32>) -> f32 {
+    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+}
+
+/// Nearest centroid per row (parallel, per row) and the inertia (sequential sum, row order).
+fn assign(x: &Array2<f32>, centroids: &Array2<f32>) -> (Vec<usize>, f64) {
+    let nearest: Vec<(usize, f32)> = x
+        .axis_iter(Axis(0))
+        .into_par_iter()
+        .map(|row| {
+            centroids.rows().into_iter().map(|c| sq_dist(row, c)).enumerate().fold((0, f32::INFINITY), |best, (j, d)| {
+                if d < best.1 {
+                    (j, d)
+                } else {
+                    best
+                }
+            })
+        })
+        .collect();
+    let inertia = nearest.iter().map(|&(_, d)| f64::from(d)).sum();
+    (nearest.into_iter().map(|(j, _)| j).collect(), inertia)
+}
+
+/// Greedy k-means++ (as scikit-learn): each new centre is the best of 2 + ln k candidates drawn
+/// with probability ∝ squared distance to the nearest centre chosen so far.
+fn kmeans_plus_plus(x: &Array2<f32>, k: usize, rng: &mut ChaCha8Rng) -> Array2<f32> {
+    let n = x.nrows();
+    let trials = 2 + (k as f64).ln() as usize;
+    let dists_to = |c: usize, closest: &[f64]| -> Vec<f64> {
+        let centre = x.row(c);
+        x.axis_iter(Axis(0))
+            .into_par_iter()
+            .zip(closest)
+            .map(|(row, &d)| d.min(f64::from(sq_dist(row, centre))))
+            .collect()
+    };
+    let mut chosen = vec![rng.gen_range(0..n)];
+    let mut closest = dists_to(chosen[0], &vec![f64::INFINITY; n]);
+    while chosen.len() < k {
+        let cumulative: Vec<f64> = closest
+            .iter()
+            .scan(0.0, |s, &d| {
+                *s += d;
+                Some(*s)
+            })
+            .collect();
+        let total = cumulative[n - 1];
+        let mut best: Option<(f64, usize, Vec<f64>)> = None;
+        for _ in 0..trials {
+            let candidate = if total > 0.0 {
+                let r = rng.gen::<f64>() * total;
+                cumulative.partition_point(|&c| c <= r).min(n - 1)
+            } else {
+                rng.gen_range(0..n) // all rows coincide with a centre: any row will do
+            };
+            let d = dists_to(candidate, &closest);
+            let potential: f64 = d.iter().sum();
+            if best.as_ref().is_none_or(|b| potential < b.0) {
+                best = Some((potential, candidate, d));
+            }
+        }
+        if let Some((_, c, d)) = best {
+            chosen.push(c);
+            closest = d;
+        }
+    }
+    x.select(Axis(0), &chosen)
+}
+
+/// Relabels by cluster size (descending), then by the first row in the cluster.
+fn canonical(centroids: Array2<f32>, labels: Vec<usize>, inertia: f64) -> Clusters {
+    let k = centroids.nrows();
+    let mut size = vec![0usize; k];
+    let mut first = vec![usize::MAX; k];
+    for (i, &l) in labels.iter().enumerate() {
+        size[l] += 1;
+        first[l] = first[l].min(i);
+    }
+    let mut order: Vec<usize> = (0..k).collect();
+    order.sort_by_key(|&c| (std::cmp::Reverse(size[c]), first[c], c));
+    let mut new_label = vec![0; k];
+    for (new, &old) in order.iter().enumerate() {
+        new_label[old] = new;
+    }
+    Clusters {
+        centroids: centroids.select(Axis(0), &order),
+        labels: labels.into_iter().map(|l| new_label[l]).collect(),
+        inertia,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Blob of row i: 2 for i % 5 == 0 (20 rows, holds row 0), 1 for i % 5 in {1, 2} (40 rows,
+    /// first at row 1), 0 otherwise (40 rows, first at row 3).
+    fn blob(i: usize) -> usize {
+        [2, 1, 1, 0, 0][i % 5]
+    }
+
+    /// Well-separated blobs in 5 dimensions around 5·e_blob.
+    fn blobs() -> Array2<f32> {
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        Array2::from_shape_fn((100, 5), |(i, d)| if d == blob(i) { 5.0 } else { 0.0 } + rng.gen_range(-0.5..0.5))
+    }
+
+    #[test]
+    fn finds_blobs_with_canonical_labels() {
+        let x = blobs();
+        let c = ClusterParams { k: 3, ..Default::default() }.fit(&x).unwrap();
+        // Sizes 40, 40, 20: the tie is broken by the first row (blob 1 starts at row 1, blob 0 at 3).
+        for (i, &l) in c.labels.iter().enumerate() {
+            assert_eq!(l, [1, 0, 2][blob(i)], "row {i}");
+        }
+        assert_eq!(c.predict(&x), c.labels);
+        let inertia: f64 = (0..100).map(|i| f64::from(sq_dist(x.row(i), c.centroids.row(c.labels[i])))).sum();
+        assert!((inertia - c.inertia).abs() < 1e-6);
+    }
+
+    #[test]
+    fn same_seed_same_bits_whatever_the_thread_count() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let x = Array2::from_shape_fn((500, 8), |_| rng.gen::<f32>());
+        let p = ClusterParams { k: 6, ..Default::default() };
+        let a = p.fit(&x).unwrap();
+        let b = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap().install(|| p.fit(&x).unwrap());
+        assert_eq!(a, b);
+        assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&p.fit(&x).unwrap()).unwrap());
+    }
+
+    #[test]
+    fn edge_cases() {
+        // k larger than the number of rows is clamped; duplicate rows are fine.
+        let x = ndarray::array![[1f32, 1.], [1., 1.], [0., 0.]];
+        let c = ClusterParams { k: 10, ..Default::default() }.fit(&x).unwrap();
+        assert_eq!(c.k(), 3);
+        assert_eq!(c.labels.len(), 3);
+        assert_eq!(c.labels[0], c.labels[1]);
+        assert!(c.inertia.abs() < 1e-12);
+        assert!(ClusterParams::default().fit(&Array2::zeros((0, 3))).is_err());
+        assert!(ClusterParams { k: 0, ..Default::default() }.fit(&x).is_err());
+        assert!(ClusterParams::default().fit(&ndarray::array![[f32::NAN, 1.]]).is_err());
+    }
+}

@@ -1,1 +1,6 @@
-//! TODO
+//! Comparing issuers, blocs and documents: similarity matrices with bootstrap intervals.
+
+pub mod similarity;
+pub mod terms;
+
+pub use similarity::{GroupBy, Grouping, SimilarityMatrix, SimilarityParams};

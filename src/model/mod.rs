@@ -1,1 +1,120 @@
-//! TODO
+//! The fitted model, saved and reused so that a re-run scores new texts in the same space:
+//! vocabulary and idf, SVD basis, cluster centroids, the issuer and bloc positions, the
+//! parameters, seed, lexicon version and corpus hash.
+//!
+//! Saved as one binary file (bincode), written to a temporary file and renamed, so an
+//! interrupted save never leaves a half-written model behind.
+
+use std::io::{BufReader, BufWriter, Write};
+use std::path::Path;
+
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+
+use crate::cluster::Clusters;
+use crate::compare::similarity::centroid;
+use crate::compare::{GroupBy, Grouping};
+use crate::pipeline::{Analysis, Params};
+use crate::reduce::Svd;
+use crate::vectorize::TfIdf;
+use crate::{Error, Result};
+
+/// Bumped whenever the saved layout changes; older files are refused with a clear message.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A group's position: the unit mean of its passages' reduced vectors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupPosition {
+    pub name: String,
+    pub n_passages: usize,
+    pub vector: Vec<f32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    pub format_version: u32,
+    pub id: String,
+    pub params: Params,
+    pub lexicon_version: String,
+    pub corpus_hash: String,
+    pub n_documents: usize,
+    pub n_passages: usize,
+    pub tfidf: TfIdf,
+    pub svd: Svd,
+    pub clusters: Clusters,
+    pub issuers: Vec<GroupPosition>,
+    pub blocs: Vec<GroupPosition>,
+}
+
+/// Positions of every group of `by` over all passages.
+fn positions(a: &Analysis, by: GroupBy) -> Vec<GroupPosition> {
+    let g = Grouping::new(a, by);
+    g.labels
+        .iter()
+        .enumerate()
+        .map(|(k, name)| {
+            let rows: Vec<usize> = (0..a.passages.len()).filter(|&p| g.of[p] == k).collect();
+            GroupPosition {
+                name: name.clone(),
+                n_passages: rows.len(),
+                vector: centroid(a.vectors.view(), &rows).iter().map(|&x| x as f32).collect(),
+            }
+        })
+        .collect()
+}
+
+impl Model {
+    pub fn from_analysis(a: &Analysis) -> Model {
+        Model {
+            format_version: FORMAT_VERSION,
+            id: a.model_id(),
+            params: a.params.clone(),
+            lexicon_version: a.lexicon.version().to_string(),
+            corpus_hash: a.corpus.hash(),
+            n_documents: a.corpus.documents.len(),
+            n_passages: a.passages.len(),
+            tfidf: a.tfidf.clone(),
+            svd: a.svd.clone(),
+            clusters: a.clusters.clone(),
+            issuers: positions(a, GroupBy::Issuer),
+            blocs: positions(a, GroupBy::Bloc),
+        }
+    }
+
+    /// Writes the model atomically (temp file in the same folder, then rename).
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+        {
+            let mut w = BufWriter::new(tmp.as_file());
+            bincode::serialize_into(&mut w, self)
+                .map_err(|e| Error::data(format!("{}: cannot write the model: {e}", path.display())))?;
+            w.flush().map_err(|e| Error::io(path, e))?;
+        }
+        tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+        tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+        Ok(())
+    }
+
+    pub fn load(path: &Path) -> Result<Model> {
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let model: Model = bincode::deserialize_from(BufReader::new(file)).map_err(|_| {
+            Error::data(format!("{}: not a stance model (or a damaged one); refit it with `stance fit`", path.display()))
+        })?;
+        if model.format_version != FORMAT_VERSION {
+            return Err(Error::data(format!(
+                "{}: model format {} but this stance reads format {FORMAT_VERSION}; refit it with `stance fit`",
+                path.display(),
+                model.format_version
+            )));
+        }
+        Ok(model)
+    }
+
+    /// The group positions as a matrix (one row per group), for nearest-group scoring.
+    pub fn matrix(groups: &[GroupPosition]) -> Array2<f32> {
+        let k = groups.first().map_or(0, |g| g.vector.len());
+        Array2::from_shape_fn((groups.len(), k), |(i, j)| groups[i].vector[j])
+    }
+}

@@ -1,1 +1,254 @@
-//! TODO
+//! Randomized truncated SVD of the sparse TF-IDF matrix (Halko, Martinsson & Tropp 2011, with
+//! power iterations), the LSA step: passages become dense k-dimensional vectors.
+//!
+//! Dense blocks are `f32` (memory: the n_cols × (k+p) block is the largest thing we hold), but
+//! every reduction that decides orthogonality (Gram matrices, Cholesky, eigen-decomposition) runs
+//! in `f64`. Parallel reductions use fixed-size chunks summed in index order, so the same seed
+//! gives bit-identical output whatever the thread count.
+
+pub mod array_serde;
+mod linalg;
+
+use crate::vectorize::Csr;
+use crate::{Error, Result};
+use ndarray::parallel::prelude::*;
+use ndarray::{Array2, Axis};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+pub use linalg::l2_normalize_rows;
+
+/// `k` components, `oversample` extra random directions, `n_iter` power iterations, `seed`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SvdParams {
+    pub k: usize,
+    pub oversample: usize,
+    pub n_iter: usize,
+    pub seed: u64,
+}
+
+impl Default for SvdParams {
+    /// sklearn's `TruncatedSVD` defaults (`n_iter = 5`, 10 oversamples), with LSA's usual k = 100.
+    fn default() -> Self {
+        SvdParams { k: 100, oversample: 10, n_iter: 5, seed: 0 }
+    }
+}
+
+/// A fitted basis: `components` is k × n_cols (= Vᵀ, rows unit-norm), singular values descending.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Svd {
+    #[serde(with = "array_serde")]
+    pub components: Array2<f32>,
+    pub singular_values: Vec<f64>,
+}
+
+impl SvdParams {
+    /// Fits the top-k right singular vectors of `x`; k is clamped to min(n_rows, n_cols).
+    pub fn fit(&self, x: &Csr) -> Result<Svd> {
+        if x.n_rows == 0 || x.n_cols == 0 || x.nnz() == 0 {
+            return Err(Error::data(format!(
+                "cannot reduce an empty {} × {} matrix with {} non-zeros: the corpus gave no usable terms",
+                x.n_rows,
+                x.n_cols,
+                x.nnz()
+            )));
+        }
+        if self.k == 0 {
+            return Err(Error::usage("SVD k = 0: ask for at least one dimension"));
+        }
+        let rank_max = x.n_rows.min(x.n_cols);
+        let k = self.k.min(rank_max);
+        let l = (k + self.oversample).min(rank_max);
+        let xt = x.transpose();
+
+        // Range finder: Q spans (X Xᵀ)^q X Ω, re-orthonormalised after every product.
+        let mut q = x.dot_dense(&gaussian(x.n_cols, l, self.seed));
+        linalg::orthonormalize(&mut q, 1);
+        for _ in 0..self.n_iter {
+            let mut z = xt.dot_dense(&q);
+            linalg::orthonormalize(&mut z, 1);
+            q = x.dot_dense(&z);
+            linalg::orthonormalize(&mut q, 1);
+        }
+        linalg::orthonormalize(&mut q, 1); // CholeskyQR2: a second pass makes Q orthonormal to f32 precision
+
+        // B = Qᵀ X (l × n_cols), kept as Bᵀ = Xᵀ Q. B Bᵀ = W Λ Wᵀ, so B = W Σ Vᵀ with Vᵀ = Σ⁻¹ Wᵀ B.
+        let bt = xt.dot_dense(&q);
+        drop((q, xt));
+        let (lambda, w) = linalg::symmetric_eigen(&linalg::gram(&bt));
+        let sigma: Vec<f64> = lambda.iter().take(k).map(|&v| v.max(0.0).sqrt()).collect();
+        // Directions below f32 resolution are rounding noise (rank-deficient input): zero them.
+        let floor = sigma[0] * 1e-6;
+        let map = Array2::from_shape_fn((l, k), |(i, c)| if sigma[c] > floor { w[[i, c]] / sigma[c] } else { 0.0 });
+        let v = linalg::mul_small(&bt, &map); // n_cols × k = Bᵀ W Σ⁻¹
+        let mut components = v.reversed_axes().as_standard_layout().into_owned();
+        flip_signs(&mut components);
+        Ok(Svd { components, singular_values: sigma })
+    }
+
+    /// [`SvdParams::fit`] and the reduced training rows, sparing `transform` its transposed copy.
+    pub fn fit_transform(&self, x: &Csr) -> Result<(Svd, Array2<f32>)> {
+        let svd = self.fit(x)?;
+        let z = svd.transform(x);
+        Ok((svd, z))
+    }
+}
+
+impl Svd {
+    /// X · V: each row of `x` in the reduced space (n_rows × k).
+    pub fn transform(&self, x: &Csr) -> Array2<f32> {
+        x.dot_dense(&self.components.t().as_standard_layout().into_owned())
+    }
+
+    /// Number of components.
+    pub fn k(&self) -> usize {
+        self.components.nrows()
+    }
+}
+
+/// sklearn's `svd_flip` (v-based): the largest-|.| entry of each component (first on ties) is positive.
+fn flip_signs(components: &mut Array2<f32>) {
+    components.axis_iter_mut(Axis(0)).into_par_iter().for_each(|mut row| {
+        let mut best = 0;
+        for (j, v) in row.iter().enumerate() {
+            if v.abs() > row[best].abs() {
+                best = j;
+            }
+        }
+        if row[best] < 0.0 {
+            row.mapv_inplace(|v| -v);
+        }
+    });
+}
+
+/// Standard normal n × l matrix from ChaCha8(seed); row blocks use their own ChaCha stream, so
+/// it is generated in parallel yet identical whatever the thread count.
+fn gaussian(n: usize, l: usize, seed: u64) -> Array2<f32> {
+    const BLOCK: usize = 4096;
+    let mut m = Array2::<f32>::zeros((n, l));
+    m.axis_chunks_iter_mut(Axis(0), BLOCK).into_par_iter().enumerate().for_each(|(b, mut block)| {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(b as u64);
+        let mut next = None;
+        block.iter_mut().for_each(|v| {
+            *v = match next.take() {
+                Some(z) => z,
+                None => {
+                    // Box–Muller: two independent normals per pair of uniforms in (0, 1].
+                    let u1: f64 = 1.0 - rng.gen::<f64>();
+                    let u2: f64 = rng.gen::<f64>();
+                    let r = (-2.0 * u1.ln()).sqrt();
+                    let t = std::f64::consts::TAU * u2;
+                    next = Some((r * t.sin()) as f32);
+                    (r * t.cos()) as f32
+                }
+            }
+        });
+    });
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array1;
+
+    /// A sparse n × m matrix with about `density` non-zeros, plus a planted rank-3 signal so the
+    /// spectrum decays like real LSA data.
+    fn random_csr(n: usize, m: usize, density: f64, seed: u64) -> Csr {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut x = Csr::zeros(0, m);
+        for i in 0..n {
+            let (mut idx, mut val) = (vec![], vec![]);
+            for j in 0..m {
+                let planted = (i % 3 == j % 3) && rng.gen::<f64>() < 0.5;
+                if planted || rng.gen::<f64>() < density {
+                    idx.push(j as u32);
+                    val.push(if planted { 3.0 } else { 0.0 } + rng.gen::<f64>());
+                }
+            }
+            x.push_row(&idx, &val);
+        }
+        x
+    }
+
+    /// Exact singular values: square roots of the eigenvalues of the dense XᵀX (f64 Jacobi).
+    fn exact_singular_values(x: &Csr) -> Vec<f64> {
+        let d = x.to_dense();
+        let (lambda, _) = linalg::symmetric_eigen(&d.t().dot(&d));
+        lambda.iter().map(|v| v.max(0.0).sqrt()).collect()
+    }
+
+    #[test]
+    fn singular_values_match_exact_svd() {
+        let x = random_csr(80, 40, 0.15, 1);
+        let exact = exact_singular_values(&x);
+        // Oversampled to the full column rank: the randomized range is exact.
+        let full = SvdParams { k: 8, oversample: 40, n_iter: 2, seed: 3 }.fit(&x).unwrap();
+        // Default oversampling: the top values (clear gap after the planted signal) still agree.
+        let small = SvdParams { k: 8, oversample: 10, n_iter: 5, seed: 3 }.fit(&x).unwrap();
+        for i in 0..8 {
+            assert!((full.singular_values[i] - exact[i]).abs() < 1e-4 * exact[0], "σ{i} {full:?} vs {exact:?}");
+        }
+        for i in 0..3 {
+            assert!((small.singular_values[i] - exact[i]).abs() < 1e-4 * exact[i], "σ{i}");
+        }
+    }
+
+    #[test]
+    fn components_are_orthonormal_and_reconstruct() {
+        let x = random_csr(60, 30, 0.2, 2);
+        let svd = SvdParams { k: 30, oversample: 5, n_iter: 2, seed: 0 }.fit(&x).unwrap();
+        assert_eq!(svd.k(), 30); // clamped to min(n_rows, n_cols)
+        let v = svd.components.mapv(f64::from);
+        let eye = v.dot(&v.t());
+        for ((i, j), &e) in eye.indexed_iter() {
+            assert!((e - f64::from(u8::from(i == j))).abs() < 1e-4, "VVᵀ[{i},{j}] = {e}");
+        }
+        // Full rank: X V Vᵀ = X.
+        let recon = svd.transform(&x).mapv(f64::from).dot(&v);
+        let err = (&recon - &x.to_dense()).mapv(f64::abs).fold(0f64, |a, &b| a.max(b));
+        assert!(err < 1e-4, "reconstruction error {err}");
+        // svd_flip: the largest-|.| entry of every component is positive.
+        for row in svd.components.rows() {
+            let top = row.iter().copied().fold(0f32, |a, b| if b.abs() > a.abs() { b } else { a });
+            assert!(top > 0.0);
+        }
+    }
+
+    #[test]
+    fn same_seed_same_bits_and_thread_count_does_not_matter() {
+        let x = random_csr(300, 120, 0.05, 4);
+        let p = SvdParams { k: 10, ..SvdParams::default() };
+        let a = p.fit(&x).unwrap();
+        let b = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap().install(|| p.fit(&x).unwrap());
+        assert_eq!(a, b);
+        let c = SvdParams { seed: 1, ..p }.fit(&x).unwrap();
+        assert_ne!(a.components, c.components);
+    }
+
+    #[test]
+    fn rank_deficient_and_empty_inputs() {
+        // Two identical non-zero rows: rank 1, asking for 3.
+        let mut x = Csr::zeros(0, 4);
+        x.push_row(&[0, 2], &[1.0, 2.0]);
+        x.push_row(&[0, 2], &[1.0, 2.0]);
+        x.push_row(&[], &[]);
+        let svd = SvdParams { k: 3, ..SvdParams::default() }.fit(&x).unwrap();
+        assert!((svd.singular_values[0] - 10f64.sqrt()).abs() < 1e-5);
+        let z = svd.transform(&x);
+        assert!(z.iter().all(|v| v.is_finite()));
+        assert!(SvdParams::default().fit(&Csr::zeros(3, 3)).is_err());
+        assert!(SvdParams { k: 0, ..SvdParams::default() }.fit(&x).is_err());
+    }
+
+    #[test]
+    fn gaussian_is_standard_normal() {
+        let g = gaussian(5000, 4, 7);
+        let mean = g.mean().unwrap();
+        let var = g.mapv(|v| v * v).mean().unwrap() - mean * mean;
+        assert!(mean.abs() < 0.03 && (var - 1.0).abs() < 0.05, "mean {mean} var {var}");
+        let col: Array1<f32> = g.column(0).to_owned();
+        assert_ne!(col[0], col[4096]); // blocks use different streams
+    }
+}

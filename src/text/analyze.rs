@@ -1,5 +1,15 @@
 //! Tokenisation. [`words`] is the base layer shared by the analyser and by the topic
 //! lexicon's phrase matcher: lowercase word tokens with byte offsets, French elisions split off.
+//! [`Analyzer::tokens`] turns a normalised passage into the content tokens the vectoriser counts.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use serde::{Deserialize, Serialize};
+
+use super::lang::Lang;
+use super::normalize::{strip_accents, ELIDED};
 
 /// One word of a text, with its byte span in the text it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,45 +20,128 @@ pub struct Word {
     pub end: usize,
 }
 
-const ELIDED: &[&str] = &["l", "d", "qu", "n", "s", "c", "j", "m", "t", "lorsqu", "puisqu", "jusqu", "quoiqu"];
-
 /// Splits `s` into lowercase words (runs of alphanumeric characters joined by inner hyphens),
 /// dropping French elided articles (`l'`, `d'`, `qu'`…) with either apostrophe.
 pub fn words(s: &str) -> Vec<Word> {
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let bytes_end = s.len();
-    let push = |from: usize, to: usize, out: &mut Vec<Word>| {
-        let w = &s[from..to];
-        let w = w.trim_matches('-');
-        if w.is_empty() {
-            return;
+    let mut buf = String::new();
+    word_spans(s)
+        .map(|(start, end)| {
+            lowercase_into(&s[start..end], &mut buf);
+            Word { text: buf.clone(), start, end }
+        })
+        .collect()
+}
+
+/// Byte spans of the words of `s`, in order, elided articles skipped. Allocation-free, so
+/// [`Analyzer::tokens`] only allocates for the tokens it keeps.
+fn word_spans(s: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut pos = 0;
+    std::iter::from_fn(move || loop {
+        let rest = &s[pos..];
+        let start = pos + rest.find(is_word_char)?;
+        let mut end = start;
+        let mut chars = s[start..].chars().peekable();
+        let mut after = None;
+        while let Some(c) = chars.next() {
+            let inner_hyphen = c == '-' && chars.peek().is_some_and(|&n| is_word_char(n));
+            if !(is_word_char(c) || inner_hyphen) {
+                after = Some(c);
+                break;
+            }
+            end += c.len_utf8();
         }
-        out.push(Word { text: w.to_lowercase(), start: from, end: to });
+        pos = end;
+        let elided =
+            matches!(after, Some('\'' | '’' | 'ʼ')) && ELIDED.iter().any(|e| e.eq_ignore_ascii_case(&s[start..end]));
+        if !elided {
+            return Some((start, end));
+        }
+    })
+}
+
+/// Alphanumeric, except the modifier-letter apostrophe `ʼ`, which Unicode counts as a letter
+/// but French texts use as an apostrophe (`dʼinformation`).
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() && c != 'ʼ'
+}
+
+/// Lowercases `w` into `buf` (cleared first); a plain copy for ASCII text.
+fn lowercase_into(w: &str, buf: &mut String) {
+    buf.clear();
+    if w.is_ascii() {
+        buf.push_str(w);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.extend(w.chars().flat_map(char::to_lowercase));
+    }
+}
+
+/// Analyser switches, recorded in the fitted model so new texts are tokenised the same way.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq)]
+pub struct AnalyzerOptions {
+    /// Snowball stemming (off by default: display terms stay readable).
+    pub stem: bool,
+    /// `sécurité` → `securite` (off by default: accents distinguish French words).
+    pub strip_accents: bool,
+}
+
+/// Turns normalised text of one language into content tokens.
+pub struct Analyzer {
+    options: AnalyzerOptions,
+    stemmer: Option<Stemmer>,
+}
+
+impl Analyzer {
+    pub fn new(lang: Lang, options: AnalyzerOptions) -> Self {
+        let algorithm = match lang {
+            Lang::Fr => Algorithm::French,
+            Lang::En => Algorithm::English,
+        };
+        Analyzer { options, stemmer: options.stem.then(|| Stemmer::create(algorithm)) }
+    }
+
+    /// Content tokens of an already-normalised text: words → drop stopwords → drop tokens
+    /// without a letter (numbers, `2021-2025`) and 1-character tokens → optional Snowball stem →
+    /// optional accent stripping. Order preserved (bigrams are built from this sequence later).
+    ///
+    /// Stopwords of both languages are dropped whatever the analyser's language: quotes and
+    /// names mix them (`the Convention de Budapest`), and the two lists share no content word
+    /// of this domain.
+    pub fn tokens(&self, text: &str) -> Vec<String> {
+        let mut buf = String::new();
+        let mut out = Vec::new();
+        for (start, end) in word_spans(text) {
+            lowercase_into(&text[start..end], &mut buf);
+            let mut chars = buf.chars();
+            let long_enough = chars.next().is_some() && chars.next().is_some();
+            if !long_enough
+                || !buf.chars().any(char::is_alphabetic)
+                || is_stopword(Lang::Fr, &buf)
+                || is_stopword(Lang::En, &buf)
+            {
+                continue;
+            }
+            let token = match &self.stemmer {
+                Some(stemmer) => stemmer.stem(&buf).into_owned(),
+                None => buf.clone(),
+            };
+            out.push(if self.options.strip_accents { strip_accents(&token) } else { token });
+        }
+        out
+    }
+}
+
+/// Whether `word` (lowercase, accents kept) is in the stopword list of `lang`
+/// (`src/text/stopwords/{fr,en}.txt`).
+pub fn is_stopword(lang: Lang, word: &str) -> bool {
+    static FR: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    static EN: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    let (cell, data) = match lang {
+        Lang::Fr => (&FR, include_str!("stopwords/fr.txt")),
+        Lang::En => (&EN, include_str!("stopwords/en.txt")),
     };
-    let mut iter = s.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        let is_word = c.is_alphanumeric()
-            || (c == '-' && start.is_some() && iter.peek().is_some_and(|(_, n)| n.is_alphanumeric()));
-        if is_word {
-            if start.is_none() {
-                start = Some(i);
-            }
-            continue;
-        }
-        if let Some(b) = start.take() {
-            let is_apos = matches!(c, '\'' | '’' | 'ʼ');
-            let w = s[b..i].to_lowercase();
-            if is_apos && ELIDED.contains(&w.as_str()) {
-                continue; // elided article: drop it, the next word starts after the apostrophe
-            }
-            push(b, i, &mut out);
-        }
-    }
-    if let Some(b) = start {
-        push(b, bytes_end, &mut out);
-    }
-    out
+    cell.get_or_init(|| data.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect())
+        .contains(word)
 }
 
 #[cfg(test)]
@@ -62,12 +155,62 @@ mod tests {
     #[test]
     fn elision_and_offsets() {
         assert_eq!(texts("l'État qu’il d'information"), ["état", "il", "information"]);
+        assert_eq!(texts("L’État QU'IL Dʼinformation lorsqu'elle"), ["état", "il", "information", "elle"]);
         let w = words("L’État");
         assert_eq!((w[0].start, w[0].end), ("L’".len(), "L’État".len()));
+        let s = "Vu l'accord, la SÉCURITÉ.";
+        for w in words(s) {
+            assert_eq!(s[w.start..w.end].to_lowercase(), w.text);
+        }
     }
 
     #[test]
     fn hyphenated_words_stay_whole() {
         assert_eq!(texts("Saint-Pétersbourg multi-parties -x"), ["saint-pétersbourg", "multi-parties", "x"]);
+        assert_eq!(texts("COVID-19 (2021-2025) 78/237"), ["covid-19", "2021-2025", "78", "237"]);
+    }
+
+    #[test]
+    fn stopwords_keep_stance_words() {
+        for w in ["état", "états", "contre", "sans", "non", "pas", "ni"] {
+            assert!(!is_stopword(Lang::Fr, w), "{w}");
+        }
+        for w in ["not", "no", "against", "without", "should", "must"] {
+            assert!(!is_stopword(Lang::En, w), "{w}");
+        }
+        assert!(is_stopword(Lang::Fr, "les") && is_stopword(Lang::Fr, "été") && is_stopword(Lang::En, "the"));
+        assert!(!is_stopword(Lang::Fr, "the"));
+    }
+
+    #[test]
+    fn tokens_drop_stopwords_numbers_and_single_letters() {
+        let a = Analyzer::new(Lang::Fr, AnalyzerOptions::default());
+        assert_eq!(
+            a.tokens("L'État n'est pas contre la résolution 78/237 (2021-2025) sans l'accord des États, a dit X."),
+            ["état", "pas", "contre", "résolution", "sans", "accord", "états", "dit"]
+        );
+        let en = Analyzer::new(Lang::En, AnalyzerOptions::default());
+        assert_eq!(
+            en.tokens("The States should not act against the Convention"),
+            ["states", "should", "not", "act", "against", "convention"]
+        );
+    }
+
+    #[test]
+    fn stemming_on_and_off() {
+        let plain = Analyzer::new(Lang::Fr, AnalyzerOptions::default());
+        assert_eq!(plain.tokens("normes internationales"), ["normes", "internationales"]);
+        let stem = Analyzer::new(Lang::Fr, AnalyzerOptions { stem: true, strip_accents: false });
+        assert_eq!(stem.tokens("normes internationales"), ["norm", "international"]);
+        let en = Analyzer::new(Lang::En, AnalyzerOptions { stem: true, strip_accents: false });
+        assert_eq!(en.tokens("binding norms"), ["bind", "norm"]);
+    }
+
+    #[test]
+    fn accents_stripped_only_when_asked() {
+        let keep = Analyzer::new(Lang::Fr, AnalyzerOptions::default());
+        assert_eq!(keep.tokens("sécurité numérique"), ["sécurité", "numérique"]);
+        let strip = Analyzer::new(Lang::Fr, AnalyzerOptions { stem: false, strip_accents: true });
+        assert_eq!(strip.tokens("sécurité numérique"), ["securite", "numerique"]);
     }
 }

@@ -1,1 +1,291 @@
-//! TODO
+//! The bilingual topic lexicon (`models/topics.toml`): concepts, topic assignment and stance cues.
+//!
+//! French and English passages on the same position share few words, so the lexicon maps
+//! multi-word expressions of both languages to shared **concept** ids (`juridiquement
+//! contraignant` and `legally binding` → `binding_instrument`). Concept hits feed three things:
+//! the pipeline's `§concept` features, the **topic** of a passage (concept weights per topic) and
+//! the **stance** cues, which are phrase patterns that may name concepts (`$need ..3
+//! @binding_instrument`) and are read with negation, hedging and contrast (see [`stance`]).
+//! Everything is plain data in the TOML file, so an analyst can read and edit the rules.
+
+mod lexicon;
+mod pattern;
+mod stance;
+
+use crate::text::analyze::words;
+use crate::{Error, Result};
+use pattern::{Pattern, Tokens};
+use std::collections::{BTreeMap, HashMap};
+
+/// A passage's position toward a topic's proposition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stance {
+    Support,
+    Oppose,
+    Neutral,
+}
+
+impl Stance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stance::Support => "support",
+            Stance::Oppose => "oppose",
+            Stance::Neutral => "neutral",
+        }
+    }
+
+    /// Parses `support` / `oppose` / `neutral` (case and surrounding spaces ignored).
+    pub fn parse(s: &str) -> Option<Stance> {
+        match s.trim().to_lowercase().as_str() {
+            "support" => Some(Stance::Support),
+            "oppose" => Some(Stance::Oppose),
+            "neutral" => Some(Stance::Neutral),
+            _ => None,
+        }
+    }
+
+    fn flipped(self) -> Stance {
+        match self {
+            Stance::Support => Stance::Oppose,
+            Stance::Oppose => Stance::Support,
+            Stance::Neutral => Stance::Neutral,
+        }
+    }
+}
+
+/// One topic of `docs/topics.md`, with the concepts that signal it and its cue sources.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TopicDef {
+    pub id: String,
+    pub label: String,
+    pub label_fr: String,
+    /// The proposition stance is measured against.
+    pub proposition: String,
+    /// Concept id → weight in the topic score.
+    pub concepts: BTreeMap<String, f64>,
+    /// Cue patterns as written in the lexicon (for display and tracing).
+    pub support: Vec<String>,
+    pub oppose: Vec<String>,
+    #[serde(skip)]
+    weights: Vec<(usize, f64)>,
+    #[serde(skip)]
+    cues: Vec<Cue>,
+}
+
+/// A concept occurrence; offsets are bytes in the passage text.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ConceptHit {
+    pub concept: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Topic scores of a passage; `topic` is the best one, or None when no score reaches the threshold.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TopicAssignment {
+    pub topic: Option<String>,
+    pub score: f64,
+    pub scores: BTreeMap<String, f64>,
+}
+
+/// A stance cue found in a passage. `polarity` is after negation / contrast; `negated` says it flipped.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CueHit {
+    pub cue: String,
+    pub polarity: Stance,
+    pub negated: bool,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The stance of one passage toward one topic, with the cues that decided it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StanceCall {
+    pub stance: Stance,
+    pub cues: Vec<CueHit>,
+}
+
+/// Tunables, from the `[settings]` table of the lexicon file.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Settings {
+    topic_threshold: f64,
+    length_norm_words: f64,
+    stance_margin: f64,
+    negation_window: usize,
+    hedge_window: usize,
+    contrast_window: usize,
+}
+
+#[derive(Debug, Clone)]
+struct Markers {
+    negators: Vec<Pattern>,
+    not_negations: Vec<Pattern>,
+    hedges: Vec<Pattern>,
+    contrast: Vec<Pattern>,
+    clause_breaks: Vec<Pattern>,
+}
+
+#[derive(Debug, Clone)]
+struct Cue {
+    pattern: Pattern,
+    polarity: Stance,
+    weight: f64,
+    /// Immune to negation and contrast (the cue already carries its own polarity, e.g.
+    /// "should not damage critical infrastructure").
+    fixed: bool,
+    /// The cue only counts when one of these concepts occurs in the passage.
+    requires: Vec<usize>,
+}
+
+/// The compiled lexicon. Cheap to share; build once with [`Lexicon::builtin`] or [`Lexicon::from_path`].
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    version: String,
+    settings: Settings,
+    concept_ids: Vec<String>,
+    concept_patterns: Vec<(usize, Pattern)>,
+    /// Concept patterns indexed by their exact first word; `by_prefix` holds those starting with a prefix.
+    by_first: HashMap<String, Vec<usize>>,
+    by_prefix: Vec<usize>,
+    markers: Markers,
+    topics: Vec<TopicDef>,
+}
+
+const BUILTIN: &str = include_str!("../../models/topics.toml");
+
+impl Lexicon {
+    /// The lexicon shipped in `models/topics.toml` (compiled into the binary).
+    pub fn builtin() -> Lexicon {
+        // The shipped file is checked by a unit test, so this cannot fail in a released build.
+        lexicon::parse(BUILTIN, "models/topics.toml").expect("the shipped models/topics.toml must parse")
+    }
+
+    /// A lexicon from a user file; errors name the file and line.
+    pub fn from_path(path: &std::path::Path) -> Result<Lexicon> {
+        let src = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        lexicon::parse(&src, &path.display().to_string())
+    }
+
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    pub fn topics(&self) -> &[TopicDef] {
+        &self.topics
+    }
+
+    /// All concept ids, sorted.
+    pub fn concept_ids(&self) -> &[String] {
+        &self.concept_ids
+    }
+
+    pub fn topic(&self, id: &str) -> Option<&TopicDef> {
+        self.topics.iter().find(|t| t.id == id)
+    }
+
+    /// Errors (usage) for an unknown topic id, listing the known ids in the message.
+    pub fn check_topic(&self, id: &str) -> Result<&TopicDef> {
+        self.topic(id).ok_or_else(|| {
+            let known: Vec<&str> = self.topics.iter().map(|t| t.id.as_str()).collect();
+            Error::usage(format!("unknown topic `{id}`; known topics: {}", known.join(", ")))
+        })
+    }
+
+    /// All concept occurrences in the passage (non-overlapping, longest match first, in text order).
+    pub fn concepts(&self, text: &str) -> Vec<ConceptHit> {
+        let t = self.tokens(text);
+        let mut hits: Vec<ConceptHit> = t
+            .concept_at
+            .iter()
+            .enumerate()
+            .filter_map(|(i, hit)| {
+                hit.map(|(c, end)| ConceptHit {
+                    concept: self.concept_ids[c].clone(),
+                    start: t.words[i].start,
+                    end: t.words[end - 1].end,
+                })
+            })
+            .collect();
+        hits.sort_by_key(|h| h.start);
+        hits
+    }
+
+    /// The passage's topic scores and its topic (None below the threshold).
+    ///
+    /// A topic's score is the sum over its concepts of `weight × (1 + ln count)` (repeats add
+    /// less than new concepts), divided by `sqrt(words / length_norm_words)` for passages longer
+    /// than that, so a long paragraph does not win on mere length. Ties go to the earlier topic.
+    pub fn assign(&self, text: &str) -> TopicAssignment {
+        let t = self.tokens(text);
+        let mut counts = vec![0usize; self.concept_ids.len()];
+        for (c, _) in t.concept_at.iter().flatten() {
+            counts[*c] += 1;
+        }
+        let norm = (t.words.len() as f64 / self.settings.length_norm_words).sqrt().max(1.0);
+        let mut scores = BTreeMap::new();
+        let mut best: Option<(&str, f64)> = None;
+        for topic in &self.topics {
+            let raw: f64 = topic
+                .weights
+                .iter()
+                .filter(|(c, _)| counts[*c] > 0)
+                .map(|(c, w)| w * (1.0 + (counts[*c] as f64).ln()))
+                .sum();
+            let score = raw / norm;
+            if best.is_none_or(|(_, b)| score > b) {
+                best = Some((&topic.id, score));
+            }
+            scores.insert(topic.id.clone(), score);
+        }
+        let (id, score) = best.unwrap_or(("", 0.0));
+        let topic = (score >= self.settings.topic_threshold && score > 0.0).then(|| id.to_string());
+        TopicAssignment { topic, score, scores }
+    }
+
+    /// Stance of the passage toward `topic`'s proposition; see [`stance`] for the rules.
+    /// An unknown topic gives `neutral` with no cues (use [`Lexicon::check_topic`] first).
+    pub fn stance(&self, topic: &str, text: &str) -> StanceCall {
+        match self.topic(topic) {
+            Some(def) => stance::call(self, def, &self.tokens(text)),
+            None => StanceCall { stance: Stance::Neutral, cues: Vec::new() },
+        }
+    }
+
+    /// Tokenises `text` and selects its concept occurrences: longest first, then leftmost.
+    fn tokens<'a>(&self, text: &'a str) -> Tokens<'a> {
+        let words = words(text);
+        let mut t = Tokens { text, concept_at: vec![None; words.len()], words };
+        let mut found = Vec::new(); // (start, end, concept)
+        let mut cands = Vec::new();
+        for i in 0..t.words.len() {
+            cands.clear();
+            if let Some(list) = self.by_first.get(&t.words[i].text) {
+                cands.extend_from_slice(list);
+            }
+            cands.extend_from_slice(&self.by_prefix);
+            cands.sort_unstable();
+            cands.dedup();
+            for &p in &cands {
+                let (c, pat) = &self.concept_patterns[p];
+                if let Some(m) = pat.match_at(&t, i) {
+                    found.push((m.start, m.end, *c));
+                }
+            }
+        }
+        found.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)).then(a.2.cmp(&b.2)));
+        let mut taken = vec![false; t.words.len()];
+        for (s, e, c) in found {
+            if taken[s..e].iter().any(|&x| x) {
+                continue;
+            }
+            taken[s..e].iter_mut().for_each(|x| *x = true);
+            t.concept_at[s] = Some((c, e));
+        }
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests;

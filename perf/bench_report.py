@@ -1,0 +1,330 @@
+#!/usr/bin/env python3
+"""Collects the raw outputs of perf/bench.sh into perf/results/ and docs/performance.md.
+
+Called by bench.sh, not by hand:
+  bench_report.py fit   --stamp S --results DIR --docs FILE --compare PY  MB=RUNDIR=CORPUS ...
+  bench_report.py score --stamp S --results DIR --tool hyperfine|loop --work DIR --doc F --model F --mb N
+
+RUNDIR/rN/ holds, per repeat N: sklearn.{out,err,time,rc} + sk.csv, stance.{json,err,time,rc} +
+stance/issuer_similarity.csv, and busy (% CPU used by other work just before). `*.time` is the
+`/usr/bin/time -v -o` report: wall clock and "Maximum resident set size" come from there, so both
+tools are measured the same way, from outside the process.
+"""
+import argparse
+import csv
+import datetime
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+
+TARGET_SPEEDUP = 5.0     # design.md, Scale: >= 5x faster end to end ...
+TARGET_RSS_RATIO = 0.5   # ... at <= half the peak memory
+TARGET_SCORE_MS = 50.0   # issue 7: scoring one new document against a saved model
+START, END = '<!-- bench:start -->', '<!-- bench:end -->'
+
+
+def read(path, default=''):
+    try:
+        with open(path, encoding='utf-8', errors='replace') as fh:
+            return fh.read()
+    except OSError:
+        return default
+
+
+def parse_time_v(path):
+    """Wall seconds, peak RSS (MB), user+sys seconds from a GNU `time -v` report (None if absent)."""
+    t = read(path)
+    if not t:
+        return None
+
+    def field(name):
+        m = re.search(r'^\s*' + re.escape(name) + r': (.+)$', t, re.M)
+        return m.group(1).strip() if m else None
+    wall = field('Elapsed (wall clock) time (h:mm:ss or m:ss)')
+    secs = None
+    if wall:
+        secs = 0.0
+        for part in wall.split(':'):
+            secs = secs * 60 + float(part)
+    rss = field('Maximum resident set size (kbytes)')
+    user, sys_ = field('User time (seconds)'), field('System time (seconds)')
+    return {'wall_s': None if secs is None else round(secs, 3),
+            'peak_rss_mb': None if rss is None else round(int(rss) / 1024, 1),
+            'cpu_s': None if user is None else round(float(user) + float(sys_ or 0), 2)}
+
+
+def last_json(text, prefix=''):
+    """The last line of text that is a JSON object (after an optional prefix such as 'JSON ')."""
+    for line in reversed(text.splitlines()):
+        line = line.strip()
+        if prefix and line.startswith(prefix):
+            line = line[len(prefix):]
+        if line.startswith('{'):
+            try:
+                return json.loads(line)
+            except ValueError:
+                pass
+    try:  # stance may pretty-print its object over several lines
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def tool_run(rdir, tool):
+    """One tool's result in one repeat folder."""
+    rc = read(os.path.join(rdir, f'{tool}.rc')).strip()
+    out = {'ok': rc == '0', 'exit': rc or None}
+    if tool == 'sklearn':
+        js = last_json(read(os.path.join(rdir, 'sklearn.out')), 'JSON ')
+    else:
+        js = last_json(read(os.path.join(rdir, 'stance.json')))
+    if out['ok'] and js is None:
+        out['ok'], out['exit'] = False, 'no JSON on stdout'
+    if js:
+        out['report'] = js
+    tv = parse_time_v(os.path.join(rdir, f'{tool}.time'))
+    if tv:
+        out.update(tv)
+    if not out['ok']:
+        err = read(os.path.join(rdir, f'{tool}.err')).strip().splitlines()
+        out['stderr_tail'] = err[-8:]
+    return out
+
+
+def pick_median(runs):
+    """The successful run with the median wall time (whole-run numbers stay consistent)."""
+    ok = sorted((r for r in runs if r['ok'] and r.get('wall_s') is not None), key=lambda r: r['wall_s'])
+    best = ok[(len(ok) - 1) // 2] if ok else runs[0]
+    return {**best, 'walls_s': [r.get('wall_s') for r in runs]}
+
+
+def corpus_info(corpus):
+    with open(os.path.join(corpus, 'manifest.csv'), encoding='utf-8') as fh:
+        rows = list(csv.DictReader(fh))
+    size = sum(os.path.getsize(os.path.join(corpus, r['file'])) for r in rows)
+    return {'dir': os.path.relpath(corpus), 'docs': len(rows), 'bytes': size, 'mb': round(size / 1e6, 1),
+            'issuers': len({r['issuer'] for r in rows})}
+
+
+def compare(py, run):
+    ref, cand = os.path.join(run, 'sk.csv'), os.path.join(run, 'stance', 'issuer_similarity.csv')
+    if not (os.path.exists(ref) and os.path.exists(cand)):
+        return {'error': f'missing {ref if not os.path.exists(ref) else cand}'}
+    p = subprocess.run([sys.executable, py, ref, cand], capture_output=True, text=True)
+    if p.returncode != 0:
+        return {'error': p.stderr.strip()}
+    return json.loads(p.stdout)
+
+
+def ratio(a, b, nd=2):
+    return round(a / b, nd) if a is not None and b not in (None, 0) else None
+
+
+def point(spec, compare_py):
+    mb, run, corpus = spec.split('=', 2)
+    reps = sorted((d for d in os.listdir(run) if re.fullmatch(r'r\d+', d)), key=lambda d: int(d[1:]))
+    sk = pick_median([tool_run(os.path.join(run, d), 'sklearn') for d in reps])
+    st = pick_median([tool_run(os.path.join(run, d), 'stance') for d in reps])
+    busy = [int(b) for d in reps if (b := read(os.path.join(run, d, 'busy')).strip()).isdigit()]
+    skr, str_ = sk.get('report') or {}, st.get('report') or {}
+    p = {'size_mb': int(mb), 'label': label(int(mb)), 'corpus': corpus_info(corpus), 'repeats': len(reps),
+         'busy_pct': busy, 'sklearn': sk, 'stance': st}
+    if sk['ok'] and st['ok']:
+        p['speedup_wall'] = ratio(sk.get('wall_s'), st.get('wall_s'))
+        p['speedup_total'] = ratio(skr.get('total_s'), str_.get('total_s'))
+        p['rss_ratio'] = ratio(st.get('peak_rss_mb'), sk.get('peak_rss_mb'), 3)
+        p['similarity'] = compare(compare_py, os.path.join(run, 'r1'))
+    return p
+
+
+def label(mb):
+    return 'ungdc50' if mb == 50 else (f'ungdc50 subset {mb} MB' if mb < 50 else f'{mb // 50}x ungdc50')
+
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=20).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def machine():
+    cpu = next((line.split(':', 1)[1].strip() for line in read('/proc/cpuinfo').splitlines()
+                if line.startswith('model name')), platform.processor() or None)
+    mem = re.search(r'MemTotal:\s+(\d+)', read('/proc/meminfo'))
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    dirty = sh(['git', '--no-optional-locks', '-C', root, 'status', '--porcelain', '--untracked-files=no'])
+    return {'nproc': len(os.sched_getaffinity(0)), 'cpu': cpu,
+            'mem_gib': round(int(mem.group(1)) / 2**20, 1) if mem else None,
+            'kernel': platform.release(), 'python': platform.python_version(),
+            'rustc': sh(['rustc', '--version']),
+            'commit': (sh(['git', '-C', root, 'rev-parse', '--short', 'HEAD']) or '?') + ('+dirty' if dirty else ''),
+            'env': {k: os.environ.get(k) for k in ('OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE')}}
+
+
+def fmt(v, nd=2):
+    if v is None:
+        return '–'
+    if isinstance(v, int):
+        return f'{v:,}'
+    return f'{v:,.{nd}f}'
+
+
+def mark(v, ok):
+    return '' if v is None else (' ✅' if ok(v) else ' ❌')
+
+
+def both(a, b):
+    """'x' when both engines agree, 'x / y' (sklearn / stance) when they differ."""
+    if b is None or a == b:
+        return fmt(a)
+    return f'{fmt(a)} / {fmt(b)}'
+
+
+def markdown(res):
+    m = res['machine']
+    lines = [f"Run {res['stamp']} on {m['nproc']} × {m['cpu']}, {m['mem_gib']} GiB, commit {m['commit']}, "
+             f"{m['rustc']}, Python {m['python']}; OPENBLAS_CORETYPE={m['env']['OPENBLAS_CORETYPE']}, "
+             f"OPENBLAS_L2_SIZE={m['env']['OPENBLAS_L2_SIZE']}"
+             + (' (unset for sklearn: BENCH_NATIVE_BLAS=1)' if res.get('native_blas') else '') + '.', '']
+    blas = next((p['sklearn']['report'].get('blas') for p in res['points'] if p['sklearn'].get('report')), None)
+    if blas:
+        lines += ['scikit-learn BLAS (threadpoolctl): '
+                  + ', '.join(sorted({f'{b[0]} {b[1] or ""}'.strip() + f' ×{b[2]}' for b in blas})) + '.', '']
+    lines += ['| corpus | MB | docs | passages | features | nnz | sklearn wall s | stance wall s | speed-up '
+              f'(≥{TARGET_SPEEDUP:g}×) | sklearn RSS MB | stance RSS MB | RSS ratio (≤{TARGET_RSS_RATIO}) '
+              '| similarity r |',
+              '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|']
+    for p in res['points']:
+        sk, st = p['sklearn'], p['stance']
+        skr, str_ = sk.get('report') or {}, st.get('report') or {}
+        r = (p.get('similarity') or {}).get('pearson')
+        lines.append('| ' + ' | '.join([
+            p['label'], fmt(p['corpus']['mb'], 1), fmt(p['corpus']['docs']),
+            both(skr.get('passages'), str_.get('passages')), both(skr.get('features'), str_.get('features')),
+            both(skr.get('nnz'), str_.get('nnz')),
+            fmt(sk.get('wall_s')) if sk['ok'] else 'failed', fmt(st.get('wall_s')) if st['ok'] else 'failed',
+            fmt(p.get('speedup_wall')) + mark(p.get('speedup_wall'), lambda v: v >= TARGET_SPEEDUP),
+            fmt(sk.get('peak_rss_mb'), 0), fmt(st.get('peak_rss_mb'), 0) if st['ok'] else '–',
+            fmt(p.get('rss_ratio'), 3) + mark(p.get('rss_ratio'), lambda v: v <= TARGET_RSS_RATIO),
+            fmt(r, 4)]) + ' |')
+    lines += ['', 'Passages, features, nnz: one number when both engines agree, else sklearn / stance. '
+              'Wall time and peak RSS: `/usr/bin/time -v` around the whole process. Speed-up = sklearn wall / '
+              'stance wall; RSS ratio = stance / sklearn; similarity r = Pearson correlation of the upper '
+              'triangles of the two issuer × issuer matrices (perf/compare_similarity.py).', '']
+    for p in res['points']:
+        sk, st = p['sklearn'], p['stance']
+        skr, str_ = sk.get('report') or {}, st.get('report') or {}
+        sks, sts = skr.get('stages_s') or {}, str_.get('stages_s') or {}
+        lines += [f"### {p['label']} ({p['corpus']['mb']} MB, {p['corpus']['docs']:,} docs, "
+                  f"{p['corpus']['issuers']} issuers)", '']
+        if p['repeats'] > 1:
+            lines += [f"{p['repeats']} interleaved runs; median kept. Wall s — sklearn: "
+                      f"{', '.join(fmt(w) for w in sk['walls_s'])}; stance: {', '.join(fmt(w) for w in st['walls_s'])}.",
+                      '']
+        if p['busy_pct'] and max(p['busy_pct']) >= 15:
+            lines += [f"⚠ other work used {max(p['busy_pct'])} % of the CPUs just before a run: noisy.", '']
+        lines += ['| stage | scikit-learn s | stance s |', '|---|--:|--:|']
+        for s in list(sks) + [s for s in sts if s not in sks]:
+            lines.append(f'| {s} | {fmt(sks.get(s))} | {fmt(sts.get(s))} |')
+        lines += [f"| **total (in-process)** | {fmt(skr.get('total_s'))} | {fmt(str_.get('total_s'))} |",
+                  f"| **wall clock** | {fmt(sk.get('wall_s'))} | {fmt(st.get('wall_s'))} |",
+                  f"| CPU user+sys | {fmt(sk.get('cpu_s'))} | {fmt(st.get('cpu_s'))} |",
+                  f"| **peak RSS MB** | {fmt(sk.get('peak_rss_mb'), 0)} | {fmt(st.get('peak_rss_mb'), 0)} |", '']
+        for name, t in (('sklearn_pipeline.py', sk), ('stance fit', st)):
+            if not t['ok']:
+                tail = '\n'.join(t.get('stderr_tail') or ['(no stderr)'])
+                why = {'build': 'cargo build --release failed', 'missing': 'no binary'}.get(t['exit'], f"exit {t['exit']}")
+                lines += [f"**{name} failed** ({why}):", '', '```', tail, '```', '']
+        sim = p.get('similarity')
+        if sim and 'error' not in sim:
+            lines += [f"Similarity agreement: Pearson r = {fmt(sim['pearson'], 4)} over {sim['pairs']:,} issuer "
+                      f"pairs ({sim['issuers']} issuers in both; mean |Δ| {fmt(sim['mean_abs_diff'], 4)}, "
+                      f"max |Δ| {fmt(sim['max_abs_diff'], 4)}).", '']
+        elif sim:
+            lines += [f"Similarity agreement: not computed ({sim['error']}).", '']
+    return '\n'.join(lines).rstrip() + '\n'
+
+
+def update_docs(path, table):
+    text = read(path)
+    if START not in text or END not in text or text.index(START) > text.index(END):
+        print(f'bench_report: no {START} ... {END} in {path}: docs not updated', file=sys.stderr)
+        return
+    a, b = text.index(START) + len(START), text.index(END)
+    write_atomic(path, text[:a] + '\n' + table + text[b:])
+
+
+def write_atomic(path, text):
+    tmp = path + '.tmp'
+    with open(tmp, 'w', encoding='utf-8') as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def cmd_fit(a):
+    res = {'stamp': a.stamp, 'machine': machine(), 'native_blas': os.environ.get('BENCH_NATIVE_BLAS') == '1',
+           'command': 'stance fit --corpus DIR --min-df 2 --max-df 0.9 --dims 100 --k 20 --out OUTDIR '
+                      '--timings --format json --quiet',
+           'reference': 'python3 shared/perf/sklearn_pipeline.py DIR --out sk.csv',
+           'points': [point(s, a.compare) for s in a.runs]}
+    md = markdown(res)
+    write_atomic(os.path.join(a.results, f'bench-{a.stamp}.json'), json.dumps(res, indent=1) + '\n')
+    write_atomic(os.path.join(a.results, 'latest.md'), '# Benchmark: stance fit vs scikit-learn\n\n' + md)
+    update_docs(a.docs, md)
+    print(md)
+
+
+def cmd_score(a):
+    tv = parse_time_v(os.path.join(a.work, 'score.time')) or {}
+    if a.tool == 'hyperfine':
+        h = json.load(open(os.path.join(a.work, 'score.hyperfine.json')))['results'][0]
+        ms = [t * 1000 for t in h['times']]
+    else:
+        ms = [int(x) / 1000 for x in read(os.path.join(a.work, 'score.loop_us')).split()]
+    res = {'stamp': a.stamp, 'machine': machine(), 'tool': a.tool, 'doc': os.path.relpath(a.doc),
+           'doc_bytes': os.path.getsize(a.doc), 'model': os.path.relpath(a.model),
+           'model_mb': round(os.path.getsize(a.model) / 1e6, 1), 'fit_size_mb': a.mb, 'runs': len(ms),
+           'median_ms': round(statistics.median(ms), 2), 'mean_ms': round(statistics.fmean(ms), 2),
+           'min_ms': round(min(ms), 2), 'max_ms': round(max(ms), 2), 'peak_rss_mb': tv.get('peak_rss_mb'),
+           'target_ms': TARGET_SCORE_MS}
+    ok = res['median_ms'] < TARGET_SCORE_MS
+    md = (f"# Scoring one document: `stance classify`\n\nRun {a.stamp} ({res['machine']['nproc']} × "
+          f"{res['machine']['cpu']}, commit {res['machine']['commit']}), {a.tool}, {len(ms)} runs.\n\n"
+          f"| document | model | median ms | mean ms | min–max ms | peak RSS MB | target |\n"
+          f"|---|---|--:|--:|--:|--:|---|\n"
+          f"| {res['doc']} ({res['doc_bytes']:,} B) | fitted on {a.mb} MB ({res['model_mb']} MB) | "
+          f"{res['median_ms']} | {res['mean_ms']} | {res['min_ms']}–{res['max_ms']} | "
+          f"{fmt(res['peak_rss_mb'], 0)} | < {TARGET_SCORE_MS:g} ms {'✅' if ok else '❌'} |\n")
+    write_atomic(os.path.join(a.results, f'score-{a.stamp}.json'), json.dumps(res, indent=1) + '\n')
+    write_atomic(os.path.join(a.results, 'latest-score.md'), md)
+    print(md)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest='cmd', required=True)
+    f = sub.add_parser('fit')
+    f.add_argument('--stamp', default=datetime.datetime.now(datetime.timezone.utc).strftime('%Y%m%dT%H%M%SZ'))
+    f.add_argument('--results', required=True)
+    f.add_argument('--docs', required=True)
+    f.add_argument('--compare', required=True)
+    f.add_argument('runs', nargs='+', help='MB=RUNDIR=CORPUS')
+    s = sub.add_parser('score')
+    s.add_argument('--stamp', required=True)
+    s.add_argument('--results', required=True)
+    s.add_argument('--tool', choices=['hyperfine', 'loop'], required=True)
+    s.add_argument('--work', required=True)
+    s.add_argument('--doc', required=True)
+    s.add_argument('--model', required=True)
+    s.add_argument('--mb', type=int, required=True)
+    a = ap.parse_args()
+    (cmd_fit if a.cmd == 'fit' else cmd_score)(a)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,176 @@
+//! `stance fit`: fit the whole pipeline on a corpus, save the model and the similarity results.
+//! The same work as the scikit-learn reference (`perf/`), with per-stage timings.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::Args;
+use serde::Serialize;
+
+use super::{emit, Ctx};
+use crate::compare::similarity::similarity;
+use crate::compare::{GroupBy, Grouping, SimilarityMatrix, SimilarityParams};
+use crate::model::Model;
+use crate::pipeline::Analysis;
+use crate::render::table::table;
+use crate::render::{self, Format};
+use crate::{Error, Result};
+
+/// Fit and save the model (TF-IDF, SVD, clusters) and write issuer similarity matrices
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  stance fit --out fitted/
+  stance fit --corpus ungdc-50mb/ --min-df 2 --max-df 0.9 --dims 100 --k 20 --out out/ --timings
+  stance fit --format json --quiet     # counts and per-stage seconds as one JSON object")]
+pub struct FitArgs {
+    /// Output folder: model.bin, issuer_similarity.csv, clusters/cluster_NN.csv
+    #[arg(long, value_name = "DIR", default_value = "stance-model")]
+    pub out: PathBuf,
+    /// Ignore terms in fewer passages than this
+    #[arg(long, value_name = "N")]
+    pub min_df: Option<usize>,
+    /// Ignore terms in more than this share of passages (0–1]
+    #[arg(long, value_name = "F")]
+    pub max_df: Option<f64>,
+    /// SVD dimensions
+    #[arg(long, value_name = "N")]
+    pub dims: Option<usize>,
+    /// Number of k-means clusters
+    #[arg(long, value_name = "N")]
+    pub k: Option<usize>,
+    /// Print seconds per stage on stderr
+    #[arg(long)]
+    pub timings: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FitReport {
+    pub docs: usize,
+    pub mb: f64,
+    pub issuers: usize,
+    pub passages: usize,
+    pub features: usize,
+    pub nnz: usize,
+    pub clusters: usize,
+    pub dims: usize,
+    pub model: String,
+    pub out: String,
+    /// Seconds per stage (JSON: an object keyed by stage).
+    pub stages_s: BTreeMap<String, f64>,
+    /// The same, in pipeline order (for the table).
+    #[serde(skip)]
+    pub stages: Vec<(String, f64)>,
+    pub total_s: f64,
+}
+
+pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
+    let started = Instant::now();
+    let mut params = ctx.params();
+    if let Some(v) = args.min_df {
+        params.tfidf.min_df = v;
+    }
+    if let Some(v) = args.max_df {
+        if !(v > 0.0 && v <= 1.0) {
+            return Err(Error::usage(format!("--max-df {v} is out of range; give a share in (0, 1]")));
+        }
+        params.tfidf.max_df = v;
+    }
+    if let Some(v) = args.dims {
+        params.svd.k = v.max(1);
+    }
+    if let Some(v) = args.k {
+        params.cluster.k = v.max(1);
+    }
+    let t = Instant::now();
+    let corpus = ctx.load_corpus()?;
+    let read_s = t.elapsed().as_secs_f64();
+    let mb = corpus.bytes() as f64 / 1e6;
+    let lexicon = ctx.lexicon()?;
+    let analysis = ctx.run_pipeline(corpus, lexicon, params)?;
+
+    let t = Instant::now();
+    let grouping = Grouping::new(&analysis, GroupBy::Issuer);
+    let all: Vec<usize> = (0..analysis.passages.len()).collect();
+    let no_ci = SimilarityParams { draws: 0, ..Default::default() };
+    let overall = similarity(analysis.vectors.view(), &grouping, &all, &no_ci);
+    let issuers_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let per_cluster: Vec<SimilarityMatrix> = (0..analysis.clusters.centroids.nrows())
+        .map(|c| similarity(analysis.vectors.view(), &grouping, &analysis.select(|p| p.cluster == c), &no_ci))
+        .collect();
+    let clusters_s = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    write_outputs(&args.out, &analysis, &overall, &per_cluster)?;
+    let write_s = t.elapsed().as_secs_f64();
+
+    let mut stages = vec![("read".to_string(), read_s)];
+    stages.extend(analysis.timings.iter().map(|(n, s)| (n.to_string(), *s)));
+    stages.extend([("issuers".into(), issuers_s), ("clusters".into(), clusters_s), ("write".into(), write_s)]);
+    let report = FitReport {
+        docs: analysis.corpus.documents.len(),
+        mb,
+        issuers: grouping.labels.len(),
+        passages: analysis.passages.len(),
+        features: analysis.matrix.n_cols,
+        nnz: analysis.matrix.nnz(),
+        clusters: analysis.clusters.centroids.nrows(),
+        dims: analysis.svd.k(),
+        model: analysis.model_id(),
+        out: args.out.display().to_string(),
+        stages_s: stages.iter().cloned().collect(),
+        stages,
+        total_s: started.elapsed().as_secs_f64(),
+    };
+    if args.timings {
+        let rows: Vec<Vec<String>> = report
+            .stages
+            .iter()
+            .map(|(n, s)| vec![n.clone(), format!("{s:.3}")])
+            .chain(std::iter::once(vec!["total".to_string(), format!("{:.3}", report.total_s)]))
+            .collect();
+        eprintln!("{}", table(&["stage", "seconds"], &rows));
+    }
+    emit(&match ctx.global.format {
+        Format::Json => render::json_line(&report),
+        _ => format!(
+            "Fitted model {} on {} documents ({:.1} MB): {} passages, {} features, {} SVD dimensions, {} clusters.\nWrote {}/model.bin, issuer_similarity.csv, clusters/ in {:.2} s.\n",
+            report.model, report.docs, report.mb, report.passages, report.features, report.dims, report.clusters,
+            report.out, report.total_s
+        ),
+    })
+}
+
+/// Issuer × issuer CSV in the layout of the scikit-learn reference: header `,A,B,…`, one row per
+/// issuer, 6 decimals, empty for no passages.
+fn matrix_csv(m: &SimilarityMatrix) -> Result<String> {
+    let mut header = vec![String::new()];
+    header.extend(m.labels.iter().cloned());
+    let rows = m.labels.iter().enumerate().map(|(i, l)| {
+        std::iter::once(l.clone())
+            .chain(m.matrix[i].iter().map(|v| v.map(|x| format!("{x:.6}")).unwrap_or_default()))
+            .collect::<Vec<_>>()
+    });
+    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    render::csv(&header_refs, rows)
+}
+
+fn write_outputs(out: &Path, a: &Analysis, overall: &SimilarityMatrix, per_cluster: &[SimilarityMatrix]) -> Result<()> {
+    let clusters_dir = out.join("clusters");
+    std::fs::create_dir_all(&clusters_dir).map_err(|e| Error::io(&clusters_dir, e))?;
+    write_atomic(&out.join("issuer_similarity.csv"), matrix_csv(overall)?.as_bytes())?;
+    for (c, m) in per_cluster.iter().enumerate() {
+        write_atomic(&clusters_dir.join(format!("cluster_{c:02}.csv")), matrix_csv(m)?.as_bytes())?;
+    }
+    Model::from_analysis(a).save(&out.join("model.bin"))
+}
+
+/// Writes a file through a temporary file and a rename, so readers never see half of it.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    std::io::Write::write_all(&mut tmp, bytes).map_err(|e| Error::io(path, e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}

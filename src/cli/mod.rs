@@ -1,0 +1,258 @@
+//! The command line: argument parsing (clap derive), one file per subcommand.
+//!
+//! Each subcommand parses its own arguments, asks the library for plain results and renders them
+//! with `crate::render`. Data goes to stdout, progress and warnings to stderr.
+
+mod classify;
+mod compare;
+mod completions;
+mod diff;
+mod evaluate;
+mod export;
+mod fit;
+mod history;
+mod ingest;
+mod init;
+mod passages;
+mod report;
+mod similarity;
+mod tokens;
+mod topics;
+mod update;
+mod vectors;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, CommandFactory, Parser, Subcommand};
+
+use crate::corpus::{self, Corpus};
+use crate::pipeline::{Analysis, Params};
+use crate::render::Format;
+use crate::topics::Lexicon;
+use crate::{Error, Result};
+
+const ABOUT: &str = "Compare the positions of issuers and blocs in cyber-diplomacy texts (French and English)";
+
+const GUIDE: &str = "\
+Quick start (uses the shipped corpus in seeds/):
+  stance similarity                                  issuer x issuer similarity, all topics
+  stance similarity --by bloc --topic binding_norms  bloc x bloc on one topic
+  stance topics                                      topics, top terms, clusters, passages per issuer
+  stance passages --topic budapest_convention --issuer CIS
+  stance tokens seeds/2020-12-22_cis_heads-of-state-declaration.txt
+
+Every command takes --corpus DIR (a folder with manifest.csv and the texts), --format table|json|csv,
+--seed N and --quiet. Run `stance <command> --help` for examples.";
+
+#[derive(Debug, Parser)]
+#[command(name = "stance", version, about = ABOUT, long_about = None, after_help = GUIDE)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every subcommand understands.
+#[derive(Debug, Clone, Args)]
+pub struct Global {
+    /// Corpus folder: manifest.csv + texts [default: the shipped seeds/]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
+    /// Workspace folder (SQLite + saved models), see `stance init`
+    #[arg(long, global = true, value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+    /// Output format
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Seed for every random step (SVD, k-means, bootstrap): same seed, same output
+    #[arg(long, global = true, default_value_t = 0)]
+    pub seed: u64,
+    /// No progress or warnings on stderr
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// Topic lexicon (TOML) [default: the built-in models/topics.toml]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Similarity(similarity::SimilarityArgs),
+    Compare(compare::CompareArgs),
+    Topics(topics::TopicsArgs),
+    Passages(passages::PassagesArgs),
+    Classify(classify::ClassifyArgs),
+    Evaluate(evaluate::EvaluateArgs),
+    Tokens(tokens::TokensArgs),
+    Vectors(vectors::VectorsArgs),
+    Fit(fit::FitArgs),
+    Init(init::InitArgs),
+    Ingest(ingest::IngestArgs),
+    Update(update::UpdateArgs),
+    Diff(diff::DiffArgs),
+    History(history::HistoryArgs),
+    Report(report::ReportArgs),
+    Export(export::ExportArgs),
+    Completions(completions::CompletionsArgs),
+}
+
+/// What every subcommand gets: the global options and a way to report progress.
+pub struct Ctx {
+    pub global: Global,
+}
+
+impl Ctx {
+    /// The corpus folder: `--corpus`, else `./seeds` when it has a manifest, else the seeds/
+    /// shipped with this checkout.
+    pub fn corpus_dir(&self) -> PathBuf {
+        if let Some(dir) = &self.global.corpus {
+            return dir.clone();
+        }
+        let local = Path::new("seeds");
+        if local.join("manifest.csv").is_file() {
+            return local.to_path_buf();
+        }
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")
+    }
+
+    pub fn lexicon(&self) -> Result<Lexicon> {
+        match &self.global.lexicon {
+            Some(path) => Lexicon::from_path(path),
+            None => Ok(Lexicon::builtin()),
+        }
+    }
+
+    pub fn load_corpus(&self) -> Result<Corpus> {
+        let corpus = corpus::load(&self.corpus_dir())?;
+        for w in &corpus.warnings {
+            self.warn(w);
+        }
+        Ok(corpus)
+    }
+
+    /// Default pipeline parameters with the global seed.
+    pub fn params(&self) -> Params {
+        Params::default().with_seed(self.global.seed)
+    }
+
+    /// Loads the corpus and fits the pipeline on it.
+    pub fn analysis(&self) -> Result<Analysis> {
+        self.analysis_with(self.params())
+    }
+
+    pub fn analysis_with(&self, params: Params) -> Result<Analysis> {
+        let corpus = self.load_corpus()?;
+        self.run_pipeline(corpus, self.lexicon()?, params)
+    }
+
+    /// Fits the pipeline with a spinner on stderr naming the current stage.
+    pub fn run_pipeline(&self, corpus: Corpus, lexicon: Lexicon, params: Params) -> Result<Analysis> {
+        let bar = self.progress_enabled().then(|| {
+            let b = indicatif::ProgressBar::new_spinner();
+            b.enable_steady_tick(std::time::Duration::from_millis(120));
+            b
+        });
+        let progress = |stage: &str| {
+            if let Some(b) = &bar {
+                b.set_message(stage.to_string());
+            }
+        };
+        let out = Analysis::run(corpus, lexicon, &params, &progress);
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        out
+    }
+
+    /// Progress is shown only on an interactive stderr and without --quiet.
+    pub fn progress_enabled(&self) -> bool {
+        !self.global.quiet && std::io::stderr().is_terminal()
+    }
+
+    pub fn warn(&self, msg: &str) {
+        if !self.global.quiet {
+            eprintln!("stance: warning: {msg}");
+        }
+    }
+}
+
+/// Writes `s` to stdout; a closed pipe (`stance … | head`) is not an error.
+pub fn emit(s: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::data(format!("cannot write to stdout: {e}"))),
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Ctx { global: cli.global };
+    match cli.command {
+        None => {
+            let mut cmd = Cli::command();
+            emit(&format!("{}\n\n{}\n\n{}\n", cmd.render_version().trim(), ABOUT, GUIDE))?;
+            emit(&format!("Commands:\n{}\n", command_list(&mut cmd)))
+        }
+        Some(Command::Similarity(a)) => similarity::run(&ctx, a),
+        Some(Command::Compare(a)) => compare::run(&ctx, a),
+        Some(Command::Topics(a)) => topics::run(&ctx, a),
+        Some(Command::Passages(a)) => passages::run(&ctx, a),
+        Some(Command::Classify(a)) => classify::run(&ctx, a),
+        Some(Command::Evaluate(a)) => evaluate::run(&ctx, a),
+        Some(Command::Tokens(a)) => tokens::run(&ctx, a),
+        Some(Command::Vectors(a)) => vectors::run(&ctx, a),
+        Some(Command::Fit(a)) => fit::run(&ctx, a),
+        Some(Command::Init(a)) => init::run(&ctx, a),
+        Some(Command::Ingest(a)) => ingest::run(&ctx, a),
+        Some(Command::Update(a)) => update::run(&ctx, a),
+        Some(Command::Diff(a)) => diff::run(&ctx, a),
+        Some(Command::History(a)) => history::run(&ctx, a),
+        Some(Command::Report(a)) => report::run(&ctx, a),
+        Some(Command::Export(a)) => export::run(&ctx, a),
+        Some(Command::Completions(a)) => completions::run(&ctx, a),
+    }
+}
+
+fn command_list(cmd: &mut clap::Command) -> String {
+    cmd.get_subcommands()
+        .map(|c| format!("  {:<12} {}", c.get_name(), c.get_about().map(|a| a.to_string()).unwrap_or_default()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Entry point of the binary: parse, run, map errors to exit codes (2 usage, 1 data).
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("stance: error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+/// Reads a text named on the command line: a file, or standard input for `-`. Returns its
+/// display name and its text (UTF-8, CRLF → LF, not empty).
+pub fn read_input(path: &Path) -> Result<(String, String)> {
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .map_err(|e| Error::data(format!("<stdin>: cannot read: {e}")))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| Error::data("<stdin>: not valid UTF-8; convert the text to UTF-8 first"))?
+            .replace("\r\n", "\n");
+        if text.trim().is_empty() {
+            return Err(Error::data("<stdin>: no text on standard input; pipe a text or give a FILE"));
+        }
+        return Ok(("<stdin>".to_string(), text));
+    }
+    if path.is_dir() {
+        return Err(Error::usage(format!("{}: is a directory; give a text file or - for stdin", path.display())));
+    }
+    Ok((path.display().to_string(), corpus::read_text(path)?))
+}

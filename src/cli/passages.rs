@@ -1,0 +1,169 @@
+//! `stance passages`: the evidence itself — passages on a topic, by issuer or bloc.
+
+use clap::Args;
+use serde::Serialize;
+
+use super::{emit, Ctx};
+use crate::pipeline::Analysis;
+use crate::render::table::table;
+use crate::render::{self, Format};
+use crate::topics::Stance;
+use crate::{Error, Result};
+
+/// Passages on a topic, with issuer, document, stance and position in the text
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  stance passages --topic budapest_convention --issuer CIS
+  stance passages --topic binding_norms --bloc western --stance oppose
+  stance passages --topic internet_governance --format json | jq '.[0].text'")]
+pub struct PassagesArgs {
+    /// Topic id (see `stance topics`)
+    #[arg(long, value_name = "TOPIC")]
+    pub topic: Option<String>,
+    /// Only this issuer
+    #[arg(long, value_name = "NAME")]
+    pub issuer: Option<String>,
+    /// Only this bloc
+    #[arg(long, value_name = "NAME")]
+    pub bloc: Option<String>,
+    /// Only this stance
+    #[arg(long, value_enum)]
+    pub stance: Option<StanceArg>,
+    /// At most this many passages (0 = all)
+    #[arg(long, default_value_t = 0)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum StanceArg {
+    Support,
+    Oppose,
+    Neutral,
+}
+
+impl From<StanceArg> for Stance {
+    fn from(s: StanceArg) -> Stance {
+        match s {
+            StanceArg::Support => Stance::Support,
+            StanceArg::Oppose => Stance::Oppose,
+            StanceArg::Neutral => Stance::Neutral,
+        }
+    }
+}
+
+/// One passage as exported (JSON / CSV).
+#[derive(Debug, Serialize)]
+pub struct PassageRow {
+    pub issuer: String,
+    pub bloc: String,
+    pub date: Option<String>,
+    pub document: String,
+    pub title: Option<String>,
+    pub passage: usize,
+    pub start: usize,
+    pub end: usize,
+    pub topic: Option<String>,
+    pub topic_score: f64,
+    pub stance: Option<Stance>,
+    pub cluster: usize,
+    pub text: String,
+}
+
+/// Errors with the list of known names when `name` is not one of `known`.
+pub fn check_name(kind: &str, name: &str, known: &[String]) -> Result<()> {
+    if known.iter().any(|k| k == name) {
+        Ok(())
+    } else {
+        Err(Error::usage(format!("unknown {kind} '{name}'; known {kind}s: {}", known.join(", "))))
+    }
+}
+
+pub fn rows(a: &Analysis, keep: &[usize]) -> Vec<PassageRow> {
+    keep.iter()
+        .map(|&i| {
+            let p = &a.passages[i];
+            let d = &a.corpus.documents[p.doc];
+            PassageRow {
+                issuer: d.issuer.clone(),
+                bloc: d.bloc.clone(),
+                date: d.date.clone(),
+                document: d.id.clone(),
+                title: d.title.clone(),
+                passage: p.index,
+                start: p.start,
+                end: p.end,
+                topic: p.topic.clone(),
+                topic_score: p.topic_score,
+                stance: p.stance,
+                cluster: p.cluster,
+                text: p.text.clone(),
+            }
+        })
+        .collect()
+}
+
+pub fn run(ctx: &Ctx, args: PassagesArgs) -> Result<()> {
+    let a = ctx.analysis()?;
+    if let Some(t) = &args.topic {
+        a.lexicon.check_topic(t)?;
+    }
+    if let Some(i) = &args.issuer {
+        check_name("issuer", i, &a.corpus.issuers())?;
+    }
+    if let Some(b) = &args.bloc {
+        check_name("bloc", b, &a.corpus.blocs())?;
+    }
+    let stance = args.stance.map(Stance::from);
+    let mut keep = a.select(|p| {
+        let d = &a.corpus.documents[p.doc];
+        (args.topic.is_none() || p.topic == args.topic)
+            && args.issuer.as_ref().is_none_or(|i| &d.issuer == i)
+            && args.bloc.as_ref().is_none_or(|b| &d.bloc == b)
+            && (stance.is_none() || p.stance == stance)
+    });
+    if args.limit > 0 {
+        keep.truncate(args.limit);
+    }
+    let rows = rows(&a, &keep);
+    emit(&match ctx.global.format {
+        Format::Json => render::json(&rows),
+        Format::Csv => render::csv(
+            &["issuer", "bloc", "date", "document", "passage", "start", "end", "topic", "topic_score", "stance", "cluster", "text"],
+            rows.iter().map(|r| {
+                vec![
+                    r.issuer.clone(),
+                    r.bloc.clone(),
+                    r.date.clone().unwrap_or_default(),
+                    r.document.clone(),
+                    r.passage.to_string(),
+                    r.start.to_string(),
+                    r.end.to_string(),
+                    r.topic.clone().unwrap_or_default(),
+                    r.topic_score.to_string(),
+                    r.stance.map(|s| s.as_str().to_string()).unwrap_or_default(),
+                    r.cluster.to_string(),
+                    r.text.clone(),
+                ]
+            }),
+        )?,
+        Format::Table => {
+            let body: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        format!("{}\n{}", r.issuer, r.date.clone().unwrap_or_default()),
+                        format!("{} #{}", r.document, r.passage),
+                        r.topic.clone().unwrap_or_else(|| "-".into()),
+                        r.stance.map(|s| s.as_str().to_string()).unwrap_or_else(|| "-".into()),
+                        r.text.clone(),
+                    ]
+                })
+                .collect();
+            format!(
+                "{} passage(s)\n{}\n",
+                rows.len(),
+                table(&["issuer / date", "document #passage", "topic", "stance", "text"], &body)
+            )
+        }
+    })
+}

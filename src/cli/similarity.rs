@@ -1,0 +1,135 @@
+//! `stance similarity`: the issuer × issuer (bloc, document) similarity matrix.
+
+use clap::Args;
+use serde::Serialize;
+
+use super::{emit, Ctx};
+use crate::compare::similarity::similarity;
+use crate::compare::{GroupBy, Grouping, SimilarityMatrix, SimilarityParams};
+use crate::render::table::{short_labels, table};
+use crate::render::{self, num, Format};
+use crate::Result;
+
+/// Similarity matrix between issuers, blocs or documents, overall or on one topic
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  stance similarity
+  stance similarity --by bloc --topic binding_norms --ci
+  stance similarity --format json > sim.json
+  stance similarity --format csv --topic internet_governance > sim.csv")]
+pub struct SimilarityArgs {
+    /// Rows and columns of the matrix
+    #[arg(long, value_enum, default_value_t = GroupBy::Issuer)]
+    pub by: GroupBy,
+    /// Only passages on this topic (see `stance topics`)
+    #[arg(long, value_name = "TOPIC")]
+    pub topic: Option<String>,
+    /// Show 95% bootstrap intervals in the table
+    #[arg(long)]
+    pub ci: bool,
+    /// Bootstrap draws for the intervals (0 = none)
+    #[arg(long, default_value_t = 200)]
+    pub draws: usize,
+}
+
+/// The JSON document of `stance similarity` (schema in docs/schema.md).
+#[derive(Debug, Serialize)]
+pub struct SimilarityReport {
+    pub by: GroupBy,
+    pub topic: Option<String>,
+    #[serde(flatten)]
+    pub result: SimilarityMatrix,
+    pub model: String,
+    pub seed: u64,
+}
+
+pub fn run(ctx: &Ctx, args: SimilarityArgs) -> Result<()> {
+    let analysis = ctx.analysis()?;
+    if let Some(t) = &args.topic {
+        analysis.lexicon.check_topic(t)?;
+    }
+    let grouping = Grouping::new(&analysis, args.by);
+    let selected: Vec<usize> = (0..analysis.passages.len())
+        .filter(|&i| args.topic.is_none() || analysis.passages[i].topic == args.topic)
+        .collect();
+    let params = SimilarityParams { draws: args.draws, seed: ctx.global.seed, ..Default::default() };
+    let result = similarity(analysis.vectors.view(), &grouping, &selected, &params);
+    let report = SimilarityReport {
+        by: args.by,
+        topic: args.topic.clone(),
+        result,
+        model: analysis.model_id(),
+        seed: ctx.global.seed,
+    };
+    emit(&match ctx.global.format {
+        Format::Json => render::json(&report),
+        Format::Csv => to_csv(&report)?,
+        Format::Table => to_table(&report, args.ci, params.min_passages),
+    })
+}
+
+/// Tidy CSV: one row per cell.
+fn to_csv(r: &SimilarityReport) -> Result<String> {
+    let m = &r.result;
+    let topic = r.topic.clone().unwrap_or_default();
+    let rows = (0..m.labels.len()).flat_map(|i| {
+        let topic = topic.clone();
+        (0..m.labels.len()).map(move |j| {
+            vec![
+                m.labels[i].clone(),
+                m.labels[j].clone(),
+                topic.clone(),
+                num(m.matrix[i][j]),
+                num(m.low[i][j]),
+                num(m.high[i][j]),
+                m.n_passages[i].to_string(),
+                m.n_passages[j].to_string(),
+            ]
+        })
+    });
+    render::csv(&["row_label", "col_label", "topic", "value", "low", "high", "n_row", "n_col"], rows)
+}
+
+fn to_table(r: &SimilarityReport, ci: bool, min_n: usize) -> String {
+    let m = &r.result;
+    let short = short_labels(&m.labels);
+    let mut header = vec![r.by.as_str().to_string(), "n".to_string()];
+    header.extend(short.iter().cloned());
+    let rows: Vec<Vec<String>> = (0..m.labels.len())
+        .map(|i| {
+            let mut row = vec![m.labels[i].clone(), m.n_passages[i].to_string()];
+            row.extend((0..m.labels.len()).map(|j| cell(m, i, j, ci, min_n)));
+            row
+        })
+        .collect();
+    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    let scope = match &r.topic {
+        Some(t) => format!("topic {t}"),
+        None => "all passages".to_string(),
+    };
+    let mut out = format!("Similarity by {} ({scope}; cosine of mean passage vectors, 1 = same position)\n", r.by.as_str());
+    out.push_str(&table(&header_refs, &rows).to_string());
+    out.push('\n');
+    let legend: Vec<String> =
+        m.labels.iter().zip(&short).filter(|(l, s)| l != s).map(|(l, s)| format!("{s} = {l}")).collect();
+    if !legend.is_empty() {
+        out.push_str(&format!("Columns: {}\n", legend.join("; ")));
+    }
+    out.push_str("Empty cell: no passages on this topic. n: passages.");
+    if ci {
+        out.push_str(&format!(" [low–high]: 95% bootstrap interval; 'n<{min_n}': too few passages for one."));
+    }
+    out.push('\n');
+    out
+}
+
+fn cell(m: &SimilarityMatrix, i: usize, j: usize, ci: bool, min_n: usize) -> String {
+    let Some(v) = m.matrix[i][j] else { return String::new() };
+    if !ci {
+        return format!("{v:.2}");
+    }
+    match (m.low[i][j], m.high[i][j]) {
+        (Some(lo), Some(hi)) => format!("{v:.2} [{lo:.2}–{hi:.2}]"),
+        _ => format!("{v:.2} n<{min_n}"),
+    }
+}

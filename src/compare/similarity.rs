@@ -1,0 +1,242 @@
+//! Similarity between groups of passages (issuers, blocs, documents).
+//!
+//! A group's position is the mean of its passages' L2-normalised vectors; the similarity of two
+//! groups is the cosine of their mean vectors. Uncertainty comes from a bootstrap over passages
+//! within each group: each draw resamples every group's passages with replacement, recomputes the
+//! means and the cosines; the 2.5 and 97.5 percentiles of the draws bound the 95 % interval.
+
+use std::str::FromStr;
+
+use ndarray::{Array1, Array2, ArrayView2, Axis};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::corpus::sorted_unique;
+use crate::pipeline::Analysis;
+use crate::Error;
+
+/// What the rows and columns of a matrix are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupBy {
+    Issuer,
+    Bloc,
+    Document,
+}
+
+impl GroupBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupBy::Issuer => "issuer",
+            GroupBy::Bloc => "bloc",
+            GroupBy::Document => "document",
+        }
+    }
+}
+
+impl FromStr for GroupBy {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        match s {
+            "issuer" => Ok(GroupBy::Issuer),
+            "bloc" => Ok(GroupBy::Bloc),
+            "document" => Ok(GroupBy::Document),
+            _ => Err(Error::usage(format!("--by '{s}' is not known; use issuer, bloc or document"))),
+        }
+    }
+}
+
+/// Passages assigned to sorted group labels.
+#[derive(Debug, Clone)]
+pub struct Grouping {
+    pub by: GroupBy,
+    /// Sorted group names.
+    pub labels: Vec<String>,
+    /// Group index of each passage.
+    pub of: Vec<usize>,
+}
+
+impl Grouping {
+    pub fn new(analysis: &Analysis, by: GroupBy) -> Grouping {
+        let docs = &analysis.corpus.documents;
+        let name = |d: usize| -> &str {
+            match by {
+                GroupBy::Issuer => &docs[d].issuer,
+                GroupBy::Bloc => &docs[d].bloc,
+                GroupBy::Document => &docs[d].id,
+            }
+        };
+        let labels = sorted_unique(docs.iter().enumerate().map(|(d, _)| name(d).to_string()));
+        let of = analysis
+            .passages
+            .iter()
+            .map(|p| labels.binary_search_by(|l| l.as_str().cmp(name(p.doc))).unwrap_or(0))
+            .collect();
+        Grouping { by, labels, of }
+    }
+
+    /// Index of the group called `label`, if any.
+    pub fn index(&self, label: &str) -> Option<usize> {
+        self.labels.binary_search_by(|l| l.as_str().cmp(label)).ok()
+    }
+}
+
+/// Bootstrap settings.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SimilarityParams {
+    /// Bootstrap draws (0 = no intervals).
+    pub draws: usize,
+    pub seed: u64,
+    /// A cell whose groups have fewer passages than this gets no interval ("n too small").
+    pub min_passages: usize,
+}
+
+impl Default for SimilarityParams {
+    fn default() -> Self {
+        SimilarityParams { draws: 200, seed: 0, min_passages: 3 }
+    }
+}
+
+/// A symmetric group × group similarity matrix. `None` = no passages (value) or too few
+/// passages for an interval (low/high).
+#[derive(Debug, Clone, Serialize)]
+pub struct SimilarityMatrix {
+    pub labels: Vec<String>,
+    pub matrix: Vec<Vec<Option<f64>>>,
+    pub low: Vec<Vec<Option<f64>>>,
+    pub high: Vec<Vec<Option<f64>>>,
+    pub n_passages: Vec<usize>,
+}
+
+impl SimilarityMatrix {
+    /// Value at (i, j).
+    pub fn get(&self, i: usize, j: usize) -> Option<f64> {
+        self.matrix[i][j]
+    }
+}
+
+/// Unit-length mean vector of each group over the selected passages (zero rows for empty groups).
+fn group_means(vectors: ArrayView2<f32>, members: &[Vec<usize>]) -> Array2<f64> {
+    let mut means = Array2::<f64>::zeros((members.len(), vectors.ncols()));
+    for (g, rows) in members.iter().enumerate() {
+        let mut m = means.row_mut(g);
+        for &r in rows {
+            m.zip_mut_with(&vectors.row(r), |a, &b| *a += b as f64);
+        }
+        let norm = m.dot(&m).sqrt();
+        if norm > 0.0 {
+            m /= norm;
+        }
+    }
+    means
+}
+
+/// Cosine matrix of unit (or zero) mean vectors; `None` where a group has no passages.
+fn cosines(means: &Array2<f64>, present: &[bool]) -> Vec<Vec<Option<f64>>> {
+    let gram = means.dot(&means.t());
+    (0..means.nrows())
+        .map(|i| {
+            (0..means.nrows())
+                .map(|j| (present[i] && present[j]).then(|| if i == j { 1.0 } else { gram[[i, j]].clamp(-1.0, 1.0) }))
+                .collect()
+        })
+        .collect()
+}
+
+/// Percentile (linear interpolation) of sorted values.
+fn percentile(sorted: &[f64], q: f64) -> f64 {
+    let pos = q * (sorted.len() - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
+}
+
+/// Similarity of the groups of `grouping` over the passages in `selected` (indices into the
+/// analysis' passages), with bootstrap intervals.
+pub fn similarity(
+    vectors: ArrayView2<f32>,
+    grouping: &Grouping,
+    selected: &[usize],
+    params: &SimilarityParams,
+) -> SimilarityMatrix {
+    let n = grouping.labels.len();
+    let mut members = vec![Vec::new(); n];
+    for &p in selected {
+        members[grouping.of[p]].push(p);
+    }
+    let counts: Vec<usize> = members.iter().map(Vec::len).collect();
+    let present: Vec<bool> = counts.iter().map(|&c| c > 0).collect();
+    let matrix = cosines(&group_means(vectors, &members), &present);
+
+    let draws: Vec<Vec<Vec<Option<f64>>>> = (0..params.draws)
+        .into_par_iter()
+        .map(|d| {
+            let mut rng = ChaCha8Rng::seed_from_u64(params.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ d as u64);
+            let resampled: Vec<Vec<usize>> = members
+                .iter()
+                .map(|rows| (0..rows.len()).map(|_| rows[rng.gen_range(0..rows.len())]).collect())
+                .collect();
+            cosines(&group_means(vectors, &resampled), &present)
+        })
+        .collect();
+    let enough = |i: usize| counts[i] >= params.min_passages.max(1);
+    let mut low = vec![vec![None; n]; n];
+    let mut high = vec![vec![None; n]; n];
+    if !draws.is_empty() {
+        for i in 0..n {
+            for j in 0..n {
+                if !(enough(i) && enough(j)) {
+                    continue;
+                }
+                let mut values: Vec<f64> = draws.iter().filter_map(|m| m[i][j]).collect();
+                values.sort_by(f64::total_cmp);
+                low[i][j] = Some(percentile(&values, 0.025));
+                high[i][j] = Some(percentile(&values, 0.975));
+            }
+        }
+    }
+    SimilarityMatrix { labels: grouping.labels.clone(), matrix, low, high, n_passages: counts }
+}
+
+/// Mean of the selected rows of `vectors`, L2-normalised (a document's or a group's position).
+pub fn centroid(vectors: ArrayView2<f32>, rows: &[usize]) -> Array1<f64> {
+    group_means(vectors, &[rows.to_vec()]).index_axis_move(Axis(0), 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    fn grouping(of: Vec<usize>, n: usize) -> Grouping {
+        Grouping { by: GroupBy::Issuer, labels: (0..n).map(|i| format!("g{i}")).collect(), of }
+    }
+
+    #[test]
+    fn cosine_of_mean_vectors_symmetric_unit_diagonal() {
+        let v = array![[1.0f32, 0.0], [1.0, 0.0], [0.0, 1.0], [0.6, 0.8]];
+        let g = grouping(vec![0, 0, 1, 2], 4);
+        let m = similarity(v.view(), &g, &[0, 1, 2, 3], &SimilarityParams { draws: 50, ..Default::default() });
+        assert_eq!(m.matrix[0][0], Some(1.0));
+        assert!((m.matrix[0][1].unwrap()).abs() < 1e-12);
+        assert!((m.matrix[0][2].unwrap() - 0.6).abs() < 1e-6);
+        assert_eq!(m.matrix[0][2], m.matrix[2][0]);
+        assert_eq!(m.matrix[3][0], None, "a group with no passages has no value");
+        assert_eq!(m.n_passages, [2, 1, 1, 0]);
+        assert_eq!(m.low[0][1], None, "too few passages: no interval");
+    }
+
+    #[test]
+    fn bootstrap_interval_brackets_value_and_is_seeded() {
+        let v = array![[1.0f32, 0.0], [0.8, 0.6], [0.6, 0.8], [0.0, 1.0], [0.28, 0.96], [0.96, 0.28]];
+        let g = grouping(vec![0, 0, 0, 1, 1, 1], 2);
+        let p = SimilarityParams { draws: 200, seed: 7, min_passages: 3 };
+        let a = similarity(v.view(), &g, &[0, 1, 2, 3, 4, 5], &p);
+        let b = similarity(v.view(), &g, &[0, 1, 2, 3, 4, 5], &p);
+        let (lo, val, hi) = (a.low[0][1].unwrap(), a.matrix[0][1].unwrap(), a.high[0][1].unwrap());
+        assert!(lo <= val && val <= hi && lo < hi, "{lo} {val} {hi}");
+        assert_eq!(a.low, b.low);
+        assert_eq!(a.high, b.high);
+    }
+}

@@ -1,0 +1,191 @@
+//! Loading `models/topics.toml`: the serde schema of the file and its compilation into patterns.
+//! Every mistake in the file is reported with the file name and what to fix.
+
+use super::pattern::{Alt, Pattern};
+use super::{Cue, Lexicon, Markers, Settings, Stance, TopicDef};
+use crate::{Error, Result};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLexicon {
+    version: String,
+    settings: Settings,
+    #[serde(default)]
+    word_classes: BTreeMap<String, Vec<String>>,
+    markers: RawMarkers,
+    concepts: BTreeMap<String, RawConcept>,
+    topics: Vec<RawTopic>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMarkers {
+    negators: Vec<String>,
+    not_negations: Vec<String>,
+    hedges: Vec<String>,
+    contrast: Vec<String>,
+    clause_breaks: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConcept {
+    #[allow(dead_code)] // documentation for the reader of the TOML file
+    label: String,
+    fr: Vec<String>,
+    en: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTopic {
+    id: String,
+    label: String,
+    label_fr: String,
+    proposition: String,
+    concepts: BTreeMap<String, f64>,
+    support: Vec<RawCue>,
+    oppose: Vec<RawCue>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawCue {
+    Plain(String),
+    Full(FullCue),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FullCue {
+    cue: String,
+    #[serde(default = "one")]
+    weight: f64,
+    #[serde(default)]
+    fixed: bool,
+    #[serde(default)]
+    requires: Vec<String>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// Parses and compiles lexicon source text; `origin` names the file in error messages.
+pub(super) fn parse(src: &str, origin: &str) -> Result<Lexicon> {
+    let raw: RawLexicon = toml::from_str(src).map_err(|e| {
+        let msg = e.message().trim().to_string();
+        let line = e.span().map(|s| src[..s.start.min(src.len())].lines().count().max(1));
+        match line {
+            Some(l) => Error::data(format!("{origin}:{l}: {msg}; fix the lexicon file")),
+            None => Error::data(format!("{origin}: {msg}; fix the lexicon file")),
+        }
+    })?;
+    let bad = |what: String| Error::data(format!("{origin}: {what}; fix the lexicon file"));
+
+    let mut classes = BTreeMap::new();
+    for (name, alts) in &raw.word_classes {
+        let alts = alts.iter().map(|a| Alt::parse(a)).collect::<std::result::Result<Vec<_>, _>>();
+        classes.insert(name.clone(), alts.map_err(|e| bad(format!("word class `{name}`: {e}")))?);
+    }
+    let plain = |list: &[String], what: &str| -> Result<Vec<Pattern>> {
+        list.iter()
+            .map(|p| Pattern::parse(p, &classes, None).map_err(|e| bad(format!("{what} `{p}`: {e}"))))
+            .collect()
+    };
+    let markers = Markers {
+        negators: plain(&raw.markers.negators, "negator")?,
+        not_negations: plain(&raw.markers.not_negations, "not_negations")?,
+        hedges: plain(&raw.markers.hedges, "hedge")?,
+        contrast: plain(&raw.markers.contrast, "contrast marker")?,
+        clause_breaks: plain(&raw.markers.clause_breaks, "clause break")?,
+    };
+
+    let concept_ids: Vec<String> = raw.concepts.keys().cloned().collect();
+    let concept_index: BTreeMap<String, usize> = concept_ids.iter().enumerate().map(|(i, c)| (c.clone(), i)).collect();
+    let mut concept_patterns = Vec::new();
+    for (c, (id, concept)) in raw.concepts.iter().enumerate() {
+        if concept.fr.is_empty() || concept.en.is_empty() {
+            return Err(bad(format!("concept `{id}` needs both `fr` and `en` expressions")));
+        }
+        for p in concept.fr.iter().chain(&concept.en) {
+            let pat = Pattern::parse(p, &classes, None).map_err(|e| bad(format!("concept `{id}`, `{p}`: {e}")))?;
+            if pat.first_alts().is_none() {
+                return Err(bad(format!("concept `{id}`, `{p}`: must start with a word")));
+            }
+            concept_patterns.push((c, pat));
+        }
+    }
+    let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_prefix = Vec::new();
+    for (i, (_, pat)) in concept_patterns.iter().enumerate() {
+        let alts = pat.first_alts().unwrap_or_default();
+        for a in alts {
+            match a.exact_key() {
+                Some(k) => by_first.entry(k.to_string()).or_default().push(i),
+                None => by_prefix.push(i),
+            }
+        }
+    }
+    by_prefix.dedup();
+
+    let mut topics = Vec::new();
+    for t in raw.topics {
+        if topics.iter().any(|d: &TopicDef| d.id == t.id) {
+            return Err(bad(format!("topic `{}` is defined twice", t.id)));
+        }
+        let mut weights = Vec::new();
+        for (c, w) in &t.concepts {
+            let &ci = concept_index.get(c).ok_or_else(|| bad(format!("topic `{}`: unknown concept `{c}`", t.id)))?;
+            weights.push((ci, *w));
+        }
+        let mut cues = Vec::new();
+        for (polarity, list) in [(Stance::Support, &t.support), (Stance::Oppose, &t.oppose)] {
+            for raw_cue in list {
+                let full = match raw_cue {
+                    RawCue::Plain(s) => FullCue { cue: s.clone(), weight: 1.0, fixed: false, requires: vec![] },
+                    RawCue::Full(f) => FullCue { cue: f.cue.clone(), weight: f.weight, fixed: f.fixed, requires: f.requires.clone() },
+                };
+                let where_ = format!("topic `{}`, cue `{}`", t.id, full.cue);
+                let pattern =
+                    Pattern::parse(&full.cue, &classes, Some(&concept_index)).map_err(|e| bad(format!("{where_}: {e}")))?;
+                let requires = full
+                    .requires
+                    .iter()
+                    .map(|c| concept_index.get(c).copied().ok_or_else(|| bad(format!("{where_}: unknown concept `{c}`"))))
+                    .collect::<Result<Vec<_>>>()?;
+                if full.weight <= 0.0 {
+                    return Err(bad(format!("{where_}: weight must be positive")));
+                }
+                cues.push(Cue { pattern, polarity, weight: full.weight, fixed: full.fixed, requires });
+            }
+        }
+        let sources = |p: Stance| cues.iter().filter(|c| c.polarity == p).map(|c| c.pattern.source.clone()).collect();
+        topics.push(TopicDef {
+            support: sources(Stance::Support),
+            oppose: sources(Stance::Oppose),
+            id: t.id,
+            label: t.label,
+            label_fr: t.label_fr,
+            proposition: t.proposition,
+            concepts: t.concepts,
+            weights,
+            cues,
+        });
+    }
+    if topics.is_empty() {
+        return Err(bad("no [[topics]] defined".to_string()));
+    }
+    Ok(Lexicon {
+        version: raw.version,
+        settings: raw.settings,
+        concept_ids,
+        concept_patterns,
+        by_first,
+        by_prefix,
+        markers,
+        topics,
+    })
+}

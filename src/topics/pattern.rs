@@ -1,0 +1,257 @@
+//! Phrase patterns over [`words`] tokens — the one matching engine behind concepts and cues.
+//!
+//! A pattern is a whitespace-separated sequence of elements (syntax documented at the top of
+//! `models/topics.toml`):
+//! - a word, written naturally (`d'élaborer`, `multi-stakeholder`); it goes through [`words`], so
+//!   elisions and case are handled exactly as in the text; `word*` is a prefix match;
+//! - alternatives `traité|convention*|sans_fondement|$class|@concept`: an underscore joins the
+//!   words of a multi-word alternative;
+//! - `$class`, a named word class (single-word alternatives shared by many cues);
+//! - `@concept`, any occurrence of a concept (cues only);
+//! - `..` / `..N`, a gap of up to 2 / N words, only where the author writes it.
+//!
+//! A word written in capitals (`UN`, `AI`, `IA`) only matches capitals in the text, so the
+//! acronym `UN` is not the French article `un` and `AI` is not `j'ai`.
+
+use crate::text::analyze::{words, Word};
+use std::collections::BTreeMap;
+
+/// Largest gap an author may ask for: beyond that a "phrase" is no longer one.
+const MAX_GAP: usize = 10;
+
+/// One way a single token may match.
+#[derive(Debug, Clone)]
+pub(crate) struct Alt {
+    text: String,
+    prefix: bool,
+    /// `Some(original)` when written as an acronym in capitals: the text must match it exactly.
+    exact_case: Option<String>,
+}
+
+/// One piece of an option: a token or a whole concept occurrence.
+#[derive(Debug, Clone)]
+pub(crate) enum Piece {
+    Tok(Alt),
+    Concept(usize),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Elem {
+    /// Alternatives; each option is a sequence of pieces (`sans_fondement|unfounded|@hegemony`).
+    Choice(Vec<Vec<Piece>>),
+    Gap(usize),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Pattern {
+    pub source: String,
+    pub elems: Vec<Elem>,
+}
+
+/// A tokenised passage, with the concept occurrences indexed by their first token.
+pub(crate) struct Tokens<'a> {
+    pub text: &'a str,
+    pub words: Vec<Word>,
+    /// `concept_at[i] = Some((concept, end_token))` when a selected concept hit starts at token i.
+    pub concept_at: Vec<Option<(usize, usize)>>,
+}
+
+/// A successful match: token range and the tokens that fell into gaps (negators there count).
+#[derive(Debug, Clone)]
+pub(crate) struct Match {
+    pub start: usize,
+    pub end: usize,
+    pub gap_tokens: Vec<usize>,
+}
+
+impl Alt {
+    /// A single-word alternative such as `contraignant*`, `l'Internet` or `UN`.
+    pub(crate) fn parse(raw: &str) -> Result<Alt, String> {
+        let mut toks = plain(raw)?;
+        match toks.len() {
+            1 => Ok(toks.remove(0)),
+            n => Err(format!("`{raw}` must be exactly one word (found {n})")),
+        }
+    }
+
+    fn from_word(body: &str, w: &Word, prefix: bool) -> Alt {
+        let original = &body[w.start..w.end];
+        let letters = original.chars().filter(|c| c.is_alphabetic()).count();
+        let acronym = letters >= 2 && original.chars().all(|c| !c.is_lowercase());
+        Alt { text: w.text.clone(), prefix, exact_case: acronym.then(|| original.to_string()) }
+    }
+
+    fn matches(&self, w: &Word, text: &str) -> bool {
+        let ok = if self.prefix { w.text.starts_with(&self.text) } else { w.text == self.text };
+        ok && self.exact_case.as_ref().is_none_or(|orig| text[w.start..w.end].starts_with(orig.as_str()))
+    }
+
+    /// The exact first-token key used to index concept patterns (None for prefix matches).
+    pub(crate) fn exact_key(&self) -> Option<&str> {
+        (!self.prefix).then_some(self.text.as_str())
+    }
+}
+
+/// Words as written (`d'élaborer`, `ligne*`): tokenised like the text; a trailing `*` makes the
+/// last word a prefix.
+fn plain(chunk: &str) -> Result<Vec<Alt>, String> {
+    let prefix = chunk.ends_with('*');
+    let body = chunk.trim_end_matches('*');
+    let toks = words(body);
+    if toks.is_empty() {
+        return Err(format!("`{chunk}` contains no word"));
+    }
+    let last = toks.len() - 1;
+    Ok(toks.iter().enumerate().map(|(i, w)| Alt::from_word(body, w, prefix && i == last)).collect())
+}
+
+impl Pattern {
+    /// Parses `src`; `concepts` is `None` where `@concept` references are not allowed.
+    pub(crate) fn parse(
+        src: &str,
+        classes: &BTreeMap<String, Vec<Alt>>,
+        concepts: Option<&BTreeMap<String, usize>>,
+    ) -> Result<Pattern, String> {
+        let mut elems = Vec::new();
+        for chunk in src.split_whitespace() {
+            if let Some(n) = chunk.strip_prefix("..") {
+                let n = if n.is_empty() { 2 } else { n.parse().map_err(|_| format!("bad gap `{chunk}`"))? };
+                if n == 0 || n > MAX_GAP {
+                    return Err(format!("gap `{chunk}` must be between 1 and {MAX_GAP} words"));
+                }
+                elems.push(Elem::Gap(n));
+                continue;
+            }
+            let mut options = Vec::new();
+            for alt in chunk.split('|') {
+                if let Some(name) = alt.strip_prefix('$') {
+                    let alts = classes.get(name).ok_or_else(|| format!("unknown word class `${name}`"))?;
+                    options.extend(alts.iter().map(|a| vec![Piece::Tok(a.clone())]));
+                } else if let Some(id) = alt.strip_prefix('@') {
+                    let map = concepts.ok_or_else(|| format!("`{alt}`: concept references are only allowed in cues"))?;
+                    let &c = map.get(id).ok_or_else(|| format!("unknown concept `@{id}`"))?;
+                    options.push(vec![Piece::Concept(c)]);
+                } else {
+                    let mut seq = Vec::new();
+                    for part in alt.split('_') {
+                        seq.extend(plain(part)?.into_iter().map(Piece::Tok));
+                    }
+                    options.push(seq);
+                }
+            }
+            elems.push(Elem::Choice(options));
+        }
+        match (elems.first(), elems.last()) {
+            (None, _) => Err("empty pattern".to_string()),
+            (Some(Elem::Gap(_)), _) | (_, Some(Elem::Gap(_))) => Err("a pattern cannot start or end with a gap".into()),
+            _ => Ok(Pattern { source: src.to_string(), elems }),
+        }
+    }
+
+    /// The possible first tokens (used to index concept patterns); None if an option starts
+    /// with a concept.
+    pub(crate) fn first_alts(&self) -> Option<Vec<&Alt>> {
+        match self.elems.first() {
+            Some(Elem::Choice(options)) => options
+                .iter()
+                .map(|o| match o.first() {
+                    Some(Piece::Tok(a)) => Some(a),
+                    _ => None,
+                })
+                .collect(),
+            _ => None,
+        }
+    }
+
+    /// Matches starting exactly at token `start`; gaps take as few words as possible.
+    pub(crate) fn match_at(&self, t: &Tokens, start: usize) -> Option<Match> {
+        let mut gap_tokens = Vec::new();
+        let end = self.step(t, 0, start, &mut gap_tokens)?;
+        Some(Match { start, end, gap_tokens })
+    }
+
+    fn step(&self, t: &Tokens, k: usize, i: usize, gaps: &mut Vec<usize>) -> Option<usize> {
+        let Some(elem) = self.elems.get(k) else { return Some(i) };
+        match elem {
+            Elem::Choice(options) => {
+                options.iter().filter_map(|o| match_seq(o, t, i)).find_map(|next| self.step(t, k + 1, next, gaps))
+            }
+            Elem::Gap(n) => {
+                let mark = gaps.len();
+                for g in 0..=*n {
+                    if i + g > t.words.len() {
+                        break;
+                    }
+                    gaps.extend(i..i + g);
+                    if let Some(end) = self.step(t, k + 1, i + g, gaps) {
+                        return Some(end);
+                    }
+                    gaps.truncate(mark);
+                }
+                None
+            }
+        }
+    }
+}
+
+/// Matches one option at token `i`; returns the token after it.
+fn match_seq(seq: &[Piece], t: &Tokens, mut i: usize) -> Option<usize> {
+    for piece in seq {
+        match piece {
+            Piece::Tok(a) => {
+                a.matches(t.words.get(i)?, t.text).then_some(())?;
+                i += 1;
+            }
+            Piece::Concept(c) => match t.concept_at.get(i) {
+                Some(Some((hit, end))) if hit == c => i = *end,
+                _ => return None,
+            },
+        }
+    }
+    Some(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(text: &str) -> Tokens<'_> {
+        let words = words(text);
+        let n = words.len();
+        Tokens { text, words, concept_at: vec![None; n] }
+    }
+
+    fn first_match(p: &str, text: &str) -> Option<(usize, usize, Vec<usize>)> {
+        let classes = BTreeMap::from([("need".to_string(), vec![Alt::parse("need*").unwrap()])]);
+        let p = Pattern::parse(p, &classes, None).unwrap();
+        let t = toks(text);
+        (0..t.words.len()).find_map(|i| p.match_at(&t, i)).map(|m| (m.start, m.end, m.gap_tokens))
+    }
+
+    #[test]
+    fn prefix_elision_gap_and_classes() {
+        assert_eq!(first_match("juridiquement contraignant*", "des normes juridiquement contraignantes"), Some((2, 4, vec![])));
+        assert_eq!(first_match("nécessité d'élaborer", "la nécessité d'élaborer"), Some((1, 3, vec![])));
+        assert_eq!(first_match("$need .. treaty", "we needed a new treaty"), Some((1, 5, vec![2, 3])));
+        assert_eq!(first_match("$need .. treaty", "we need a brand new treaty"), None);
+        assert_eq!(first_match("x|sans_fondement|$need accusations", "des accusations sans fondement accusations"), Some((2, 5, vec![])));
+    }
+
+    #[test]
+    fn acronyms_match_capitals_only() {
+        assert!(first_match("UN Charter", "the UN Charter").is_some());
+        assert!(first_match("AI", "J'ai l'honneur").is_none());
+        assert!(first_match("AI", "risks of AI systems").is_some());
+    }
+
+    #[test]
+    fn bad_patterns_are_rejected() {
+        let none = BTreeMap::new();
+        assert!(Pattern::parse(".. x", &none, None).is_err());
+        assert!(Pattern::parse("x ..11 y", &none, None).is_err());
+        assert!(Pattern::parse("$nope x", &none, None).is_err());
+        assert!(Pattern::parse("@c x", &none, None).is_err());
+        assert!(Pattern::parse("a b|c d", &none, None).is_ok());
+        assert!(Pattern::parse("a|", &none, None).is_err());
+    }
+}

@@ -1,0 +1,152 @@
+//! Unit tests of the shipped lexicon: it parses, has the 13 topics, maps French and English to
+//! the same concepts, and reads negation and contrast.
+
+use super::*;
+
+fn lex() -> Lexicon {
+    Lexicon::builtin()
+}
+
+fn concept_ids(text: &str) -> Vec<String> {
+    lex().concepts(text).into_iter().map(|h| h.concept).collect()
+}
+
+#[test]
+fn shipped_lexicon_parses_with_the_13_topics_in_order() {
+    let l = lex();
+    let ids: Vec<&str> = l.topics().iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "binding_norms",
+            "budapest_convention",
+            "internet_governance",
+            "un_processes",
+            "capacity_building",
+            "attribution",
+            "militarization",
+            "disinformation",
+            "human_rights",
+            "critical_infrastructure",
+            "ai",
+            "unilateral_coercive_measures",
+            "supply_chain"
+        ]
+    );
+    assert!(!l.version().is_empty());
+    assert!(l.concept_ids().len() >= 60, "{} concepts", l.concept_ids().len());
+    assert!(l.topics().iter().all(|t| !t.label_fr.is_empty() && !t.proposition.is_empty() && !t.support.is_empty()));
+}
+
+#[test]
+fn french_and_english_map_to_the_same_concept() {
+    let pairs = [
+        ("un instrument juridiquement contraignant", "a legally binding instrument", "binding_instrument"),
+        ("une approche multipartite", "a multistakeholder approach", "multistakeholder"),
+        ("la Convention de Budapest", "the Budapest Convention", "budapest_convention"),
+        ("le renforcement des capacités", "capacity-building", "capacity_building"),
+        ("les infrastructures critiques", "critical infrastructure", "critical_infrastructure"),
+        ("la gouvernance de l'Internet", "Internet governance", "internet_governance"),
+    ];
+    for (fr, en, id) in pairs {
+        assert!(concept_ids(fr).contains(&id.to_string()), "{fr}: {:?}", concept_ids(fr));
+        assert!(concept_ids(en).contains(&id.to_string()), "{en}: {:?}", concept_ids(en));
+    }
+}
+
+#[test]
+fn longest_concept_wins_and_offsets_are_bytes() {
+    let text = "la Convention des Nations Unies contre la cybercriminalité";
+    let hits = lex().concepts(text);
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0].concept, "un_cybercrime_convention");
+    assert_eq!(&text[hits[0].start..hits[0].end], "Convention des Nations Unies contre la cybercriminalité");
+    // Acronyms match capitals only: the article `un` is not the UN.
+    assert!(!concept_ids("un traité").contains(&"united_nations".to_string()));
+    assert!(!concept_ids("J'ai l'honneur").contains(&"ai".to_string()));
+}
+
+#[test]
+fn topic_assignment_follows_concepts() {
+    let l = lex();
+    let a = l.assign("Nous soutenons la Convention de Budapest sur la cybercriminalité.");
+    assert_eq!(a.topic.as_deref(), Some("budapest_convention"));
+    assert_eq!(a.scores.len(), 13);
+    assert_eq!(l.assign("Le temps était beau à Genève.").topic, None);
+}
+
+#[test]
+fn negation_flips_binding_norms() {
+    let l = lex();
+    let fr = "Il n'est pas nécessaire d'élaborer un instrument juridiquement contraignant.";
+    let call = l.stance("binding_norms", fr);
+    assert_eq!(call.stance, Stance::Oppose, "{call:?}");
+    assert!(call.cues.iter().any(|c| c.negated));
+    let en = l.stance("binding_norms", "We do not need a new treaty.");
+    assert_eq!(en.stance, Stance::Oppose, "{en:?}");
+    let pos = l.stance("binding_norms", "Il est nécessaire d'élaborer un instrument juridiquement contraignant.");
+    assert_eq!(pos.stance, Stance::Support, "{pos:?}");
+    let pos_en = l.stance("binding_norms", "We need a new legally binding treaty on information security.");
+    assert_eq!(pos_en.stance, Stance::Support);
+}
+
+#[test]
+fn rather_than_supports_the_first_and_opposes_the_second() {
+    let l = lex();
+    let call = l.stance(
+        "internet_governance",
+        "Internet governance should respect Internet sovereignty rather than a multistakeholder model.",
+    );
+    assert_eq!(call.stance, Stance::Support, "{call:?}");
+    let flipped = call.cues.iter().find(|c| c.cue == "@multistakeholder").expect("multistakeholder cue");
+    assert!(flipped.negated && flipped.polarity == Stance::Support);
+    let west = l.stance("internet_governance", "We support the multistakeholder model of Internet governance.");
+    assert_eq!(west.stance, Stance::Oppose, "{west:?}");
+}
+
+#[test]
+fn fixed_cues_and_hedges() {
+    let l = lex();
+    // The norm is worded negatively: "should not damage" supports protecting infrastructure.
+    let ci = l.stance("critical_infrastructure", "States should not conduct ICT activity that damages critical infrastructure.");
+    assert_eq!(ci.stance, Stance::Support, "{ci:?}");
+    // A procedural mention of binding obligations is not a position.
+    let un = l.stance(
+        "binding_norms",
+        "notant qu'il faut examiner plus avant la possibilité d'élaborer de nouvelles obligations juridiquement contraignantes",
+    );
+    assert_eq!(un.stance, Stance::Neutral, "{un:?}");
+}
+
+#[test]
+fn check_topic_lists_known_topics() {
+    let l = lex();
+    assert!(l.check_topic("ai").is_ok());
+    let err = l.check_topic("cyber_peace").unwrap_err().to_string();
+    assert!(err.contains("cyber_peace") && err.contains("binding_norms") && err.contains("supply_chain"), "{err}");
+    assert_eq!(l.stance("cyber_peace", "anything").stance, Stance::Neutral);
+}
+
+#[test]
+fn stance_parse_round_trips() {
+    for s in [Stance::Support, Stance::Oppose, Stance::Neutral] {
+        assert_eq!(Stance::parse(s.as_str()), Some(s));
+    }
+    assert_eq!(Stance::parse(" Oppose "), Some(Stance::Oppose));
+    assert_eq!(Stance::parse("maybe"), None);
+    assert_eq!(serde_json::to_string(&Stance::Support).unwrap(), "\"support\"");
+}
+
+#[test]
+fn bad_lexicon_files_give_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    std::fs::write(&path, "version = \"x\"\n[settings]\ntopic_threshold = \"high\"\n").unwrap();
+    let err = Lexicon::from_path(&path).unwrap_err().to_string();
+    assert!(err.contains("bad.toml:3"), "{err}");
+    let broken = BUILTIN.replace("\"$need|$call ..3 @binding_instrument", "\"$need|$call ..3 @no_such_concept");
+    std::fs::write(&path, broken).unwrap();
+    let err = Lexicon::from_path(&path).unwrap_err().to_string();
+    assert!(err.contains("no_such_concept") && err.contains("binding_norms"), "{err}");
+    assert!(Lexicon::from_path(&dir.path().join("missing.toml")).is_err());
+}

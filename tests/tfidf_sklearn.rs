@@ -1,0 +1,123 @@
+//! `stance::vectorize` equals scikit-learn's `TfidfVectorizer(smooth_idf=True, sublinear_tf=True,
+//! norm="l2", ngram_range=(1, 2), min_df, max_df)` on the same tokens, to 1e-9.
+//! The reference numbers come from tests/fixtures/tfidf_reference.py (committed JSON; no Python
+//! needed here).
+
+use serde::Deserialize;
+use stance::vectorize::{Csr, TfIdfParams, TokenDoc};
+
+#[derive(Deserialize)]
+struct Fixture {
+    cases: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    name: String,
+    min_df: usize,
+    max_df: f64,
+    docs: Vec<Vec<String>>,
+    vocabulary: Vec<String>,
+    idf: Vec<f64>,
+    matrix: Vec<Vec<f64>>,
+    unseen: Vec<Vec<String>>,
+    unseen_matrix: Vec<Vec<f64>>,
+}
+
+fn assert_matrix_eq(case: &str, what: &str, got: &Csr, want: &[Vec<f64>]) {
+    assert_eq!(got.n_rows, want.len(), "{case}: {what} rows");
+    let dense = got.to_dense();
+    for (i, row) in want.iter().enumerate() {
+        assert_eq!(dense.ncols(), row.len(), "{case}: {what} columns");
+        for (j, &w) in row.iter().enumerate() {
+            let g = dense[[i, j]];
+            assert!((g - w).abs() < 1e-9, "{case}: {what}[{i}][{j}] = {g}, sklearn {w}");
+        }
+    }
+}
+
+#[test]
+fn tfidf_equals_sklearn() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tfidf_reference.json");
+    let fixture: Fixture = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(fixture.cases.len(), 2);
+    for c in &fixture.cases {
+        let params = TfIdfParams { min_df: c.min_df, max_df: c.max_df, ..TfIdfParams::default() };
+        let docs: Vec<TokenDoc> = c.docs.iter().cloned().map(TokenDoc::from).collect();
+        let (model, x) = params.fit_transform(&docs).unwrap();
+        assert_eq!(model.vocabulary, c.vocabulary, "{}: vocabulary", c.name);
+        assert_eq!(model.idf.len(), c.idf.len());
+        for (t, (g, w)) in model.vocabulary.iter().zip(model.idf.iter().zip(&c.idf)) {
+            assert!((g - w).abs() < 1e-9, "{}: idf({t}) = {g}, sklearn {w}", c.name);
+        }
+        assert_matrix_eq(&c.name, "fit_transform", &x, &c.matrix);
+        assert_matrix_eq(&c.name, "transform(train)", &model.transform(&docs), &c.matrix);
+        let unseen: Vec<TokenDoc> = c.unseen.iter().cloned().map(TokenDoc::from).collect();
+        assert_matrix_eq(&c.name, "transform(unseen)", &model.transform(&unseen), &c.unseen_matrix);
+        // fit alone gives the same model as fit_transform.
+        assert_eq!(params.fit(&docs).unwrap(), model);
+    }
+}
+
+/// Speed and memory on the 50 MB UN General Debate subset (the scikit-learn benchmark corpus),
+/// with crude tokens (lowercase, runs of alphanumerics of 2+ chars, like sklearn's `\w\w+`).
+/// `tar -xJf corpora/ungdc-50mb.tar.xz -C /tmp` then
+/// `STANCE_BENCH_CORPUS=/tmp/ungdc-50mb cargo test --release --test tfidf_sklearn -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn bench_ungdc() {
+    use stance::cluster::ClusterParams;
+    use stance::reduce::{l2_normalize_rows, SvdParams};
+    use std::time::Instant;
+
+    let dir = std::path::PathBuf::from(std::env::var("STANCE_BENCH_CORPUS").unwrap_or("/tmp/ungdc-50mb".into()));
+    let peak_mb = || {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        status.lines().find_map(|l| l.strip_prefix("VmHWM:")).map_or(0, |v| {
+            v.trim().trim_end_matches(" kB").trim().parse::<usize>().unwrap_or(0) / 1024
+        })
+    };
+    let t = Instant::now();
+    let manifest = std::fs::read_to_string(dir.join("manifest.csv")).unwrap();
+    let mut docs = Vec::new();
+    let mut bytes = 0;
+    for line in manifest.lines().skip(1) {
+        let file = line.split(',').next().unwrap();
+        let text = std::fs::read_to_string(dir.join(file)).unwrap().replace("\r\n", "\n");
+        bytes += text.len();
+        let mut blocks: Vec<&str> = text.split("\n\n").filter(|b| !b.trim().is_empty()).collect();
+        if blocks.len() <= 1 {
+            blocks = text.lines().filter(|b| !b.trim().is_empty()).collect();
+        }
+        for b in blocks {
+            let words: Vec<String> = b
+                .split(|c: char| !c.is_alphanumeric() && c != '_')
+                .filter(|w| w.chars().count() >= 2)
+                .map(str::to_lowercase)
+                .collect();
+            if words.len() >= 3 {
+                docs.push(TokenDoc::from(words));
+            }
+        }
+    }
+    let tokens: usize = docs.iter().map(|d| d.words.len()).sum();
+    println!("read+tokenise {:6.2} s  {} MB, {} passages, {tokens} tokens  peak {} MB", t.elapsed().as_secs_f64(), bytes / 1_000_000, docs.len(), peak_mb());
+
+    let t = Instant::now();
+    let params = TfIdfParams { min_df: 2, max_df: 0.9, ..TfIdfParams::default() };
+    let (model, x) = params.fit_transform(&docs).unwrap();
+    println!("tfidf         {:6.2} s  {} features, nnz {}  peak {} MB", t.elapsed().as_secs_f64(), model.vocabulary.len(), x.nnz(), peak_mb());
+    drop(docs);
+
+    let t = Instant::now();
+    let (svd, mut z) = SvdParams::default().fit_transform(&x).unwrap();
+    l2_normalize_rows(&mut z);
+    println!("svd k=100     {:6.2} s  σ1 {:.3} σ100 {:.3}  peak {} MB", t.elapsed().as_secs_f64(), svd.singular_values[0], svd.singular_values[99], peak_mb());
+    drop(x);
+
+    let t = Instant::now();
+    let clusters = ClusterParams::default().fit(&z).unwrap();
+    let mut sizes = vec![0; clusters.k()];
+    clusters.labels.iter().for_each(|&l| sizes[l] += 1);
+    println!("kmeans k=20   {:6.2} s  inertia {:.1}, sizes {sizes:?}  peak {} MB", t.elapsed().as_secs_f64(), clusters.inertia, peak_mb());
+}
