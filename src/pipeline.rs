@@ -76,10 +76,27 @@ pub struct Passage {
     pub end: usize,
     /// Normalised text (repaired, whitespace collapsed): what is analysed and shown as evidence.
     pub text: String,
+    /// The best-scoring topic (None when no topic reaches the threshold).
     pub topic: Option<String>,
     pub topic_score: f64,
+    /// Stance toward `topic`'s proposition.
     pub stance: Option<Stance>,
+    /// Every topic the passage speaks to (best first) with its stance toward each: per-topic
+    /// comparisons use these, so a paragraph on two topics counts for both.
+    pub topics: Vec<(String, Stance)>,
     pub cluster: usize,
+}
+
+impl Passage {
+    /// Does the passage speak to `topic`?
+    pub fn on(&self, topic: &str) -> bool {
+        self.topics.iter().any(|(t, _)| t == topic)
+    }
+
+    /// The passage's stance toward `topic`, if it speaks to it.
+    pub fn stance_on(&self, topic: &str) -> Option<Stance> {
+        self.topics.iter().find(|(t, _)| t == topic).map(|(_, s)| *s)
+    }
 }
 
 /// Cuts every document into passages and normalises them (no topic, stance or cluster yet).
@@ -88,10 +105,15 @@ pub fn split(corpus: &Corpus, params: &SegmentParams) -> Vec<Passage> {
         .documents
         .par_iter()
         .enumerate()
-        .map(|(d, doc)| split_text(&doc.text, params).into_iter().map(|mut p| {
-            p.doc = d;
-            p
-        }).collect::<Vec<_>>())
+        .map(|(d, doc)| {
+            split_text(&doc.text, params)
+                .into_iter()
+                .map(|mut p| {
+                    p.doc = d;
+                    p
+                })
+                .collect::<Vec<_>>()
+        })
         .flatten()
         .collect()
 }
@@ -112,17 +134,49 @@ pub fn split_text(text: &str, params: &SegmentParams) -> Vec<Passage> {
             topic: None,
             topic_score: 0.0,
             stance: None,
+            topics: Vec::new(),
             cluster: 0,
         })
         .collect()
 }
 
-/// The features of one passage: analysed words plus (optionally) concept ids.
+/// The features of one text: analysed words plus, with a lexicon, its concept ids and its
+/// positions (see [`features_with`]). Finds the topics and stances itself.
 pub fn features(text: &str, analyzer: &Analyzer, lexicon: Option<&Lexicon>) -> TokenDoc {
+    let positions = lexicon.map(|lx| positions(lx, text)).unwrap_or_default();
+    features_with(text, analyzer, lexicon, &positions)
+}
+
+/// Every topic a text speaks to, with its stance toward each (best topic first).
+pub fn positions(lexicon: &Lexicon, text: &str) -> Vec<(String, Stance)> {
+    lexicon
+        .assign(text)
+        .topics
+        .into_iter()
+        .map(|t| {
+            let s = lexicon.stance(&t, text).stance;
+            (t, s)
+        })
+        .collect()
+}
+
+/// The features of one passage whose positions are known: analysed words, then unigram-only
+/// features shared by both languages — one `§concept` per concept occurrence and one
+/// `§topic=stance` per position — so that texts holding the same position are close whatever
+/// their language and wording.
+pub fn features_with(
+    text: &str,
+    analyzer: &Analyzer,
+    lexicon: Option<&Lexicon>,
+    positions: &[(String, Stance)],
+) -> TokenDoc {
     let words = analyzer.tokens(text);
-    let extra = lexicon
+    let mut extra: Vec<String> = lexicon
         .map(|lx| lx.concepts(text).into_iter().map(|h| format!("{CONCEPT_PREFIX}{}", h.concept)).collect())
         .unwrap_or_default();
+    if lexicon.is_some() {
+        extra.extend(positions.iter().map(|(t, s)| format!("{CONCEPT_PREFIX}{t}={}", s.as_str())));
+    }
     TokenDoc { words, extra }
 }
 
@@ -130,8 +184,9 @@ pub fn features(text: &str, analyzer: &Analyzer, lexicon: Option<&Lexicon>) -> T
 pub fn annotate(passages: &mut [Passage], lexicon: &Lexicon) {
     passages.par_iter_mut().for_each(|p| {
         let a = lexicon.assign(&p.text);
+        p.topics = a.topics.iter().map(|t| (t.clone(), lexicon.stance(t, &p.text).stance)).collect();
         p.topic_score = a.score;
-        p.stance = a.topic.as_deref().map(|t| lexicon.stance(t, &p.text).stance);
+        p.stance = p.topics.first().map(|(_, s)| *s);
         p.topic = a.topic;
     });
 }
@@ -262,10 +317,10 @@ impl Analysis {
         &self.corpus.documents[p.doc].issuer
     }
 
-    /// Number of passages per topic id (passages with no topic are not counted).
+    /// Number of passages speaking to each topic id.
     pub fn topic_counts(&self) -> BTreeMap<String, usize> {
         let mut counts = BTreeMap::new();
-        for t in self.passages.iter().filter_map(|p| p.topic.as_ref()) {
+        for (t, _) in self.passages.iter().flat_map(|p| &p.topics) {
             *counts.entry(t.clone()).or_insert(0) += 1;
         }
         counts
@@ -283,7 +338,7 @@ pub fn tokenize(corpus: &Corpus, passages: &[Passage], params: &Params, lexicon:
                 Lang::Fr => &fr,
                 Lang::En => &en,
             };
-            features(&p.text, analyzer, lexicon)
+            features_with(&p.text, analyzer, lexicon, &p.topics)
         })
         .collect()
 }

@@ -85,19 +85,28 @@ fn bench_ungdc() {
         let file = line.split(',').next().unwrap();
         let text = std::fs::read_to_string(dir.join(file)).unwrap().replace("\r\n", "\n");
         bytes += text.len();
-        let mut blocks: Vec<&str> = text.split("\n\n").filter(|b| !b.trim().is_empty()).collect();
-        if blocks.len() <= 1 {
-            blocks = text.lines().filter(|b| !b.trim().is_empty()).collect();
+        // Passages as the reference: blocks between blank lines, else lines.
+        let mut blocks = vec![String::new()];
+        for line in text.lines() {
+            if line.trim().is_empty() {
+                blocks.push(String::new());
+            } else {
+                let last = blocks.last_mut().unwrap();
+                last.push_str(line);
+                last.push('\n');
+            }
         }
-        for b in blocks {
+        blocks.retain(|b| !b.trim().is_empty());
+        if blocks.len() <= 1 {
+            blocks = text.lines().map(String::from).collect();
+        }
+        for b in blocks.iter().filter(|b| b.split_whitespace().count() >= 3) {
             let words: Vec<String> = b
                 .split(|c: char| !c.is_alphanumeric() && c != '_')
                 .filter(|w| w.chars().count() >= 2)
                 .map(str::to_lowercase)
                 .collect();
-            if words.len() >= 3 {
-                docs.push(TokenDoc::from(words));
-            }
+            docs.push(TokenDoc::from(words));
         }
     }
     let tokens: usize = docs.iter().map(|d| d.words.len()).sum();

@@ -1,14 +1,150 @@
-//! `stance classify`: Topic and stance of each passage of a new text. (Placeholder: being written.)
+//! `stance classify`: topic, stance and cues of each passage of a new text, then the blocs and
+//! issuers nearest to the whole document. With `--model`, a saved model is used as is (fast,
+//! and comparable across runs); otherwise the pipeline is fitted on the corpus first.
+
+use std::path::{Path, PathBuf};
 
 use clap::Args;
+use serde_json::json;
 
-use super::Ctx;
-use crate::{Error, Result};
+use super::{emit, read_input, Ctx};
+use crate::compare::classify::{classify, Classification, Nearest};
+use crate::compare::evidence::{highlight, Emphasis};
+use crate::model::Model;
+use crate::render::table::table;
+use crate::render::{self, Format};
+use crate::text::lang::{self, Lang};
+use crate::Result;
 
-/// Topic and stance of each passage of a new text
+/// Topic and stance of each passage of a new text, and the nearest blocs and issuers
 #[derive(Debug, Args)]
-pub struct ClassifyArgs {}
+#[command(after_help = "Output (JSON lines, the default for --format json): one line per passage
+  {\"passage\", \"start\", \"end\", \"text\", \"topic\", \"topic_score\", \"topics\", \"stance\", \"cues\"}
+then one line for the document: {\"document\", \"nearest_blocs\", \"nearest_issuers\"}.
 
-pub fn run(_ctx: &Ctx, _args: ClassifyArgs) -> Result<()> {
-    Err(Error::usage("`stance classify` is not available in this build yet"))
+Examples:
+  stance classify new_statement.txt --format json
+  cat speech.txt | stance classify - --format table
+  stance fit --out fitted/ && stance classify --model fitted/model.bin statement.txt --format json
+  stance classify --lang en statement.txt --top 3")]
+pub struct ClassifyArgs {
+    /// Text file, or - for standard input
+    pub file: PathBuf,
+    /// Saved model (`stance fit --out DIR` writes DIR/model.bin; DIR is accepted too)
+    /// [default: fit on the corpus]
+    #[arg(long, value_name = "PATH")]
+    pub model: Option<PathBuf>,
+    /// Language of the text (fr or en) [default: detected]
+    #[arg(long, value_parser = parse_lang)]
+    pub lang: Option<Lang>,
+    /// Nearest blocs and issuers listed (0 = all)
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub top: usize,
+}
+
+/// `--lang` values: the codes the manifest accepts.
+pub fn parse_lang(s: &str) -> std::result::Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("'{s}' is not supported; use fr or en"))
+}
+
+/// The saved model at `path` (a model file, or a folder holding model.bin).
+fn load_model(path: &Path) -> Result<Model> {
+    if path.is_dir() {
+        Model::load(&path.join("model.bin"))
+    } else {
+        Model::load(path)
+    }
+}
+
+pub fn run(ctx: &Ctx, args: ClassifyArgs) -> Result<()> {
+    let (name, text) = read_input(&args.file)?;
+    let lang = args.lang.unwrap_or_else(|| lang::detect(&text));
+    let lexicon = ctx.lexicon()?;
+    let model = match &args.model {
+        Some(path) => {
+            let model = load_model(path)?;
+            if model.lexicon_version != lexicon.version() {
+                ctx.warn(&format!(
+                    "{}: fitted with lexicon {}, classifying with {}; refit with `stance fit` for consistent topics",
+                    path.display(),
+                    model.lexicon_version,
+                    lexicon.version()
+                ));
+            }
+            model
+        }
+        None => Model::from_analysis(&ctx.analysis()?),
+    };
+    let mut c = classify(&model, &lexicon, &name, &text, lang)?;
+    if args.top > 0 {
+        c.nearest_blocs.truncate(args.top);
+        c.nearest_issuers.truncate(args.top);
+    }
+    emit(&match ctx.global.format {
+        Format::Json => json_lines(&name, &c),
+        Format::Csv => to_csv(&c)?,
+        Format::Table => to_table(&name, lang, &c),
+    })
+}
+
+fn named(key: &str, groups: &[Nearest]) -> serde_json::Value {
+    groups.iter().map(|g| json!({ key: g.name, "similarity": g.similarity })).collect()
+}
+
+fn json_lines(name: &str, c: &Classification) -> String {
+    let mut out: String = c.passages.iter().map(render::json_line).collect();
+    out.push_str(&render::json_line(&json!({
+        "document": name,
+        "nearest_blocs": named("bloc", &c.nearest_blocs),
+        "nearest_issuers": named("issuer", &c.nearest_issuers),
+    })));
+    out
+}
+
+/// One row per passage (the nearest groups are in the JSON and table outputs).
+fn to_csv(c: &Classification) -> Result<String> {
+    render::csv(
+        &["passage", "start", "end", "topic", "topic_score", "stance", "cues", "text"],
+        c.passages.iter().map(|p| {
+            vec![
+                p.passage.to_string(),
+                p.start.to_string(),
+                p.end.to_string(),
+                p.topic.clone().unwrap_or_default(),
+                p.topic_score.to_string(),
+                p.stance.map(|s| s.as_str().to_string()).unwrap_or_default(),
+                p.cues.iter().map(|q| format!("{} ({})", q.cue, q.polarity.as_str())).collect::<Vec<_>>().join("; "),
+                p.text.clone(),
+            ]
+        }),
+    )
+}
+
+fn to_table(name: &str, lang: Lang, c: &Classification) -> String {
+    let emphasis = Emphasis::for_stdout();
+    let rows: Vec<Vec<String>> = c
+        .passages
+        .iter()
+        .map(|p| {
+            let cues: Vec<String> = p.cues.iter().map(|q| format!("{} → {}", q.cue, q.polarity.as_str())).collect();
+            vec![
+                p.passage.to_string(),
+                p.topic.as_ref().map_or("-".to_string(), |t| format!("{t}\n({:.2})", p.topic_score)),
+                p.stance.map_or("-", |s| s.as_str()).to_string(),
+                cues.join("\n"),
+                highlight(&p.text, &p.cues, emphasis),
+            ]
+        })
+        .collect();
+    let list = |groups: &[Nearest]| {
+        groups.iter().map(|g| format!("{} {:.2}", g.name, g.similarity)).collect::<Vec<_>>().join(", ")
+    };
+    format!(
+        "{name} ({}): {} passage(s)\n{}\nNearest blocs: {}\nNearest issuers: {}\n(cosine between the document's mean passage vector and each group's position)\n",
+        lang.code(),
+        c.passages.len(),
+        table(&["#", "topic (score)", "stance", "cues", "text"], &rows),
+        list(&c.nearest_blocs),
+        list(&c.nearest_issuers)
+    )
 }

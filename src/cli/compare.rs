@@ -1,14 +1,250 @@
-//! `stance compare`: Compare two blocs or issuers topic by topic. (Placeholder: being written.)
+//! `stance compare`: two blocs or issuers side by side, topic by topic — similarity with its
+//! interval, where each side stands, the words that set them apart, and the passages that show it.
 
 use clap::Args;
 
-use super::Ctx;
-use crate::{Error, Result};
+use super::{emit, Ctx};
+use crate::compare::evidence::{highlight, Emphasis, Evidence};
+use crate::compare::keyness::{KeyTerm, KeynessParams, Method};
+use crate::compare::sides::{compare, CompareParams, Comparison, Interval, Side, SideView, TopicComparison};
+use crate::compare::stance::{Share, StanceSummary};
+use crate::compare::SimilarityParams;
+use crate::render::table::table;
+use crate::render::{self, num, Format};
+use crate::Result;
 
-/// Compare two blocs or issuers topic by topic
+/// Compare two blocs or issuers topic by topic: similarity, stances, distinctive terms, evidence
 #[derive(Debug, Args)]
-pub struct CompareArgs {}
+#[command(after_help = "Sides: a bloc name (see `stance similarity --by bloc`), or issuer:NAME, or bloc:NAME.
 
-pub fn run(_ctx: &Ctx, _args: CompareArgs) -> Result<()> {
-    Err(Error::usage("`stance compare` is not available in this build yet"))
+Examples:
+  stance compare russia-aligned western
+  stance compare russia-aligned western --topic binding_norms --evidence 3
+  stance compare issuer:CIS issuer:\"UN General Assembly\" --explain
+  stance compare china western --keyness g2 --terms 8
+  stance compare russia-aligned western --format json > compare.json")]
+pub struct CompareArgs {
+    /// First side: a bloc, or issuer:NAME
+    #[arg(value_name = "SIDE_A")]
+    pub a: String,
+    /// Second side: a bloc, or issuer:NAME
+    #[arg(value_name = "SIDE_B")]
+    pub b: String,
+    /// Only this topic (see `stance topics`)
+    #[arg(long, value_name = "TOPIC")]
+    pub topic: Option<String>,
+    /// Show the N passages that best show each side on each topic
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub evidence: usize,
+    /// Show the cues behind every stance, and each issuer's stance
+    #[arg(long)]
+    pub explain: bool,
+    /// Keyness statistic for the distinctive terms
+    #[arg(long, value_enum, default_value_t = Method::Fightin)]
+    pub keyness: Method,
+    /// Distinctive terms shown per side
+    #[arg(long, value_name = "K", default_value_t = 5)]
+    pub terms: usize,
+    /// Bootstrap draws for the intervals (0 = none)
+    #[arg(long, default_value_t = 200)]
+    pub draws: usize,
+}
+
+pub fn run(ctx: &Ctx, args: CompareArgs) -> Result<()> {
+    let corpus = ctx.load_corpus()?;
+    let (side_a, side_b) = (Side::parse(&args.a, &corpus)?, Side::parse(&args.b, &corpus)?);
+    let lexicon = ctx.lexicon()?;
+    if let Some(t) = &args.topic {
+        lexicon.check_topic(t)?;
+    }
+    let analysis = ctx.run_pipeline(corpus, lexicon, ctx.params())?;
+    let params = CompareParams {
+        bootstrap: SimilarityParams { draws: args.draws, seed: ctx.global.seed, ..Default::default() },
+        keyness: KeynessParams { method: args.keyness, k: args.terms, ..Default::default() },
+        evidence: args.evidence,
+        topic: args.topic.clone(),
+    };
+    let c = compare(&analysis, &side_a, &side_b, &params)?;
+    emit(&match ctx.global.format {
+        Format::Json => render::json(&c),
+        Format::Csv => to_csv(&c)?,
+        Format::Table => to_table(&c, args.explain, Emphasis::for_stdout()),
+    })
+}
+
+fn pct(s: Option<Share>) -> String {
+    s.map(|s| format!("{:.0}%", 100.0 * s.value)).unwrap_or_default()
+}
+
+/// `0.42 [0.30–0.55]`, `0.42 (n<3)`, or `–` when a side has no passage.
+fn interval(v: Option<f64>, low: Option<f64>, high: Option<f64>, min_n: usize, signed: bool) -> String {
+    let Some(v) = v else { return "–".to_string() };
+    let f = |x: f64| if signed { format!("{x:+.2}") } else { format!("{x:.2}") };
+    match (low, high) {
+        (Some(lo), Some(hi)) => format!("{} [{}–{}]", f(v), f(lo), f(hi)),
+        _ => format!("{} (n<{min_n})", f(v)),
+    }
+}
+
+fn stance_cell(s: &Option<StanceSummary>, min_n: usize) -> String {
+    let Some(s) = s else { return String::new() };
+    let Some(call) = s.call else { return "no passage".to_string() };
+    let net = s.net.map(|n| interval(Some(n.value), n.low, n.high, min_n, true)).unwrap_or_default();
+    format!("{}\nnet {net}\nS {} · O {} · N {}", call.as_str(), pct(s.support), pct(s.oppose), pct(s.neutral))
+}
+
+fn terms_cell(terms: &[KeyTerm]) -> String {
+    terms.iter().map(|t| format!("{} ({:.1})", t.term, t.score)).collect::<Vec<_>>().join("\n")
+}
+
+fn row(t: &TopicComparison, min_n: usize) -> Vec<String> {
+    let Interval { value, low, high } = t.similarity;
+    vec![
+        t.topic.clone().unwrap_or_else(|| "(all passages)".to_string()),
+        format!("{} / {}", t.a.n_passages, t.b.n_passages),
+        interval(value, low, high, min_n, false),
+        stance_cell(&t.a.stance, min_n),
+        stance_cell(&t.b.stance, min_n),
+        terms_cell(&t.a.terms),
+        terms_cell(&t.b.terms),
+    ]
+}
+
+fn to_table(c: &Comparison, explain: bool, emphasis: Emphasis) -> String {
+    let (la, lb) = (&c.a.label, &c.b.label);
+    let min_n = c.params.bootstrap.min_passages;
+    let mut out = String::new();
+    for s in [&c.a, &c.b] {
+        out.push_str(&format!(
+            "{}: {} document(s), {} passage(s); issuers: {}\n",
+            s.label,
+            s.n_documents,
+            s.n_passages,
+            s.issuers.join(", ")
+        ));
+    }
+    let header = [
+        "topic".to_string(),
+        "n A / B".to_string(),
+        "similarity [95% CI]".to_string(),
+        format!("stance A: {la}"),
+        format!("stance B: {lb}"),
+        format!("terms of A: {la}"),
+        format!("terms of B: {lb}"),
+    ];
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let rows: Vec<Vec<String>> = std::iter::once(&c.overall).chain(&c.topics).map(|t| row(t, min_n)).collect();
+    out.push_str(&table(&header, &rows).to_string());
+    out.push('\n');
+    let keyness = match c.params.keyness.method {
+        Method::Fightin => "Fightin' Words z (log-odds ratio, informative Dirichlet prior)",
+        Method::G2 => "log-likelihood G²",
+    };
+    out.push_str(&format!(
+        "Similarity: cosine of the sides' mean passage vectors (1 = same position); [low–high]: 95% bootstrap \
+         interval over {} draws; (n<{min_n}): too few passages for one.\nStance toward each topic's proposition \
+         (`stance topics`): call = majority of decisive passages; net = support share − oppose share; S/O/N = \
+         support/oppose/neutral shares.\nTerms: {keyness}.\n",
+        c.params.bootstrap.draws
+    ));
+    if !c.absent.is_empty() {
+        out.push_str(&format!("No passage on either side: {}.\n", c.absent.join(", ")));
+    }
+    for t in &c.topics {
+        let topic = t.topic.as_deref().unwrap_or_default();
+        let show_evidence = t.a.evidence.len() + t.b.evidence.len() > 0;
+        if !(explain || show_evidence) {
+            continue;
+        }
+        out.push_str(&format!("\n## {topic}\n"));
+        for (label, side) in [(la, &t.a), (lb, &t.b)] {
+            let call = side.stance.as_ref().and_then(|s| s.call).map_or("no passage", |s| s.as_str());
+            out.push_str(&format!("\n{label} ({call}, n={})\n", side.n_passages));
+            if explain {
+                explain_side(&mut out, side, min_n);
+            }
+            for (k, e) in side.evidence.iter().enumerate() {
+                evidence_block(&mut out, k + 1, e, explain, emphasis);
+            }
+        }
+    }
+    out
+}
+
+/// Per-issuer stances and the cues behind them.
+fn explain_side(out: &mut String, side: &SideView, min_n: usize) {
+    for i in &side.by_issuer {
+        let net = i.stance.net.map(|n| interval(Some(n.value), n.low, n.high, min_n, true)).unwrap_or_default();
+        let call = i.stance.call.map_or("-", |s| s.as_str());
+        out.push_str(&format!("  {}: {call} (n={}, net {net})\n", i.issuer, i.stance.n));
+    }
+    if !side.cues.is_empty() {
+        let cues: Vec<String> =
+            side.cues.iter().map(|c| format!("\"{}\" → {} ×{}", c.cue, c.polarity.as_str(), c.count)).collect();
+        out.push_str(&format!("  cues: {}\n", cues.join("; ")));
+    }
+}
+
+fn evidence_block(out: &mut String, k: usize, e: &Evidence, explain: bool, emphasis: Emphasis) {
+    let stance = e.stance.map_or("-", |s| s.as_str());
+    out.push_str(&format!(
+        "  {k}. {} · {} · {} — {} (#{}, bytes {}–{}) [{stance}]\n",
+        e.issuer,
+        e.date.as_deref().unwrap_or("undated"),
+        e.title.as_deref().unwrap_or(&e.document),
+        e.document,
+        e.passage,
+        e.start,
+        e.end
+    ));
+    out.push_str(&format!("     {}\n", highlight(&e.text, &e.cues, emphasis)));
+    if explain && !e.cues.is_empty() {
+        let cues: Vec<String> = e
+            .cues
+            .iter()
+            .map(|c| format!("\"{}\" → {}{}", c.cue, c.polarity.as_str(), if c.negated { " (negated)" } else { "" }))
+            .collect();
+        out.push_str(&format!("     cues: {}\n", cues.join("; ")));
+    }
+}
+
+/// One row per topic (first: all passages); evidence is in the JSON output.
+fn to_csv(c: &Comparison) -> Result<String> {
+    let side = |v: &SideView| -> Vec<String> {
+        let s = v.stance.as_ref();
+        let share = |f: fn(&StanceSummary) -> Option<Share>| s.and_then(f);
+        let net = share(|s| s.net);
+        vec![
+            v.n_passages.to_string(),
+            s.and_then(|s| s.call).map(|c| c.as_str().to_string()).unwrap_or_default(),
+            num(share(|s| s.support).map(|x| x.value)),
+            num(share(|s| s.oppose).map(|x| x.value)),
+            num(share(|s| s.neutral).map(|x| x.value)),
+            num(net.map(|x| x.value)),
+            num(net.and_then(|x| x.low)),
+            num(net.and_then(|x| x.high)),
+            v.terms.iter().map(|t| t.term.as_str()).collect::<Vec<_>>().join("; "),
+        ]
+    };
+    let rows = std::iter::once(&c.overall).chain(&c.topics).map(|t| {
+        let mut r = vec![
+            t.topic.clone().unwrap_or_default(),
+            c.a.label.clone(),
+            c.b.label.clone(),
+            num(t.similarity.value),
+            num(t.similarity.low),
+            num(t.similarity.high),
+        ];
+        r.extend(side(&t.a));
+        r.extend(side(&t.b));
+        r
+    });
+    let per_side = ["n", "call", "support", "oppose", "neutral", "net", "net_low", "net_high", "terms"];
+    let mut header: Vec<String> =
+        ["topic", "side_a", "side_b", "similarity", "similarity_low", "similarity_high"].map(String::from).to_vec();
+    for s in ["a", "b"] {
+        header.extend(per_side.iter().map(|f| format!("{f}_{s}")));
+    }
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    render::csv(&header, rows)
 }

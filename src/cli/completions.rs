@@ -1,14 +1,26 @@
-//! `stance completions`: Shell completion script. (Placeholder: being written.)
+//! `stance completions SHELL`: the shell completion script, generated from the clap definition
+//! so it always matches the commands and options of this build.
 
-use clap::Args;
+use clap::{Args, CommandFactory};
+use clap_complete::Shell;
 
-use super::Ctx;
-use crate::{Error, Result};
+use super::{emit, Cli, Ctx};
+use crate::Result;
 
-/// Shell completion script
+/// Print a shell completion script (bash, zsh, fish, elvish, powershell)
 #[derive(Debug, Args)]
-pub struct CompletionsArgs {}
+#[command(after_help = "Examples:
+  stance completions bash > ~/.local/share/bash-completion/completions/stance
+  stance completions zsh > ~/.zfunc/_stance        # with fpath+=~/.zfunc before compinit
+  stance completions fish > ~/.config/fish/completions/stance.fish")]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
 
-pub fn run(_ctx: &Ctx, _args: CompletionsArgs) -> Result<()> {
-    Err(Error::usage("`stance completions` is not available in this build yet"))
+pub fn run(_ctx: &Ctx, args: CompletionsArgs) -> Result<()> {
+    let mut out = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "stance", &mut out);
+    emit(&String::from_utf8_lossy(&out))
 }

@@ -1,14 +1,258 @@
-//! `stance diff`: What moved between two runs. (Placeholder: being written.)
+//! `stance diff`: what moved between two runs — similarity cells beyond their bootstrap
+//! interval, stance changes, topics and clusters entered, new issuers — with the new passages
+//! that moved them.
 
 use clap::Args;
 
-use super::Ctx;
+use super::init::workspace_dir;
+use super::{emit, Ctx};
+use crate::compare::SimilarityParams;
+use crate::render::table::table;
+use crate::render::{self, Format};
+use crate::store::{Diff, DiffParams, Run, Workspace};
 use crate::{Error, Result};
 
-/// What moved between two runs
+/// What moved between two runs (default: the last two), with the passages that moved it
 #[derive(Debug, Args)]
-pub struct DiffArgs {}
+#[command(after_help = "Examples:
+  stance diff --workspace ws/                 # the last two runs
+  stance diff --workspace ws/ 1 3             # run 1 → run 3
+  stance diff --workspace ws/ --format json | jq '.stances'
 
-pub fn run(_ctx: &Ctx, _args: DiffArgs) -> Result<()> {
-    Err(Error::usage("`stance diff` is not available in this build yet"))
+A similarity cell is listed when its new value lies outside the earlier run's 95% bootstrap
+interval; the evidence is the passages of the documents added between the runs.")]
+pub struct DiffArgs {
+    /// Two run ids, older first (see `stance history`)
+    #[arg(value_name = "RUN", num_args = 0..=2)]
+    pub runs: Vec<i64>,
+    /// Bootstrap draws for the earlier run's intervals
+    #[arg(long, default_value_t = 200)]
+    pub draws: usize,
+    /// Evidence passages per change
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub evidence: usize,
+    /// At most this many rows per table section (0 = all; JSON and CSV always hold all)
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+}
+
+pub fn run(ctx: &Ctx, args: DiffArgs) -> Result<()> {
+    let root = workspace_dir(ctx, "diff")?;
+    let runs = match args.runs.as_slice() {
+        [] => None,
+        [a, b] => Some((*a, *b)),
+        _ => return Err(Error::usage("give two runs (RUN_A RUN_B, older first) or none for the last two")),
+    };
+    let params = DiffParams {
+        similarity: SimilarityParams { draws: args.draws, seed: ctx.global.seed, ..Default::default() },
+        evidence: args.evidence,
+    };
+    let diff = Workspace::open(&root)?.diff(runs, &params)?;
+    emit(&match ctx.global.format {
+        Format::Json => render::json(&diff),
+        Format::Csv => to_csv(&diff)?,
+        Format::Table => to_table(&diff, args.limit),
+    })
+}
+
+fn refs(ids: &[usize]) -> String {
+    ids.iter().map(|i| format!("[{}]", i + 1)).collect::<Vec<_>>().join(" ")
+}
+
+fn counts(c: [usize; 3]) -> String {
+    format!("{}/{}/{}", c[0], c[1], c[2])
+}
+
+fn describe(r: &Run) -> String {
+    format!("run {} ({}, {}, model v{} {}, {} docs)", r.id, r.kind, r.created, r.model_version, r.model, r.n_docs)
+}
+
+/// Tidy CSV: one row per change; `evidence` holds 1-based evidence numbers (see `--format json`).
+fn to_csv(d: &Diff) -> Result<String> {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let f = |x: f64| x.to_string();
+    for c in &d.cells {
+        rows.push(vec![
+            "cell".into(),
+            c.by.as_str().into(),
+            c.topic.clone().unwrap_or_default(),
+            c.a.clone(),
+            c.b.clone(),
+            f(c.before),
+            f(c.after),
+            f(c.delta),
+            f(c.low),
+            f(c.high),
+            refs(&c.evidence),
+        ]);
+    }
+    for s in &d.stances {
+        rows.push(vec![
+            "stance".into(),
+            "issuer".into(),
+            s.topic.clone(),
+            s.issuer.clone(),
+            String::new(),
+            s.before.as_str().into(),
+            s.after.as_str().into(),
+            String::new(),
+            String::new(),
+            String::new(),
+            refs(&s.evidence),
+        ]);
+    }
+    for e in d.topics_entered.iter().chain(&d.clusters_entered) {
+        let (kind, scope) = match (&e.topic, e.cluster) {
+            (Some(t), _) => ("topic_entered", t.clone()),
+            (None, c) => ("cluster_entered", c.map(|c| c.to_string()).unwrap_or_default()),
+        };
+        rows.push(vec![
+            kind.into(),
+            "issuer".into(),
+            scope,
+            e.issuer.clone(),
+            String::new(),
+            String::new(),
+            e.n.to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            refs(&e.evidence),
+        ]);
+    }
+    for g in &d.new_groups {
+        rows.push(vec![
+            "new_group".into(),
+            g.by.as_str().into(),
+            String::new(),
+            g.name.clone(),
+            String::new(),
+            String::new(),
+            g.n.to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            refs(&g.evidence),
+        ]);
+    }
+    render::csv(
+        &["change", "by", "topic", "group", "other", "before", "after", "delta", "low", "high", "evidence"],
+        rows,
+    )
+}
+
+/// Appends a titled table, or "none", keeping at most `limit` rows.
+fn section(out: &mut String, title: &str, header: &[&str], mut rows: Vec<Vec<String>>, limit: usize) {
+    if rows.is_empty() {
+        out.push_str(&format!("\n{title}: none.\n"));
+        return;
+    }
+    let more = if limit > 0 && rows.len() > limit { rows.len() - limit } else { 0 };
+    rows.truncate(rows.len() - more);
+    out.push_str(&format!("\n{title}:\n{}\n", table(header, &rows)));
+    if more > 0 {
+        out.push_str(&format!("… and {more} more (--limit 0 or --format json for all)\n"));
+    }
+}
+
+fn to_table(d: &Diff, limit: usize) -> String {
+    let mut out = format!("From {}\n  to {}\n", describe(&d.from), describe(&d.to));
+    out.push_str(&match d.added_documents.len() {
+        0 => "No document added between the runs.\n".to_string(),
+        n => format!("{n} document(s) added: {}.\n", d.added_documents.join(", ")),
+    });
+    if d.same_model {
+        let rows = d
+            .cells
+            .iter()
+            .map(|c| {
+                vec![
+                    c.by.as_str().to_string(),
+                    c.topic.clone().unwrap_or_else(|| "(all)".into()),
+                    format!("{} ~ {}", c.a, c.b),
+                    format!("{:.3} [{:.3}–{:.3}]", c.before, c.low, c.high),
+                    format!("{:.3}", c.after),
+                    format!("{:+.3}", c.delta),
+                    refs(&c.evidence),
+                ]
+            })
+            .collect();
+        let title = format!(
+            "Similarity cells beyond run {}'s 95% interval ({} more changed within it, {} had too few passages for one)",
+            d.from.id, d.cells_within_interval, d.cells_without_interval
+        );
+        section(&mut out, &title, &["by", "topic", "pair", "before [95%]", "after", "Δ", "evidence"], rows, limit);
+    } else {
+        out.push_str(&format!(
+            "\nSimilarity cells not compared: the model changed (v{} → v{}), so every number moved with the refit.\n",
+            d.from.model_version, d.to.model_version
+        ));
+    }
+    let rows = d
+        .stances
+        .iter()
+        .map(|s| {
+            vec![
+                s.issuer.clone(),
+                s.topic.clone(),
+                format!("{} ({})", s.before.as_str(), counts(s.before_counts)),
+                format!("{} ({})", s.after.as_str(), counts(s.after_counts)),
+                refs(&s.evidence),
+            ]
+        })
+        .collect();
+    section(
+        &mut out,
+        "Stance changes (passages support/oppose/neutral)",
+        &["issuer", "topic", "before", "after", "evidence"],
+        rows,
+        limit,
+    );
+    let entered = |es: &[crate::store::Entered]| -> Vec<Vec<String>> {
+        es.iter()
+            .map(|e| {
+                let scope = e.topic.clone().or(e.cluster.map(|c| c.to_string())).unwrap_or_default();
+                vec![e.issuer.clone(), scope, e.n.to_string(), refs(&e.evidence)]
+            })
+            .collect()
+    };
+    section(
+        &mut out,
+        "Topics entered",
+        &["issuer", "topic", "passages", "evidence"],
+        entered(&d.topics_entered),
+        limit,
+    );
+    if d.same_model {
+        section(
+            &mut out,
+            "Clusters entered",
+            &["issuer", "cluster", "passages", "evidence"],
+            entered(&d.clusters_entered),
+            limit,
+        );
+    }
+    let rows = d
+        .new_groups
+        .iter()
+        .map(|g| vec![g.by.as_str().to_string(), g.name.clone(), g.n.to_string(), refs(&g.evidence)])
+        .collect();
+    section(&mut out, "New issuers and blocs", &["by", "name", "passages", "evidence"], rows, limit);
+    if !d.evidence.is_empty() {
+        out.push_str("\nEvidence (passages of the added documents):\n");
+        for (i, e) in d.evidence.iter().enumerate() {
+            let text: String = e.text.chars().take(240).collect();
+            let cut = if text.len() < e.text.len() { "…" } else { "" };
+            out.push_str(&format!(
+                "[{}] {} — {} ¶{} ({}, {}): {text}{cut}\n",
+                i + 1,
+                e.issuer,
+                e.document,
+                e.index,
+                e.topic.as_deref().unwrap_or("no topic"),
+                e.stance.map_or("-", |s| s.as_str())
+            ));
+        }
+    }
+    out
 }

@@ -1,14 +1,235 @@
-//! `stance evaluate`: Score topic and stance assignment against a gold file. (Placeholder: being written.)
+//! `stance evaluate`: how well topics and stances match a gold file, and whether a held-out
+//! document lands nearest its own bloc. Methods in `crate::compare::evaluation`.
+
+use std::path::PathBuf;
 
 use clap::Args;
+use serde::Serialize;
 
-use super::Ctx;
+use super::{emit, Ctx};
+use crate::compare::evaluation::{evaluate, nearest_bloc_loo, read_gold, Confusion, Evaluation, HeldOut, LabelScore};
+use crate::render::table::{short_labels, table};
+use crate::render::{self, num, Format};
 use crate::{Error, Result};
 
-/// Score topic and stance assignment against a gold file
+/// Score topic and stance assignment against a gold file; nearest-bloc accuracy
 #[derive(Debug, Args)]
-pub struct EvaluateArgs {}
+#[command(
+    after_help = "The gold file is a CSV with the columns passage (the text), topic (a topic id, or empty / none)
+and stance (support, oppose, neutral, or empty); other columns are ignored. Stance is scored
+toward the gold topic.
 
-pub fn run(_ctx: &Ctx, _args: EvaluateArgs) -> Result<()> {
-    Err(Error::usage("`stance evaluate` is not available in this build yet"))
+Examples:
+  stance evaluate --gold tests/fixtures/gold_passages.csv
+  stance evaluate --gold my_gold.csv --format json
+  stance evaluate --nearest-bloc
+  stance evaluate --nearest-bloc --blocs western,china --format csv"
+)]
+pub struct EvaluateArgs {
+    /// Gold CSV: columns passage, topic, stance
+    #[arg(long, value_name = "FILE")]
+    pub gold: Option<PathBuf>,
+    /// Leave-one-document-out: fit without each document of --blocs, check its nearest bloc
+    #[arg(long)]
+    pub nearest_bloc: bool,
+    /// Blocs whose documents --nearest-bloc holds out
+    #[arg(long, value_name = "BLOC,…", value_delimiter = ',', default_value = "western,russia-aligned,china")]
+    pub blocs: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NearestBlocReport {
+    pub blocs: Vec<String>,
+    pub n: usize,
+    pub correct: usize,
+    pub accuracy: Option<f64>,
+    pub documents: Vec<HeldOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EvaluateReport {
+    pub gold: Option<String>,
+    pub evaluation: Option<Evaluation>,
+    pub nearest_bloc: Option<NearestBlocReport>,
+    pub seed: u64,
+}
+
+pub fn run(ctx: &Ctx, args: EvaluateArgs) -> Result<()> {
+    if args.gold.is_none() && !args.nearest_bloc {
+        return Err(Error::usage("nothing to evaluate; give --gold FILE and/or --nearest-bloc"));
+    }
+    let lexicon = ctx.lexicon()?;
+    let evaluation = match &args.gold {
+        Some(path) => Some(evaluate(&lexicon, &read_gold(path)?, &path.display().to_string())?),
+        None => None,
+    };
+    let nearest_bloc = if args.nearest_bloc {
+        let corpus = ctx.load_corpus()?;
+        let known = corpus.blocs();
+        if let Some(b) = args.blocs.iter().find(|b| !known.contains(b)) {
+            return Err(Error::usage(format!("unknown bloc '{b}' in --blocs; known blocs: {}", known.join(", "))));
+        }
+        let blocs: Vec<&str> = args.blocs.iter().map(String::as_str).collect();
+        let documents = nearest_bloc_loo(&corpus, &lexicon, &ctx.params(), &blocs)?;
+        let correct = documents.iter().filter(|d| d.correct).count();
+        let n = documents.len();
+        Some(NearestBlocReport {
+            blocs: args.blocs.clone(),
+            n,
+            correct,
+            accuracy: (n > 0).then(|| correct as f64 / n as f64),
+            documents,
+        })
+    } else {
+        None
+    };
+    let report = EvaluateReport {
+        gold: args.gold.as_ref().map(|p| p.display().to_string()),
+        evaluation,
+        nearest_bloc,
+        seed: ctx.global.seed,
+    };
+    emit(&match ctx.global.format {
+        Format::Json => render::json(&report),
+        Format::Csv => to_csv(&report)?,
+        Format::Table => to_table(&report),
+    })
+}
+
+fn f(x: Option<f64>) -> String {
+    x.map_or("-".to_string(), |v| format!("{v:.3}"))
+}
+
+fn scores_table(first: &str, scores: &[LabelScore]) -> String {
+    let rows: Vec<Vec<String>> = scores
+        .iter()
+        .map(|s| {
+            vec![
+                s.label.clone(),
+                format!("{:.3}", s.precision),
+                format!("{:.3}", s.recall),
+                format!("{:.3}", s.f1),
+                s.support.to_string(),
+            ]
+        })
+        .collect();
+    table(&[first, "precision", "recall", "F1", "n gold"], &rows).to_string()
+}
+
+fn confusion_table(c: &Confusion) -> String {
+    let short = short_labels(&c.labels);
+    let mut header = vec!["gold \\ predicted".to_string()];
+    header.extend(short.iter().cloned());
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let rows: Vec<Vec<String>> = c
+        .labels
+        .iter()
+        .zip(&c.counts)
+        .map(|(l, row)| std::iter::once(l.clone()).chain(row.iter().map(|n| n.to_string())).collect())
+        .collect();
+    let legend: Vec<String> =
+        c.labels.iter().zip(&short).filter(|(l, s)| l != s).map(|(l, s)| format!("{s} = {l}")).collect();
+    let mut out = table(&header, &rows).to_string();
+    if !legend.is_empty() {
+        out.push_str(&format!("\nColumns: {}", legend.join("; ")));
+    }
+    out
+}
+
+fn to_table(r: &EvaluateReport) -> String {
+    let mut out = String::new();
+    if let Some(e) = &r.evaluation {
+        let right = |c: &Confusion| (0..c.labels.len()).map(|i| c.counts[i][i]).sum::<usize>();
+        out.push_str(&format!(
+            "Gold: {} ({} passages)\n\nTopic: accuracy {} ({}/{}), macro-F1 {}\n{}\n\n",
+            r.gold.as_deref().unwrap_or_default(),
+            e.n_passages,
+            f(e.topic_accuracy),
+            right(&e.topic_confusion),
+            e.n_passages,
+            f(e.topic_macro_f1),
+            scores_table("topic", &e.topics)
+        ));
+        out.push_str(&format!(
+            "Stance toward the gold topic: accuracy {} ({}/{}), balanced accuracy {}\n{}\n\n",
+            f(e.stance_accuracy),
+            right(&e.stance_confusion),
+            e.n_stance,
+            f(e.stance_balanced_accuracy),
+            scores_table("stance", &e.stances)
+        ));
+        out.push_str(&format!(
+            "Topic confusion (rows: gold, columns: predicted)\n{}\n\n",
+            confusion_table(&e.topic_confusion)
+        ));
+        out.push_str(&format!(
+            "Stance confusion (rows: gold, columns: predicted)\n{}\n",
+            confusion_table(&e.stance_confusion)
+        ));
+    }
+    if let Some(nb) = &r.nearest_bloc {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let rows: Vec<Vec<String>> = nb
+            .documents
+            .iter()
+            .map(|d| {
+                vec![
+                    d.document.clone(),
+                    d.issuer.clone(),
+                    d.bloc.clone(),
+                    d.nearest.clone().unwrap_or_else(|| "-".into()),
+                    f(d.similarity),
+                    if d.correct { "yes" } else { "no" }.to_string(),
+                ]
+            })
+            .collect();
+        out.push_str(&format!(
+            "Nearest bloc, leave one document out ({}): {}/{} right, accuracy {}\n{}\n",
+            nb.blocs.join(", "),
+            nb.correct,
+            nb.n,
+            f(nb.accuracy),
+            table(&["held-out document", "issuer", "bloc", "nearest bloc", "cosine", "right"], &rows)
+        ));
+    }
+    out
+}
+
+/// Tidy CSV: `metric,gold,predicted,value` (a label in `gold` for per-label scores, both for
+/// confusion counts, none for overall figures).
+fn to_csv(r: &EvaluateReport) -> Result<String> {
+    let mut rows: Vec<[String; 4]> = Vec::new();
+    let mut put = |metric: &str, gold: &str, predicted: &str, value: String| {
+        rows.push([metric.to_string(), gold.to_string(), predicted.to_string(), value]);
+    };
+    if let Some(e) = &r.evaluation {
+        put("topic_accuracy", "", "", num(e.topic_accuracy));
+        put("topic_macro_f1", "", "", num(e.topic_macro_f1));
+        put("stance_accuracy", "", "", num(e.stance_accuracy));
+        put("stance_balanced_accuracy", "", "", num(e.stance_balanced_accuracy));
+        for (kind, scores) in [("topic", &e.topics), ("stance", &e.stances)] {
+            for s in scores.iter() {
+                put(&format!("{kind}_precision"), &s.label, "", s.precision.to_string());
+                put(&format!("{kind}_recall"), &s.label, "", s.recall.to_string());
+                put(&format!("{kind}_f1"), &s.label, "", s.f1.to_string());
+                put(&format!("{kind}_support"), &s.label, "", s.support.to_string());
+            }
+        }
+        for (kind, c) in [("topic_confusion", &e.topic_confusion), ("stance_confusion", &e.stance_confusion)] {
+            for (g, row) in c.labels.iter().zip(&c.counts) {
+                for (p, n) in c.labels.iter().zip(row) {
+                    put(kind, g, p, n.to_string());
+                }
+            }
+        }
+    }
+    if let Some(nb) = &r.nearest_bloc {
+        put("nearest_bloc_accuracy", "", "", num(nb.accuracy));
+        for d in &nb.documents {
+            put("nearest_bloc", &d.bloc, d.nearest.as_deref().unwrap_or_default(), num(d.similarity));
+        }
+    }
+    render::csv(&["metric", "gold", "predicted", "value"], rows.into_iter().map(|r| r.to_vec()))
 }

@@ -1,14 +1,209 @@
-//! `stance export`: Export passages, topics, similarities and stances for notebooks. (Placeholder: being written.)
+//! `stance export --out DIR`: every table a notebook needs, as stable CSV / JSON files with a
+//! manifest and the JSON Schema that describes them (docs/schema.md). Same input and seed:
+//! byte-identical files.
+
+use std::path::PathBuf;
 
 use clap::Args;
+use serde::Serialize;
 
+use super::fit::write_atomic;
+use super::report::{sides, with_progress};
 use super::Ctx;
+use crate::compare::keyness::KeynessParams;
+use crate::compare::sides::{compare, CompareParams, Side};
+use crate::compare::{GroupBy, SimilarityParams};
+use crate::export::{self, columns, TopicMatrix, SCHEMA_JSON, SCHEMA_VERSION};
+use crate::pipeline::Analysis;
+use crate::render;
+use crate::topics::Stance;
 use crate::{Error, Result};
 
-/// Export passages, topics, similarities and stances for notebooks
+/// Export passages, topics, similarities, stances and keyness as CSV / JSON for notebooks
 #[derive(Debug, Args)]
-pub struct ExportArgs {}
+#[command(after_help = "Files: manifest.json, passages.csv, topics.csv, similarity.json, similarity.csv,
+stances.csv, keyness.csv, schema.json (JSON Schema of all of them; see docs/schema.md).
 
-pub fn run(_ctx: &Ctx, _args: ExportArgs) -> Result<()> {
-    Err(Error::usage("`stance export` is not available in this build yet"))
+Examples:
+  stance export --out exports/
+  stance export --out exports/ --compare china western --terms 30
+  python -c \"import pandas as pd; print(pd.read_csv('exports/similarity.csv').head())\"")]
+pub struct ExportArgs {
+    /// Folder to write into (created if missing; the files in it are replaced)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The two sides of keyness.csv: bloc names or issuer:NAME [default: the two largest blocs]
+    #[arg(long, num_args = 2, value_names = ["SIDE_A", "SIDE_B"])]
+    pub compare: Option<Vec<String>>,
+    /// Distinctive terms per side and topic in keyness.csv
+    #[arg(long, value_name = "K", default_value_t = 20)]
+    pub terms: usize,
+    /// Top terms per topic in topics.csv
+    #[arg(long, value_name = "K", default_value_t = 10)]
+    pub topic_terms: usize,
+    /// Bootstrap draws for the intervals (0 = none)
+    #[arg(long, default_value_t = 200)]
+    pub draws: usize,
+}
+
+/// A row of topics.csv.
+#[derive(Debug, Serialize)]
+struct TopicRow {
+    topic: String,
+    label: String,
+    label_fr: String,
+    proposition: String,
+    n_passages: usize,
+    n_support: usize,
+    n_oppose: usize,
+    n_neutral: usize,
+    top_terms: String,
+    clusters: String,
+}
+
+/// similarity.json.
+#[derive(Debug, Serialize)]
+struct SimilarityFile<'a> {
+    version: u32,
+    model: String,
+    seed: u64,
+    draws: usize,
+    matrices: &'a [TopicMatrix],
+}
+
+#[derive(Debug, Serialize)]
+struct FileEntry {
+    name: &'static str,
+    rows: Option<usize>,
+}
+
+#[derive(Debug, Serialize)]
+struct SidePair {
+    a: String,
+    b: String,
+}
+
+/// manifest.json.
+#[derive(Debug, Serialize)]
+struct Manifest {
+    schema_version: u32,
+    stance_version: &'static str,
+    model: String,
+    seed: u64,
+    draws: usize,
+    corpus_hash: String,
+    n_documents: usize,
+    n_passages: usize,
+    compare: Option<SidePair>,
+    files: Vec<FileEntry>,
+}
+
+pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
+    if args.out.is_file() {
+        return Err(Error::usage(format!("{}: is a file; give --out a folder such as exports/", args.out.display())));
+    }
+    std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
+    let corpus = ctx.load_corpus()?;
+    let pair = sides(args.compare.clone(), &corpus)?;
+    let a = ctx.run_pipeline(corpus, ctx.lexicon()?, ctx.params())?;
+    let bootstrap = SimilarityParams { draws: args.draws, seed: ctx.global.seed, ..Default::default() };
+    let files = with_progress(ctx, |progress| write_all(&a, &args, pair, &bootstrap, progress))?;
+    if !ctx.global.quiet {
+        eprintln!("stance: wrote {} files to {}: {}", files.len(), args.out.display(), files.join(", "));
+    }
+    Ok(())
+}
+
+/// Writes every file; returns their names in the order written.
+fn write_all(
+    a: &Analysis,
+    args: &ExportArgs,
+    pair: Option<(String, String)>,
+    bootstrap: &SimilarityParams,
+    progress: &dyn Fn(&str),
+) -> Result<Vec<&'static str>> {
+    let dir = &args.out;
+    let mut files = Vec::new();
+    let mut put = |name: &'static str, rows: Option<usize>, text: String| -> Result<()> {
+        write_atomic(&dir.join(name), text.as_bytes())?;
+        files.push(FileEntry { name, rows });
+        Ok(())
+    };
+
+    progress("passages");
+    let passages = super::passages::rows(a, &(0..a.passages.len()).collect::<Vec<_>>());
+    put("passages.csv", Some(passages.len()), export::to_csv(columns::PASSAGES, &passages)?)?;
+
+    progress("topics");
+    let topics = topic_rows(a, args.topic_terms, bootstrap.seed);
+    put("topics.csv", Some(topics.len()), export::to_csv(columns::TOPICS, &topics)?)?;
+
+    let matrices = export::matrices(a, &[GroupBy::Issuer, GroupBy::Bloc], bootstrap, progress);
+    let doc = SimilarityFile {
+        version: SCHEMA_VERSION,
+        model: a.model_id(),
+        seed: bootstrap.seed,
+        draws: bootstrap.draws,
+        matrices: &matrices,
+    };
+    put("similarity.json", Some(matrices.len()), render::json(&doc))?;
+    let cells: Vec<_> = matrices.iter().flat_map(export::tidy).collect();
+    put("similarity.csv", Some(cells.len()), export::to_csv(columns::SIMILARITY, &cells)?)?;
+
+    let stances = export::stance_counts(a);
+    put("stances.csv", Some(stances.len()), export::to_csv(columns::STANCES, &stances)?)?;
+
+    let pair = pair.or_else(|| export::largest_blocs(a));
+    if let Some((x, y)) = &pair {
+        progress("keyness");
+        let params = CompareParams {
+            bootstrap: SimilarityParams { draws: 0, ..*bootstrap },
+            keyness: KeynessParams { k: args.terms, ..Default::default() },
+            evidence: 0,
+            topic: None,
+        };
+        let c = compare(a, &Side::parse(x, &a.corpus)?, &Side::parse(y, &a.corpus)?, &params)?;
+        let rows = export::keyness_rows(&c);
+        put("keyness.csv", Some(rows.len()), export::to_csv(columns::KEYNESS, &rows)?)?;
+    }
+    put("schema.json", None, SCHEMA_JSON.to_string())?;
+
+    let names: Vec<&'static str> = std::iter::once("manifest.json").chain(files.iter().map(|f| f.name)).collect();
+    let manifest = Manifest {
+        schema_version: SCHEMA_VERSION,
+        stance_version: env!("CARGO_PKG_VERSION"),
+        model: a.model_id(),
+        seed: bootstrap.seed,
+        draws: bootstrap.draws,
+        corpus_hash: a.corpus.hash(),
+        n_documents: a.corpus.documents.len(),
+        n_passages: a.passages.len(),
+        compare: pair.map(|(a, b)| SidePair { a, b }),
+        files,
+    };
+    write_atomic(&dir.join("manifest.json"), render::json(&manifest).as_bytes())?;
+    Ok(names)
+}
+
+fn topic_rows(a: &Analysis, n_terms: usize, seed: u64) -> Vec<TopicRow> {
+    let join = |v: Vec<String>| v.join("; ");
+    super::topics::summarize(a, n_terms, seed)
+        .topics
+        .into_iter()
+        .map(|t| {
+            let n = |s| t.stances.get(&s).copied().unwrap_or(0);
+            TopicRow {
+                n_support: n(Stance::Support),
+                n_oppose: n(Stance::Oppose),
+                n_neutral: n(Stance::Neutral),
+                top_terms: join(t.top_terms.iter().map(|w| w.term.clone()).collect()),
+                clusters: join(t.clusters.iter().map(|c| c.to_string()).collect()),
+                topic: t.id,
+                label: t.label,
+                label_fr: t.label_fr,
+                proposition: t.proposition,
+                n_passages: t.n_passages,
+            }
+        })
+        .collect()
 }

@@ -12,9 +12,10 @@ use super::{emit, Ctx};
 use crate::compare::similarity::similarity;
 use crate::compare::{GroupBy, Grouping, SimilarityMatrix, SimilarityParams};
 use crate::model::Model;
-use crate::pipeline::Analysis;
+use crate::pipeline::{model_id, Analysis, Params};
 use crate::render::table::table;
 use crate::render::{self, Format};
+use crate::store::Workspace;
 use crate::{Error, Result};
 
 /// Fit and save the model (TF-IDF, SVD, clusters) and write issuer similarity matrices
@@ -82,6 +83,9 @@ pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
     if let Some(v) = args.k {
         params.cluster.k = v.max(1);
     }
+    if let Some(ws) = &ctx.global.workspace {
+        return fit_workspace(ctx, ws, params);
+    }
     let t = Instant::now();
     let corpus = ctx.load_corpus()?;
     let read_s = t.elapsed().as_secs_f64();
@@ -139,6 +143,32 @@ pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
             report.model, report.docs, report.mb, report.passages, report.features, report.dims, report.clusters,
             report.out, report.total_s
         ),
+    })
+}
+
+/// `stance fit --workspace WS`: refit on every document of the workspace and register the model
+/// as a new version (runs recorded before keep theirs); same documents and parameters: no-op.
+fn fit_workspace(ctx: &Ctx, root: &Path, params: Params) -> Result<()> {
+    let mut ws = Workspace::open(root)?;
+    let corpus = ws.corpus()?;
+    let lexicon = ctx.lexicon()?;
+    let id = model_id(&params, &lexicon, &corpus);
+    if let Some(version) = ws.model_version(&id)? {
+        return emit(&match ctx.global.format {
+            Format::Json => {
+                render::json_line(&serde_json::json!({ "model": id, "version": version, "already_fitted": true }))
+            }
+            _ => format!(
+                "Model v{version} {id} is already fitted on these documents with these parameters; nothing to do.\n"
+            ),
+        });
+    }
+    let mb = corpus.bytes() as f64 / 1e6;
+    let analysis = ctx.run_pipeline(corpus, lexicon, params)?;
+    let report = ws.record_fit(&analysis, "fit")?;
+    emit(&match ctx.global.format {
+        Format::Json => render::json(&report),
+        _ => super::init::fitted(&report, &root.display().to_string(), mb, "Refitted"),
     })
 }
 

@@ -1,14 +1,178 @@
-//! `stance ingest`: Add texts to a workspace. (Placeholder: being written.)
+//! `stance ingest`: add texts to a workspace — text files with metadata flags, a manifest.csv,
+//! or a corpus folder. The batch is validated in full before anything is written, then added in
+//! one transaction: a bad file rejects the whole batch and leaves the workspace as it was.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::Ctx;
+use super::init::workspace_dir;
+use super::{emit, Ctx};
+use crate::corpus::{self, sha256_hex, Document, NO_BLOC};
+use crate::render::{self, Format};
+use crate::store::Workspace;
+use crate::text::lang::{self, Lang};
 use crate::{Error, Result};
 
-/// Add texts to a workspace
+/// Add texts to a workspace (same content twice is a no-op); score them with `stance update`
 #[derive(Debug, Args)]
-pub struct IngestArgs {}
+#[command(after_help = "Examples:
+  stance ingest --workspace ws/ new/*.txt --issuer \"EU\" --bloc western --date 2025-03-01
+  stance ingest --workspace ws/ new/manifest.csv      # metadata per file, as for a corpus
+  stance ingest --workspace ws/ new/                   # a folder: its manifest.csv, or every .txt")]
+pub struct IngestArgs {
+    /// Text files, a manifest.csv, or folders
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Issuer of the text files (required for text files; a manifest has its own)
+    #[arg(long, value_name = "NAME")]
+    pub issuer: Option<String>,
+    /// Bloc of the text files
+    #[arg(long, value_name = "NAME")]
+    pub bloc: Option<String>,
+    /// Date of the text files (YYYY-MM-DD, YYYY-MM or YYYY)
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// Language of the text files (fr, en) [default: detected]
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Document type of the text files (declaration, statement, …)
+    #[arg(long, value_name = "TYPE")]
+    pub doc_type: Option<String>,
+    /// Title of the text files
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    /// Source URL of the text files
+    #[arg(long, value_name = "URL")]
+    pub source_url: Option<String>,
+}
 
-pub fn run(_ctx: &Ctx, _args: IngestArgs) -> Result<()> {
-    Err(Error::usage("`stance ingest` is not available in this build yet"))
+impl IngestArgs {
+    fn has_metadata(&self) -> bool {
+        self.issuer.is_some() || self.bloc.is_some() || self.date.is_some() || self.lang.is_some()
+    }
+
+    /// A document from a text file named on the command line, with the flags' metadata.
+    fn document(&self, path: &Path) -> Result<Document> {
+        let issuer = self.issuer.clone().ok_or_else(|| {
+            Error::usage(format!(
+                "{}: give --issuer NAME for text files (or ingest a manifest.csv that names each file's issuer)",
+                path.display()
+            ))
+        })?;
+        let text = corpus::read_text(path)?;
+        let lang = match &self.lang {
+            Some(l) => Lang::parse(l)
+                .ok_or_else(|| Error::usage(format!("--lang '{l}' is not supported; use fr or en, or leave it out")))?,
+            None => lang::detect(&text),
+        };
+        let id = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        Ok(Document {
+            id,
+            issuer,
+            bloc: self.bloc.clone().unwrap_or_else(|| NO_BLOC.to_string()),
+            date: self.date.clone(),
+            lang,
+            doc_type: self.doc_type.clone(),
+            title: self.title.clone(),
+            source_url: self.source_url.clone(),
+            meta: BTreeMap::new(),
+            hash: sha256_hex(text.as_bytes()),
+            text,
+        })
+    }
+}
+
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` with a valid month and day.
+fn is_iso_date(d: &str) -> bool {
+    let parts: Vec<&str> = d.split('-').collect();
+    let num = |s: &str, n: usize, max: u32| {
+        s.len() == n && s.chars().all(|c| c.is_ascii_digit()) && (n == 4 || (1..=max).contains(&s.parse().unwrap_or(0)))
+    };
+    match parts.as_slice() {
+        [y] => num(y, 4, 0),
+        [y, m] => num(y, 4, 0) && num(m, 2, 12),
+        [y, m, day] => num(y, 4, 0) && num(m, 2, 12) && num(day, 2, 31),
+        _ => false,
+    }
+}
+
+/// Reads and validates every path into documents; fails on the first bad one.
+fn collect(args: &IngestArgs) -> Result<Vec<Document>> {
+    if let Some(d) = &args.date {
+        if !is_iso_date(d) {
+            return Err(Error::usage(format!("--date '{d}' is not ISO; write YYYY-MM-DD (or YYYY-MM, YYYY)")));
+        }
+    }
+    let mut docs = Vec::new();
+    for path in &args.paths {
+        let is_manifest = path.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv"));
+        if path.is_dir() || is_manifest {
+            if args.has_metadata() {
+                return Err(Error::usage(format!(
+                    "{}: metadata flags (--issuer, --bloc, --date, --lang) apply to text files; a manifest gives its own",
+                    path.display()
+                )));
+            }
+            let c = if is_manifest {
+                let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+                if !path.is_file() {
+                    return Err(Error::io(path, std::io::Error::from(std::io::ErrorKind::NotFound)));
+                }
+                corpus::load_manifest(dir, path)?
+            } else {
+                corpus::load(path)?
+            };
+            docs.extend(c.documents);
+        } else {
+            docs.push(args.document(path)?);
+        }
+    }
+    Ok(docs)
+}
+
+pub fn run(ctx: &Ctx, args: IngestArgs) -> Result<()> {
+    let root = workspace_dir(ctx, "ingest")?;
+    let docs = collect(&args)?;
+    let report = Workspace::open(&root)?.ingest(&docs)?;
+    let ws = root.display();
+    emit(&match ctx.global.format {
+        Format::Json => render::json(&report),
+        _ => {
+            let mut out = if report.added.is_empty() {
+                format!("Nothing ingested: the {} text(s) are already in {ws}.\n", report.already_present.len())
+            } else {
+                format!(
+                    "Ingested {} document(s) ({:.1} kB) into {ws}: {}.\n",
+                    report.added.len(),
+                    report.bytes as f64 / 1e3,
+                    report.added.join(", ")
+                )
+            };
+            if !report.already_present.is_empty() {
+                let same: Vec<String> = report
+                    .already_present
+                    .iter()
+                    .map(|(new, old)| if new == old { new.clone() } else { format!("{new} (= {old})") })
+                    .collect();
+                out.push_str(&format!("Already present (same content), skipped: {}.\n", same.join(", ")));
+            }
+            if !report.added.is_empty() {
+                out.push_str(&format!("Next: stance update --workspace {ws}\n"));
+            }
+            out
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates() {
+        assert!(is_iso_date("2025-03-01") && is_iso_date("2025-03") && is_iso_date("2025"));
+        assert!(!is_iso_date("01/03/2025") && !is_iso_date("2025-13") && !is_iso_date("2025-02-32"));
+    }
 }

@@ -125,7 +125,15 @@ impl Ctx {
     }
 
     pub fn load_corpus(&self) -> Result<Corpus> {
-        let corpus = corpus::load(&self.corpus_dir())?;
+        let corpus = match &self.global.workspace {
+            Some(ws) => {
+                if self.global.corpus.is_some() {
+                    self.warn("--corpus is ignored: with --workspace, commands read the workspace's documents");
+                }
+                crate::store::Workspace::open(ws)?.corpus()?
+            }
+            None => corpus::load(&self.corpus_dir())?,
+        };
         for w in &corpus.warnings {
             self.warn(w);
         }

@@ -116,10 +116,15 @@ pub fn run(ctx: &Ctx, args: PassagesArgs) -> Result<()> {
     let stance = args.stance.map(Stance::from);
     let mut keep = a.select(|p| {
         let d = &a.corpus.documents[p.doc];
-        (args.topic.is_none() || p.topic == args.topic)
+        let on_topic = args.topic.as_deref().is_none_or(|t| p.on(t));
+        let passage_stance = match &args.topic {
+            Some(t) => p.stance_on(t),
+            None => p.stance,
+        };
+        on_topic
             && args.issuer.as_ref().is_none_or(|i| &d.issuer == i)
             && args.bloc.as_ref().is_none_or(|b| &d.bloc == b)
-            && (stance.is_none() || p.stance == stance)
+            && (stance.is_none() || passage_stance == stance)
     });
     if args.limit > 0 {
         keep.truncate(args.limit);
@@ -128,7 +133,20 @@ pub fn run(ctx: &Ctx, args: PassagesArgs) -> Result<()> {
     emit(&match ctx.global.format {
         Format::Json => render::json(&rows),
         Format::Csv => render::csv(
-            &["issuer", "bloc", "date", "document", "passage", "start", "end", "topic", "topic_score", "stance", "cluster", "text"],
+            &[
+                "issuer",
+                "bloc",
+                "date",
+                "document",
+                "passage",
+                "start",
+                "end",
+                "topic",
+                "topic_score",
+                "stance",
+                "cluster",
+                "text",
+            ],
             rows.iter().map(|r| {
                 vec![
                     r.issuer.clone(),

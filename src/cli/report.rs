@@ -1,14 +1,110 @@
-//! `stance report`: Write a self-contained HTML report. (Placeholder: being written.)
+//! `stance report`: one self-contained HTML page — corpus overview, similarity heatmaps, the
+//! comparison of two blocs, and the evidence passages. Data: `crate::export::report`; markup:
+//! `crate::render::html`.
+
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use super::fit::write_atomic;
 use super::Ctx;
+use crate::compare::sides::Side;
+use crate::compare::SimilarityParams;
+use crate::export::report::{Report, ReportParams};
+use crate::render::html;
 use crate::{Error, Result};
 
-/// Write a self-contained HTML report
+/// Write a self-contained HTML report: heatmaps, a bloc comparison and the evidence passages
 #[derive(Debug, Args)]
-pub struct ReportArgs {}
+#[command(after_help = "The page needs no network: styles, charts and script are inline, fonts are the system's.
+Heatmap cells show the value, its 95% interval and n on hover, and link to the passages.
 
-pub fn run(_ctx: &Ctx, _args: ReportArgs) -> Result<()> {
-    Err(Error::usage("`stance report` is not available in this build yet"))
+Examples:
+  stance report --out report.html
+  stance report --out report.html --compare russia-aligned western
+  stance report --out cis-eu.html --compare issuer:CIS \"issuer:European Union\" --evidence 4")]
+pub struct ReportArgs {
+    /// The HTML file to write (replaced atomically)
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// The two sides of the comparison: bloc names or issuer:NAME [default: the two largest blocs]
+    #[arg(long, num_args = 2, value_names = ["SIDE_A", "SIDE_B"])]
+    pub compare: Option<Vec<String>>,
+    /// Distinctive terms per side and topic
+    #[arg(long, value_name = "K", default_value_t = 8)]
+    pub terms: usize,
+    /// Evidence passages per side and topic in the comparison
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub evidence: usize,
+    /// Bootstrap draws for the intervals (0 = none)
+    #[arg(long, default_value_t = 200)]
+    pub draws: usize,
+}
+
+pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<()> {
+    check_output_file(&args.out)?;
+    let corpus = ctx.load_corpus()?;
+    let compare = sides(args.compare, &corpus)?;
+    let analysis = ctx.run_pipeline(corpus, ctx.lexicon()?, ctx.params())?;
+    let params = ReportParams {
+        compare,
+        bootstrap: SimilarityParams { draws: args.draws, seed: ctx.global.seed, ..Default::default() },
+        terms: args.terms,
+        evidence: args.evidence,
+    };
+    let report = with_progress(ctx, |progress| Report::build(&analysis, &params, progress))?;
+    let page = html::render(&report);
+    write_atomic(&args.out, page.as_bytes())?;
+    if !ctx.global.quiet {
+        eprintln!("stance: wrote {} ({} KB)", args.out.display(), page.len().div_ceil(1024));
+    }
+    Ok(())
+}
+
+/// `--compare A B`, checked against the corpus before the (slower) pipeline runs.
+pub(super) fn sides(names: Option<Vec<String>>, corpus: &crate::corpus::Corpus) -> Result<Option<(String, String)>> {
+    match names.as_deref() {
+        Some([a, b]) => {
+            Side::parse(a, corpus)?;
+            Side::parse(b, corpus)?;
+            Ok(Some((a.clone(), b.clone())))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The output must be a file path whose folder exists (checked first, so no work is wasted).
+fn check_output_file(out: &Path) -> Result<()> {
+    if out.is_dir() {
+        return Err(Error::usage(format!(
+            "{}: is a directory; give --out a file name such as report.html",
+            out.display()
+        )));
+    }
+    let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(Error::usage(format!(
+            "{}: folder not found; create it first or choose another --out",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Runs `f` with a spinner on stderr naming its current step (only on a terminal, not --quiet).
+pub(super) fn with_progress<T>(ctx: &Ctx, f: impl FnOnce(&dyn Fn(&str)) -> T) -> T {
+    let bar = ctx.progress_enabled().then(|| {
+        let b = indicatif::ProgressBar::new_spinner();
+        b.enable_steady_tick(std::time::Duration::from_millis(120));
+        b
+    });
+    let out = f(&|step: &str| {
+        if let Some(b) = &bar {
+            b.set_message(step.to_string());
+        }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    out
 }

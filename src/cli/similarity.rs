@@ -49,9 +49,7 @@ pub fn run(ctx: &Ctx, args: SimilarityArgs) -> Result<()> {
         analysis.lexicon.check_topic(t)?;
     }
     let grouping = Grouping::new(&analysis, args.by);
-    let selected: Vec<usize> = (0..analysis.passages.len())
-        .filter(|&i| args.topic.is_none() || analysis.passages[i].topic == args.topic)
-        .collect();
+    let selected = analysis.select(|p| args.topic.as_deref().is_none_or(|t| p.on(t)));
     let params = SimilarityParams { draws: args.draws, seed: ctx.global.seed, ..Default::default() };
     let result = similarity(analysis.vectors.view(), &grouping, &selected, &params);
     let report = SimilarityReport {
@@ -107,7 +105,8 @@ fn to_table(r: &SimilarityReport, ci: bool, min_n: usize) -> String {
         Some(t) => format!("topic {t}"),
         None => "all passages".to_string(),
     };
-    let mut out = format!("Similarity by {} ({scope}; cosine of mean passage vectors, 1 = same position)\n", r.by.as_str());
+    let mut out =
+        format!("Similarity by {} ({scope}; cosine of mean passage vectors, 1 = same position)\n", r.by.as_str());
     out.push_str(&table(&header_refs, &rows).to_string());
     out.push('\n');
     let legend: Vec<String> =

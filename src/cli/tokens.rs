@@ -48,7 +48,9 @@ pub struct TokensReport {
 pub fn run(ctx: &Ctx, args: TokensArgs) -> Result<()> {
     let (name, text) = read_input(&args.file)?;
     let lang = match &args.lang {
-        Some(l) => Lang::parse(l).ok_or_else(|| Error::usage(format!("--lang '{l}' is not supported; use fr or en")))?,
+        Some(l) => {
+            Lang::parse(l).ok_or_else(|| Error::usage(format!("--lang '{l}' is not supported; use fr or en")))?
+        }
         None => lang::detect(&text),
     };
     let params = ctx.params();
@@ -58,7 +60,14 @@ pub fn run(ctx: &Ctx, args: TokensArgs) -> Result<()> {
         .into_iter()
         .map(|p| {
             let f = features(&p.text, &analyzer, Some(&lexicon));
-            TokenPassage { passage: p.index, start: p.start, end: p.end, text: p.text, tokens: f.words, concepts: f.extra }
+            TokenPassage {
+                passage: p.index,
+                start: p.start,
+                end: p.end,
+                text: p.text,
+                tokens: f.words,
+                concepts: f.extra,
+            }
         })
         .collect();
     let report = TokensReport { file: name, lang, passages };

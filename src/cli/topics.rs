@@ -110,9 +110,9 @@ pub fn summarize(a: &Analysis, n_terms: usize, seed: u64) -> TopicsReport {
         .topics()
         .iter()
         .map(|t| {
-            let rows = a.select(|p| p.topic.as_deref() == Some(t.id.as_str()));
+            let rows = a.select(|p| p.on(&t.id));
             let mut stances = BTreeMap::new();
-            for s in rows.iter().filter_map(|&r| a.passages[r].stance) {
+            for s in rows.iter().filter_map(|&r| a.passages[r].stance_on(&t.id)) {
                 *stances.entry(s).or_insert(0) += 1;
             }
             TopicSummary {
@@ -186,7 +186,10 @@ fn to_table(r: &TopicsReport) -> String {
         &table(&["topic", "n", "support/oppose/neutral", "top terms", "issuers (passages)", "clusters"], &rows)
             .to_string(),
     );
-    out.push_str(&format!("\n{} passages have no topic.\n\nClusters (k-means on SVD vectors: positions within topics)\n", r.unassigned));
+    out.push_str(&format!(
+        "\n{} passages have no topic.\n\nClusters (k-means on SVD vectors: positions within topics)\n",
+        r.unassigned
+    ));
     let rows: Vec<Vec<String>> = r
         .clusters
         .iter()
@@ -210,7 +213,14 @@ fn to_csv(r: &TopicsReport) -> Result<String> {
     let mut rows = Vec::new();
     for t in &r.topics {
         for (issuer, n) in &t.issuers {
-            rows.push(vec!["topic".to_string(), t.id.clone(), t.id.clone(), issuer.clone(), n.to_string(), terms_text(&t.top_terms)]);
+            rows.push(vec![
+                "topic".to_string(),
+                t.id.clone(),
+                t.id.clone(),
+                issuer.clone(),
+                n.to_string(),
+                terms_text(&t.top_terms),
+            ]);
         }
     }
     for c in &r.clusters {

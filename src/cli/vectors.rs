@@ -49,7 +49,12 @@ pub fn run(ctx: &Ctx, args: VectorsArgs) -> Result<()> {
             let rows = (0..m.n_rows)
                 .map(|i| {
                     let (idx, vals) = m.row(i);
-                    SparseRow { document: doc_of(i), passage: a.passages[i].index, indices: idx.to_vec(), values: vals.to_vec() }
+                    SparseRow {
+                        document: doc_of(i),
+                        passage: a.passages[i].index,
+                        indices: idx.to_vec(),
+                        values: vals.to_vec(),
+                    }
                 })
                 .collect();
             let report = VectorsReport {

@@ -61,16 +61,21 @@ impl ClusterParams {
         }
         let k = self.k.min(x.nrows());
         let data = DatasetBase::from(x.view());
+        let tolerance = sklearn_tolerance(x);
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         let mut best: Option<(Array2<f32>, Vec<usize>, f64)> = None;
         for _ in 0..self.n_init {
+            let t0 = std::time::Instant::now();
             let start = kmeans_plus_plus(x, k, &mut rng);
+            eprintln!("  km++ {:.2}", t0.elapsed().as_secs_f64());
             let model = KMeans::params_with_rng(k, rng.clone())
                 .n_runs(1)
+                .tolerance(tolerance)
                 .max_n_iterations(self.max_iter as u64)
                 .init_method(KMeansInit::Precomputed(start))
                 .fit(&data)
                 .map_err(|e| Error::data(format!("k-means failed: {e}")))?;
+            eprintln!("  linfa {:.2}", t0.elapsed().as_secs_f64());
             let centroids = model.centroids().clone();
             let (labels, inertia) = assign(x, &centroids);
             if best.as_ref().is_none_or(|b| inertia < b.2) {
@@ -92,6 +97,22 @@ impl Clusters {
     pub fn k(&self) -> usize {
         self.centroids.nrows()
     }
+}
+
+/// scikit-learn stops when the centroids move by less than 1e-4 × the mean feature variance
+/// (squared Frobenius); linfa compares the plain Frobenius distance with its tolerance.
+/// Same rule, so we do not iterate far past what the reference does.
+fn sklearn_tolerance(x: &Array2<f32>) -> f32 {
+    let n = x.nrows() as f64;
+    let mean_var = x
+        .axis_iter(Axis(1))
+        .map(|c| {
+            let mean = c.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
+            c.iter().map(|&v| (f64::from(v) - mean).powi(2)).sum::<f64>() / n
+        })
+        .sum::<f64>()
+        / x.ncols() as f64;
+    ((1e-4 * mean_var).sqrt() as f32).max(f32::MIN_POSITIVE)
 }
 
 fn sq_dist(a: ArrayView1<f32>, b: ArrayView1<f32>) -> f32 {

@@ -61,14 +61,16 @@ fn rank_key(stance: Stance, clarity: i64, topic_score: f64, prefer: Option<Stanc
     (Some(stance) != prefer, stance == Stance::Neutral, -clarity, -topic_score)
 }
 
-/// The `n` passages among `rows` (indices into `a.passages`) that best show a side whose call is
-/// `prefer`, with their stance toward `topic` and its cues.
-pub fn best_passages(a: &Analysis, rows: &[usize], topic: &str, prefer: Option<Stance>, n: usize) -> Vec<Evidence> {
-    if n == 0 {
-        return Vec::new();
-    }
-    let mut scored: Vec<(usize, StanceCall)> = rows.iter().map(|&r| (r, a.lexicon.stance(topic, &a.passages[r].text))).collect();
-    scored.sort_by(|(ra, ca), (rb, cb)| {
+/// Stance calls (with cues) of the passages `rows` (indices into `a.passages`) toward `topic`.
+pub fn stance_calls(a: &Analysis, rows: &[usize], topic: &str) -> Vec<(usize, StanceCall)> {
+    rows.iter().map(|&r| (r, a.lexicon.stance(topic, &a.passages[r].text))).collect()
+}
+
+/// The `n` passages among `calls` (from [`stance_calls`]) that best show a side whose call is
+/// `prefer`.
+pub fn best_passages(a: &Analysis, calls: &[(usize, StanceCall)], prefer: Option<Stance>, n: usize) -> Vec<Evidence> {
+    let mut ranked: Vec<&(usize, StanceCall)> = calls.iter().collect();
+    ranked.sort_by(|(ra, ca), (rb, cb)| {
         let (pa, pb) = (&a.passages[*ra], &a.passages[*rb]);
         let ka = rank_key(ca.stance, clarity(ca), pa.topic_score, prefer);
         let kb = rank_key(cb.stance, clarity(cb), pb.topic_score, prefer);
@@ -77,7 +79,7 @@ pub fn best_passages(a: &Analysis, rows: &[usize], topic: &str, prefer: Option<S
             .then(ka.3.total_cmp(&kb.3))
             .then((pa.doc, pa.index).cmp(&(pb.doc, pb.index)))
     });
-    scored.into_iter().take(n).map(|(r, call)| evidence(a, r, &call)).collect()
+    ranked.into_iter().take(n).map(|(r, call)| evidence(a, *r, call)).collect()
 }
 
 /// Passage `row` of the analysis as evidence, with the cues of `call`.
@@ -172,7 +174,7 @@ mod tests {
     #[test]
     fn bad_spans_are_left_plain() {
         let text = "État légal";
-        let cues = [cue(1, 3, Stance::Support), cue(0, 99, Stance::Support), cue(6, 11, Stance::Oppose)];
+        let cues = [cue(1, 3, Stance::Support), cue(0, 99, Stance::Support), cue(6, 12, Stance::Oppose)];
         assert_eq!(highlight(text, &cues, Emphasis::Markdown), "État **légal**");
     }
 

@@ -100,7 +100,10 @@ impl Model {
     pub fn load(path: &Path) -> Result<Model> {
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         let model: Model = bincode::deserialize_from(BufReader::new(file)).map_err(|_| {
-            Error::data(format!("{}: not a stance model (or a damaged one); refit it with `stance fit`", path.display()))
+            Error::data(format!(
+                "{}: not a stance model (or a damaged one); refit it with `stance fit`",
+                path.display()
+            ))
         })?;
         if model.format_version != FORMAT_VERSION {
             return Err(Error::data(format!(

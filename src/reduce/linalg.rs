@@ -121,18 +121,6 @@ fn rotate(mut x: ArrayViewMut1<f64>, mut y: ArrayViewMut1<f64>, c: f64, s: f64) 
     });
 }
 
-/// `a · w` for a tall f32 `a` and a small f64 `w` (parallel over row chunks).
-pub(crate) fn mul_small(a: &Array2<f32>, w: &Array2<f64>) -> Array2<f32> {
-    let w = w.mapv(|v| v as f32);
-    let mut out = Array2::<f32>::zeros((a.nrows(), w.ncols()));
-    out.axis_chunks_iter_mut(Axis(0), CHUNK).into_par_iter().zip(a.axis_chunks_iter(Axis(0), CHUNK)).for_each(
-        |(mut o, c)| {
-            o.assign(&c.dot(&w));
-        },
-    );
-    out
-}
-
 /// Scales every row to unit L2 norm (cosine geometry for k-means); zero rows stay zero.
 pub fn l2_normalize_rows(a: &mut Array2<f32>) {
     a.axis_iter_mut(Axis(0)).into_par_iter().for_each(|mut row| {

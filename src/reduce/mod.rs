@@ -12,7 +12,7 @@ mod linalg;
 use crate::vectorize::Csr;
 use crate::{Error, Result};
 use ndarray::parallel::prelude::*;
-use ndarray::{Array2, Axis};
+use ndarray::{s, Array2, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -28,9 +28,10 @@ pub struct SvdParams {
 }
 
 impl Default for SvdParams {
-    /// sklearn's `TruncatedSVD` defaults (`n_iter = 5`, 10 oversamples), with LSA's usual k = 100.
+    /// LSA's usual k = 100 with scikit-learn's 10 oversamples; 4 power iterations after the
+    /// random start Ω = XᵀG apply X Xᵀ five times, as scikit-learn's `n_iter = 5` does.
     fn default() -> Self {
-        SvdParams { k: 100, oversample: 10, n_iter: 5, seed: 0 }
+        SvdParams { k: 100, oversample: 10, n_iter: 4, seed: 0 }
     }
 }
 
@@ -61,32 +62,35 @@ impl SvdParams {
         let l = (k + self.oversample).min(rank_max);
         let xt = x.transpose();
 
-        // Range finder: Q spans (X Xᵀ)^q X Ω, re-orthonormalised after every product.
-        let mut q = x.dot_dense(&gaussian(x.n_cols, l, self.seed));
-        linalg::orthonormalize(&mut q, 1);
-        for _ in 0..self.n_iter {
-            let mut z = xt.dot_dense(&q);
-            linalg::orthonormalize(&mut z, 1);
-            q = x.dot_dense(&z);
+        // Range finder. The random start is Ω = XᵀG with G Gaussian (n_rows × l: fewer draws than
+        // an n_cols × l Ω, same guarantees), then n_iter power iterations: Q = orth((X Xᵀ)^(n_iter+1) G).
+        // Only the n_rows side is re-orthonormalised: Xᵀ of an orthonormal Q is as well conditioned
+        // as X itself, and the f64 Gram in Cholesky QR copes with the squared condition number;
+        // this skips the costlier Gram of the n_cols × l block every iteration.
+        let mut q = gaussian(x.n_rows, l, self.seed);
+        let mut z = Array2::<f32>::zeros((x.n_cols, l));
+        for _ in 0..=self.n_iter {
+            xt.dot_dense_into(&q, &mut z);
+            x.dot_dense_into(&z, &mut q);
             linalg::orthonormalize(&mut q, 1);
         }
-        linalg::orthonormalize(&mut q, 1); // CholeskyQR2: a second pass makes Q orthonormal to f32 precision
+        linalg::orthonormalize(&mut q, 1); // CholeskyQR2: the second pass makes Q orthonormal to f32 precision
 
         // B = Qᵀ X (l × n_cols), kept as Bᵀ = Xᵀ Q. B Bᵀ = W Λ Wᵀ, so B = W Σ Vᵀ with Vᵀ = Σ⁻¹ Wᵀ B.
-        let bt = xt.dot_dense(&q);
+        xt.dot_dense_into(&q, &mut z);
+        let bt = z;
         drop((q, xt));
         let (lambda, w) = linalg::symmetric_eigen(&linalg::gram(&bt));
         let sigma: Vec<f64> = lambda.iter().take(k).map(|&v| v.max(0.0).sqrt()).collect();
         // Directions below f32 resolution are rounding noise (rank-deficient input): zero them.
         let floor = sigma[0] * 1e-6;
-        let map = Array2::from_shape_fn((l, k), |(i, c)| if sigma[c] > floor { w[[i, c]] / sigma[c] } else { 0.0 });
-        let v = linalg::mul_small(&bt, &map); // n_cols × k = Bᵀ W Σ⁻¹
-        let mut components = v.reversed_axes().as_standard_layout().into_owned();
+        let map = Array2::from_shape_fn((k, l), |(c, i)| if sigma[c] > floor { (w[[i, c]] / sigma[c]) as f32 } else { 0.0 });
+        let mut components = map.dot(&bt.t()); // k × n_cols, no transposed copy of Bᵀ
         flip_signs(&mut components);
         Ok(Svd { components, singular_values: sigma })
     }
 
-    /// [`SvdParams::fit`] and the reduced training rows, sparing `transform` its transposed copy.
+    /// [`SvdParams::fit`], then [`Svd::transform`] of the same rows.
     pub fn fit_transform(&self, x: &Csr) -> Result<(Svd, Array2<f32>)> {
         let svd = self.fit(x)?;
         let z = svd.transform(x);
@@ -96,8 +100,17 @@ impl SvdParams {
 
 impl Svd {
     /// X · V: each row of `x` in the reduced space (n_rows × k).
+    /// Works in blocks of 32 components so the transposed copy it needs stays small.
     pub fn transform(&self, x: &Csr) -> Array2<f32> {
-        x.dot_dense(&self.components.t().as_standard_layout().into_owned())
+        const BLOCK: usize = 32;
+        let mut out = Array2::zeros((x.n_rows, self.k()));
+        let mut start = 0;
+        for block in self.components.axis_chunks_iter(Axis(0), BLOCK) {
+            let v = block.t().as_standard_layout().into_owned(); // n_cols × block, row-major
+            out.slice_mut(s![.., start..start + block.nrows()]).assign(&x.dot_dense(&v));
+            start += block.nrows();
+        }
+        out
     }
 
     /// Number of components.

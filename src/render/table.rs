@@ -34,7 +34,8 @@ pub fn abbreviate(label: &str) -> String {
     if label.chars().count() <= 10 {
         return label.to_string();
     }
-    let words: Vec<&str> = label.split(|c: char| c.is_whitespace() || c == '-' || c == '_').filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> =
+        label.split(|c: char| c.is_whitespace() || c == '-' || c == '_').filter(|w| !w.is_empty()).collect();
     if words.len() >= 2 {
         words.iter().filter_map(|w| w.chars().next()).collect()
     } else {
@@ -42,8 +43,12 @@ pub fn abbreviate(label: &str) -> String {
     }
 }
 
-/// Unique short headers for `labels` (falls back to numbering when abbreviations collide).
+/// Column headers for a matrix: the labels themselves when they fit in about 110 characters,
+/// else unique abbreviations (numbering when abbreviations collide).
 pub fn short_labels(labels: &[String]) -> Vec<String> {
+    if labels.iter().map(|l| l.chars().count() + 3).sum::<usize>() <= 110 {
+        return labels.to_vec();
+    }
     let short: Vec<String> = labels.iter().map(|l| abbreviate(l)).collect();
     let mut sorted = short.clone();
     sorted.sort();
@@ -64,7 +69,9 @@ mod tests {
         assert_eq!(abbreviate("Russia-Africa Partnership Forum"), "RAPF");
         assert_eq!(abbreviate("CIS"), "CIS");
         assert_eq!(abbreviate("internationalisation"), "internatio…");
-        let labels = vec!["United Kingdom".to_string(), "United Kingdomz".to_string()];
-        assert_eq!(short_labels(&labels), ["#1", "#2"]);
+        let labels: Vec<String> = (0..12).map(|i| format!("United Kingdom {}", "z".repeat(i))).collect();
+        assert_eq!(short_labels(&labels)[..2], ["#1", "#2"]);
+        let blocs = vec!["russia-aligned".to_string(), "western".to_string()];
+        assert_eq!(short_labels(&blocs), blocs, "narrow tables keep full labels");
     }
 }

@@ -1,1 +1,244 @@
-//! TODO
+//! The workspace: a folder holding `stance.db` (one SQLite file) and `models/<id>.bin`, so that
+//! periodic re-runs keep every text, score new ones with a frozen model and say what moved.
+//!
+//! ```text
+//! documents   every text ever ingested (content hash unique), metadata, original text
+//! models      each fitted model: params, lexicon version, corpus hash, file, centroids
+//! model_terms per model and term: idf and the SVD basis column, so `update` reads only the
+//!             terms of the new passages instead of loading the whole model
+//! passages    per model and document: offsets, topic, stance, cluster and reduced vector
+//! runs        each scoring run: time, model, corpus hash, documents covered, summary JSON
+//! results     per run: sums of passage vectors per issuer / bloc (overall and per topic),
+//!             stance counts per issuer and topic, passages per issuer and cluster
+//! ```
+//!
+//! Why sums: a group's position is the unit mean of its passages' vectors, so a run's matrices
+//! are cosines of stored sums and `update` only adds the new documents' vectors to the previous
+//! run's sums — it never re-reads the corpus. Documents get increasing ids and are never
+//! removed, so a run covers exactly the documents with `id <= max_doc`, and the documents
+//! added between two runs are an id range.
+//!
+//! Safety: every write is one `BEGIN IMMEDIATE` transaction (a killed process leaves the last
+//! committed state; WAL journal); a second writer waits `busy_timeout` then fails with a one-line
+//! message; `init` builds the database in a temporary file and renames it into place; model
+//! files are written to a temporary file and renamed ([`crate::model::Model::save`]).
+
+mod diff;
+mod documents;
+mod models;
+mod runs;
+mod schema;
+mod score;
+mod state;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
+
+use crate::{Error, Result};
+
+pub use diff::{CellChange, Diff, DiffParams, Entered, EvidencePassage, NewGroup, StanceChange};
+pub use documents::IngestReport;
+pub use models::ModelInfo;
+pub use state::stance_slot;
+pub use runs::{Run, RunSummary};
+pub use schema::SCHEMA_VERSION;
+pub use score::{FitReport, UpdateReport, STALE_OOV};
+pub use state::{GroupSum, Level, PassageFacts, RunState};
+
+/// File name of the database inside a workspace folder.
+pub const DB_FILE: &str = "stance.db";
+/// Folder of the saved model files inside a workspace folder.
+pub const MODELS_DIR: &str = "models";
+/// How long a writer waits for another one to finish (override: `STANCE_BUSY_TIMEOUT_MS`).
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// An open workspace.
+pub struct Workspace {
+    paths: Paths,
+    conn: Connection,
+}
+
+/// Where a workspace lives; handed to the code running inside a transaction.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub root: PathBuf,
+    pub db: PathBuf,
+}
+
+impl Paths {
+    /// A database error on this workspace, as a one-line message.
+    pub fn err(&self, e: rusqlite::Error) -> Error {
+        db_error(&self.db, e)
+    }
+}
+
+impl Workspace {
+    /// Opens the workspace in `root`, upgrading an older schema; refuses a newer one.
+    pub fn open(root: &Path) -> Result<Workspace> {
+        let db = root.join(DB_FILE);
+        if !db.is_file() {
+            return Err(Error::usage(format!(
+                "{}: not a workspace (no {DB_FILE}); create one with `stance init --workspace {} --corpus DIR`",
+                root.display(),
+                root.display()
+            )));
+        }
+        let mut ws = Workspace { conn: connect(&db)?, paths: Paths { root: root.to_path_buf(), db } };
+        ws.conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| ws.paths.err(e))?;
+        schema::migrate(&mut ws.conn, &ws.paths.db)?;
+        Ok(ws)
+    }
+
+    /// Creates a workspace in `root` (made if missing) and fills it with `build`, all or nothing:
+    /// the database is built in a temporary file that is renamed to `stance.db` only on success.
+    pub fn create<T>(root: &Path, build: impl FnOnce(&mut Workspace) -> Result<T>) -> Result<T> {
+        let db = root.join(DB_FILE);
+        if db.exists() {
+            return Err(Error::usage(format!(
+                "{}: already a workspace; add texts with `stance ingest --workspace {} FILE…`",
+                root.display(),
+                root.display()
+            )));
+        }
+        let fresh = !root.exists();
+        let out = Self::build_into(root, &db, build);
+        if out.is_err() && fresh {
+            let _ = std::fs::remove_dir_all(root); // we made it: leave nothing behind
+        }
+        out
+    }
+
+    fn build_into<T>(root: &Path, db: &Path, build: impl FnOnce(&mut Workspace) -> Result<T>) -> Result<T> {
+        std::fs::create_dir_all(root.join(MODELS_DIR)).map_err(|e| Error::io(root, e))?;
+        let tmp = tempfile::Builder::new().prefix(".stance.db.").tempfile_in(root).map_err(|e| Error::io(root, e))?;
+        let paths = Paths { root: root.to_path_buf(), db: db.to_path_buf() };
+        let mut ws = Workspace { conn: connect(tmp.path())?, paths };
+        schema::migrate(&mut ws.conn, db)?;
+        let out = build(&mut ws)?;
+        ws.conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| ws.paths.err(e))?;
+        ws.conn.close().map_err(|(_, e)| db_error(db, e))?;
+        tmp.persist_noclobber(db).map_err(|e| Error::io(db, e.error))?;
+        Ok(out)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.paths.root
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction: committed if `f` succeeds, rolled back
+    /// (nothing written) otherwise. A second writer waits here, then fails cleanly.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Transaction, &Paths) -> Result<T>) -> Result<T> {
+        let paths = &self.paths;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| paths.err(e))?;
+        let out = f(&tx, paths)?;
+        tx.commit().map_err(|e| paths.err(e))?;
+        Ok(out)
+    }
+
+    /// A consistent read-only snapshot, even while another process writes.
+    pub fn read<T>(&mut self, f: impl FnOnce(&Transaction, &Paths) -> Result<T>) -> Result<T> {
+        let paths = &self.paths;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(|e| paths.err(e))?;
+        f(&tx, paths)
+    }
+}
+
+/// Opens the SQLite file with the settings every connection needs.
+fn connect(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path).map_err(|e| db_error(path, e))?;
+    let timeout = std::env::var("STANCE_BUSY_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(Duration::from_millis)
+        .unwrap_or(BUSY_TIMEOUT);
+    conn.busy_timeout(timeout).map_err(|e| db_error(path, e))?;
+    conn.pragma_update(None, "synchronous", "FULL").map_err(|e| db_error(path, e))?;
+    conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| db_error(path, e))?;
+    Ok(conn)
+}
+
+/// A database failure as a one-line message naming the file and what to do.
+pub(crate) fn db_error(path: &Path, e: rusqlite::Error) -> Error {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => Error::data(format!(
+            "{}: the workspace is busy (another stance command is writing to it); try again when it has finished",
+            path.display()
+        )),
+        Some(ErrorCode::NotADatabase) => {
+            Error::data(format!("{}: not a stance workspace database (or a damaged one)", path.display()))
+        }
+        Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => {
+            Error::data(format!("{}: cannot write the workspace ({e}); check the folder's permissions", path.display()))
+        }
+        _ => Error::data(format!("{}: workspace database error: {e}", path.display())),
+    }
+}
+
+/// Current UTC time as ISO 8601 (`2025-03-01T12:00:00Z`), for `added`, `created` columns.
+pub fn now_utc() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    let (y, m, d) = civil_from_days(days as i64);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// (year, month, day) of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// Little-endian bytes of a vector (passage vectors are f32, group sums f64).
+pub(crate) fn f32_bytes(v: &[f32]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+pub(crate) fn f64_bytes(v: &[f64]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+pub(crate) fn f32_from(b: &[u8]) -> Vec<f32> {
+    b.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
+}
+
+pub(crate) fn f64_from(b: &[u8]) -> Vec<f64> {
+    b.chunks_exact(8).map(|c| f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_783), (2024, 3, 1)); // leap year: 2024-02-29 is day 19 782
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+        assert!(now_utc().ends_with('Z') && now_utc().len() == 20);
+    }
+
+    #[test]
+    fn vector_bytes_round_trip() {
+        let v = [1.5f32, -0.25, 3.0e-8];
+        assert_eq!(f32_from(&f32_bytes(&v)), v);
+        let w = [1.0f64 / 3.0, -2.0];
+        assert_eq!(f64_from(&f64_bytes(&w)), w);
+    }
+
+    #[test]
+    fn missing_workspace_is_a_usage_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = Workspace::open(dir.path()).err().unwrap();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("stance init"), "{e}");
+    }
+}

@@ -114,11 +114,7 @@ impl Analyzer {
             lowercase_into(&text[start..end], &mut buf);
             let mut chars = buf.chars();
             let long_enough = chars.next().is_some() && chars.next().is_some();
-            if !long_enough
-                || !buf.chars().any(char::is_alphabetic)
-                || is_stopword(Lang::Fr, &buf)
-                || is_stopword(Lang::En, &buf)
-            {
+            if !long_enough || !buf.chars().any(char::is_alphabetic) || stopwords(None).contains(buf.as_str()) {
                 continue;
             }
             let token = match &self.stemmer {
@@ -134,14 +130,22 @@ impl Analyzer {
 /// Whether `word` (lowercase, accents kept) is in the stopword list of `lang`
 /// (`src/text/stopwords/{fr,en}.txt`).
 pub fn is_stopword(lang: Lang, word: &str) -> bool {
-    static FR: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    static EN: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    let (cell, data) = match lang {
-        Lang::Fr => (&FR, include_str!("stopwords/fr.txt")),
-        Lang::En => (&EN, include_str!("stopwords/en.txt")),
+    stopwords(Some(lang)).contains(word)
+}
+
+/// The stopword set of one language, or of both (`None`, one lookup per token in [`Analyzer::tokens`]).
+fn stopwords(lang: Option<Lang>) -> &'static HashSet<&'static str> {
+    static SETS: [OnceLock<HashSet<&'static str>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    const FR: &str = include_str!("stopwords/fr.txt");
+    const EN: &str = include_str!("stopwords/en.txt");
+    let (slot, data): (usize, &[&'static str]) = match lang {
+        Some(Lang::Fr) => (0, &[FR]),
+        Some(Lang::En) => (1, &[EN]),
+        None => (2, &[FR, EN]),
     };
-    cell.get_or_init(|| data.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect())
-        .contains(word)
+    SETS[slot].get_or_init(|| {
+        data.iter().flat_map(|d| d.lines()).map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
+    })
 }
 
 #[cfg(test)]
@@ -204,6 +208,44 @@ mod tests {
         assert_eq!(stem.tokens("normes internationales"), ["norm", "international"]);
         let en = Analyzer::new(Lang::En, AnalyzerOptions { stem: true, strip_accents: false });
         assert_eq!(en.tokens("binding norms"), ["bind", "norm"]);
+    }
+
+    /// Throughput on the UN General Debate subset: `cargo test --release --lib ungdc_throughput
+    /// -- --ignored --nocapture` after `tar -xJf ../shared/corpora/ungdc-50mb.tar.xz -C /tmp`
+    /// (or set `STANCE_UNGDC_DIR` to the `txt/` folder).
+    #[test]
+    #[ignore]
+    fn ungdc_throughput() {
+        use crate::text::{normalize::normalize, segment};
+        use std::time::Instant;
+        let dir = std::env::var("STANCE_UNGDC_DIR").unwrap_or_else(|_| "/tmp/ungdc-50mb/txt".into());
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            panic!("extract the UNGDC subset to {dir} first");
+        };
+        let docs: Vec<String> = entries.map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()).collect();
+        let mb = docs.iter().map(String::len).sum::<usize>() as f64 / 1e6;
+        let t = Instant::now();
+        let texts: Vec<String> = docs
+            .iter()
+            .flat_map(|d| {
+                segment::passages(d, &segment::SegmentParams::default())
+                    .into_iter()
+                    .map(|s| normalize(&d[s.start..s.end]))
+            })
+            .collect();
+        let segment_normalize = t.elapsed().as_secs_f64();
+        let analyzer = Analyzer::new(Lang::En, AnalyzerOptions::default());
+        let t = Instant::now();
+        let tokens: usize = texts.iter().map(|p| analyzer.tokens(p).len()).sum();
+        let tokenize = t.elapsed().as_secs_f64();
+        println!(
+            "{mb:.1} MB, {} passages: passages+normalize {segment_normalize:.2}s ({:.0} MB/s); tokens {tokenize:.2}s \
+             ({tokens} tokens, {:.1} M tokens/s)",
+            texts.len(),
+            mb / segment_normalize,
+            tokens as f64 / 1e6 / tokenize
+        );
+        assert!(texts.len() > docs.len() && tokens > texts.len());
     }
 
     #[test]

@@ -580,6 +580,52 @@ mod tests {
         );
     }
 
+    /// Every shipped seed: passages are real paragraphs, boilerplate never leaks in.
+    #[test]
+    fn seeds_segment_into_clean_paragraphs() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+        files.retain(|p| p.extension().is_some_and(|e| e == "txt"));
+        files.sort();
+        assert!(files.len() >= 21);
+        let params = SegmentParams::default();
+        for path in &files {
+            let doc = std::fs::read_to_string(path).unwrap();
+            let spans = passages(&doc, &params);
+            let name = path.file_name().unwrap().to_string_lossy();
+            assert!(!spans.is_empty(), "{name}");
+            let texts: Vec<&str> = spans.iter().map(|s| &doc[s.start..s.end]).collect();
+            for t in &texts {
+                for junk in ["____", "haut de la page", "http", "Voir A/78/265", "Sputnik Afrique", "29.03.2024"] {
+                    assert!(!t.contains(junk), "{name}: {junk:?} in {t:?}");
+                }
+                assert!(count_words(t) >= params.min_words, "{name}: {t:?}");
+            }
+            let count = |prefix: &str| texts.iter().filter(|t| t.starts_with(prefix)).count();
+            match name.as_ref() {
+                "2023-12-22_unga_resolution-78-237.txt" => {
+                    assert!((25..=32).contains(&spans.len()), "{}", spans.len());
+                    assert_eq!(count("Rappelant ses résolutions"), 0, "merged into `L’Assemblée générale,`");
+                    assert_eq!(count("L’Assemblée générale,"), 1);
+                    assert!((1..=9).all(|n| count(&format!("{n}. ")) == 1), "one passage per numbered paragraph");
+                }
+                "2020-12-22_cis_heads-of-state-declaration.txt" => {
+                    assert!((15..=20).contains(&spans.len()), "{}", spans.len());
+                    assert_eq!(count("Les chefs d’État"), 4);
+                }
+                "2024-11-10_russia-africa-forum_sochi-declaration.txt" => {
+                    for verb in ["optons", "reconnaissons", "saluons", "appelons", "soulignons"] {
+                        assert!(count(verb) >= 1, "{verb}");
+                    }
+                }
+                "2024-03-29_sputnik-afrique_cybercrime-convention.txt" => {
+                    assert_eq!(count("Utilisation criminelle"), 1, "title kept once");
+                }
+                _ => {}
+            }
+        }
+    }
+
     #[test]
     fn list_items_and_headers() {
         assert!(is_item("1. Appuie") && is_item("a) les") && is_item("(iii) the") && is_item("• la"));

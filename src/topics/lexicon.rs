@@ -91,9 +91,7 @@ pub(super) fn parse(src: &str, origin: &str) -> Result<Lexicon> {
         classes.insert(name.clone(), alts.map_err(|e| bad(format!("word class `{name}`: {e}")))?);
     }
     let plain = |list: &[String], what: &str| -> Result<Vec<Pattern>> {
-        list.iter()
-            .map(|p| Pattern::parse(p, &classes, None).map_err(|e| bad(format!("{what} `{p}`: {e}"))))
-            .collect()
+        list.iter().map(|p| Pattern::parse(p, &classes, None).map_err(|e| bad(format!("{what} `{p}`: {e}")))).collect()
     };
     let markers = Markers {
         negators: plain(&raw.markers.negators, "negator")?,
@@ -119,17 +117,15 @@ pub(super) fn parse(src: &str, origin: &str) -> Result<Lexicon> {
         }
     }
     let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut by_prefix = Vec::new();
+    let mut by_prefix: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, (_, pat)) in concept_patterns.iter().enumerate() {
-        let alts = pat.first_alts().unwrap_or_default();
-        for a in alts {
+        for a in pat.first_alts().unwrap_or_default() {
             match a.exact_key() {
                 Some(k) => by_first.entry(k.to_string()).or_default().push(i),
-                None => by_prefix.push(i),
+                None => by_prefix.entry(super::prefix_key(a.text()).to_string()).or_default().push(i),
             }
         }
     }
-    by_prefix.dedup();
 
     let mut topics = Vec::new();
     for t in raw.topics {
@@ -146,15 +142,19 @@ pub(super) fn parse(src: &str, origin: &str) -> Result<Lexicon> {
             for raw_cue in list {
                 let full = match raw_cue {
                     RawCue::Plain(s) => FullCue { cue: s.clone(), weight: 1.0, fixed: false, requires: vec![] },
-                    RawCue::Full(f) => FullCue { cue: f.cue.clone(), weight: f.weight, fixed: f.fixed, requires: f.requires.clone() },
+                    RawCue::Full(f) => {
+                        FullCue { cue: f.cue.clone(), weight: f.weight, fixed: f.fixed, requires: f.requires.clone() }
+                    }
                 };
                 let where_ = format!("topic `{}`, cue `{}`", t.id, full.cue);
-                let pattern =
-                    Pattern::parse(&full.cue, &classes, Some(&concept_index)).map_err(|e| bad(format!("{where_}: {e}")))?;
+                let pattern = Pattern::parse(&full.cue, &classes, Some(&concept_index))
+                    .map_err(|e| bad(format!("{where_}: {e}")))?;
                 let requires = full
                     .requires
                     .iter()
-                    .map(|c| concept_index.get(c).copied().ok_or_else(|| bad(format!("{where_}: unknown concept `{c}`"))))
+                    .map(|c| {
+                        concept_index.get(c).copied().ok_or_else(|| bad(format!("{where_}: unknown concept `{c}`")))
+                    })
                     .collect::<Result<Vec<_>>>()?;
                 if full.weight <= 0.0 {
                     return Err(bad(format!("{where_}: weight must be positive")));

@@ -87,6 +87,9 @@ pub struct TopicAssignment {
     pub topic: Option<String>,
     pub score: f64,
     pub scores: BTreeMap<String, f64>,
+    /// Every topic whose score reaches the threshold, best first: a paragraph often speaks to
+    /// several topics, and per-topic comparisons use all of them.
+    pub topics: Vec<String>,
 }
 
 /// A stance cue found in a passage. `polarity` is after negation / contrast; `negated` says it flipped.
@@ -146,11 +149,18 @@ pub struct Lexicon {
     settings: Settings,
     concept_ids: Vec<String>,
     concept_patterns: Vec<(usize, Pattern)>,
-    /// Concept patterns indexed by their exact first word; `by_prefix` holds those starting with a prefix.
+    /// Concept patterns indexed by their exact first word, and (`by_prefix`) those starting with
+    /// a prefix, by the prefix's first two characters ([`prefix_key`]).
     by_first: HashMap<String, Vec<usize>>,
-    by_prefix: Vec<usize>,
+    by_prefix: HashMap<String, Vec<usize>>,
     markers: Markers,
     topics: Vec<TopicDef>,
+}
+
+/// The index key of a prefix pattern or a word: its first two characters (the whole string if
+/// shorter). A word can only match prefixes that share that key, so we skip the others.
+fn prefix_key(s: &str) -> &str {
+    s.char_indices().nth(2).map_or(s, |(i, _)| &s[..i])
 }
 
 const BUILTIN: &str = include_str!("../../models/topics.toml");
@@ -240,8 +250,14 @@ impl Lexicon {
             scores.insert(topic.id.clone(), score);
         }
         let (id, score) = best.unwrap_or(("", 0.0));
-        let topic = (score >= self.settings.topic_threshold && score > 0.0).then(|| id.to_string());
-        TopicAssignment { topic, score, scores }
+        let threshold = self.settings.topic_threshold;
+        let topic = (score >= threshold && score > 0.0).then(|| id.to_string());
+        let mut on: Vec<(&String, f64)> = scores.iter().filter(|(_, &v)| v >= threshold && v > 0.0).map(|(k, &v)| (k, v)).collect();
+        // Best first; ties keep the lexicon's topic order, like `topic`.
+        let order = |t: &str| self.topics.iter().position(|d| d.id == t).unwrap_or(usize::MAX);
+        on.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| order(a.0).cmp(&order(b.0))));
+        let topics = on.into_iter().map(|(k, _)| k.clone()).collect();
+        TopicAssignment { topic, score, scores, topics }
     }
 
     /// Stance of the passage toward `topic`'s proposition; see [`stance`] for the rules.
@@ -264,7 +280,9 @@ impl Lexicon {
             if let Some(list) = self.by_first.get(&t.words[i].text) {
                 cands.extend_from_slice(list);
             }
-            cands.extend_from_slice(&self.by_prefix);
+            if let Some(list) = self.by_prefix.get(prefix_key(&t.words[i].text)) {
+                cands.extend_from_slice(list);
+            }
             cands.sort_unstable();
             cands.dedup();
             for &p in &cands {

@@ -86,6 +86,10 @@ impl Alt {
         ok && self.exact_case.as_ref().is_none_or(|orig| text[w.start..w.end].starts_with(orig.as_str()))
     }
 
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
     /// The exact first-token key used to index concept patterns (None for prefix matches).
     pub(crate) fn exact_key(&self) -> Option<&str> {
         (!self.prefix).then_some(self.text.as_str())
@@ -100,6 +104,9 @@ fn plain(chunk: &str) -> Result<Vec<Alt>, String> {
     let toks = words(body);
     if toks.is_empty() {
         return Err(format!("`{chunk}` contains no word"));
+    }
+    if prefix && toks[toks.len() - 1].text.chars().count() < 2 {
+        return Err(format!("`{chunk}`: a prefix needs at least 2 characters"));
     }
     let last = toks.len() - 1;
     Ok(toks.iter().enumerate().map(|(i, w)| Alt::from_word(body, w, prefix && i == last)).collect())
@@ -128,7 +135,8 @@ impl Pattern {
                     let alts = classes.get(name).ok_or_else(|| format!("unknown word class `${name}`"))?;
                     options.extend(alts.iter().map(|a| vec![Piece::Tok(a.clone())]));
                 } else if let Some(id) = alt.strip_prefix('@') {
-                    let map = concepts.ok_or_else(|| format!("`{alt}`: concept references are only allowed in cues"))?;
+                    let map =
+                        concepts.ok_or_else(|| format!("`{alt}`: concept references are only allowed in cues"))?;
                     let &c = map.get(id).ok_or_else(|| format!("unknown concept `@{id}`"))?;
                     options.push(vec![Piece::Concept(c)]);
                 } else {
@@ -230,11 +238,17 @@ mod tests {
 
     #[test]
     fn prefix_elision_gap_and_classes() {
-        assert_eq!(first_match("juridiquement contraignant*", "des normes juridiquement contraignantes"), Some((2, 4, vec![])));
+        assert_eq!(
+            first_match("juridiquement contraignant*", "des normes juridiquement contraignantes"),
+            Some((2, 4, vec![]))
+        );
         assert_eq!(first_match("nécessité d'élaborer", "la nécessité d'élaborer"), Some((1, 3, vec![])));
         assert_eq!(first_match("$need .. treaty", "we needed a new treaty"), Some((1, 5, vec![2, 3])));
         assert_eq!(first_match("$need .. treaty", "we need a brand new treaty"), None);
-        assert_eq!(first_match("x|sans_fondement|$need accusations", "des accusations sans fondement accusations"), Some((2, 5, vec![])));
+        assert_eq!(
+            first_match("x|sans_fondement|$need accusations", "des accusations sans fondement accusations"),
+            Some((2, 5, vec![]))
+        );
     }
 
     #[test]
@@ -253,5 +267,6 @@ mod tests {
         assert!(Pattern::parse("@c x", &none, None).is_err());
         assert!(Pattern::parse("a b|c d", &none, None).is_ok());
         assert!(Pattern::parse("a|", &none, None).is_err());
+        assert!(Pattern::parse("t* x", &none, None).is_err());
     }
 }

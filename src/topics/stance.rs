@@ -2,7 +2,8 @@
 //!
 //! 1. Every support / oppose cue of the topic is matched; overlapping hits are resolved longest
 //!    first, so "`$need ..3 @binding_instrument`" wins over the bare "`@binding_instrument`".
-//! 2. A cue preceded in its clause (within `negation_window` words) by a negator (`pas`, `sans`,
+//! 2. A cue preceded in its clause (commas and clause-break words such as `mais` / `but` end a
+//!    clause; within `negation_window` words) by a negator (`pas`, `sans`,
 //!    `not`, `no`, `never`…), or with a negator inside one of its gaps, flips: "il n'est pas
 //!    nécessaire d'élaborer un instrument juridiquement contraignant" opposes binding norms.
 //! 3. A cue that follows a contrast marker in the same sentence (`rather than`, `instead of`,
@@ -23,7 +24,7 @@ use super::{CueHit, Lexicon, Stance, StanceCall, TopicDef};
 struct Context {
     negator: Vec<bool>,
     hedge: Vec<bool>,
-    /// Clause number of each token (a new clause after `.;:!?` or a clause-break word).
+    /// Clause number of each token (a new clause after `.;:!?,()` or a clause-break word).
     clause: Vec<usize>,
     /// Sentence number of each token (punctuation only).
     sentence: Vec<usize>,
@@ -64,13 +65,14 @@ impl Context {
         }
         let (mut clause, mut sentence) = (Vec::with_capacity(n), Vec::with_capacity(n));
         let (mut c, mut s) = (0, 0);
-        for i in 0..n {
+        for (i, &is_break) in breaks.iter().enumerate() {
             if i > 0 {
                 let between = &t.text[t.words[i - 1].end..t.words[i].start];
                 if between.contains(['.', ';', ':', '!', '?']) {
                     s += 1;
                     c += 1;
-                } else if breaks[i] {
+                } else if is_break || between.contains([',', '(', ')']) {
+                    // "sans leur consentement, encourageons X": the negation stays behind the comma.
                     c += 1;
                 }
             }
@@ -88,9 +90,9 @@ impl Context {
     }
 
     fn after_contrast(&self, m: &Match, window: usize) -> bool {
-        self.contrast_ends.iter().any(|&e| {
-            e <= m.start && m.start - e <= window && self.sentence.get(e) == Some(&self.sentence[m.start])
-        })
+        self.contrast_ends
+            .iter()
+            .any(|&e| e <= m.start && m.start - e <= window && self.sentence.get(e) == Some(&self.sentence[m.start]))
     }
 }
 
@@ -107,12 +109,14 @@ pub(super) fn call(lex: &Lexicon, def: &TopicDef, t: &Tokens) -> StanceCall {
             }
         }
     }
+    let ctx = Context::new(lex, t);
+    // A cue is a phrase: it does not run across a sentence boundary.
+    cands.retain(|(_, m)| ctx.sentence[m.start] == ctx.sentence[m.end - 1]);
     // Longest first, then heavier, then leftmost, then file order: deterministic.
     cands.sort_by(|(ka, a), (kb, b)| {
         let (wa, wb) = (def.cues[*ka].weight, def.cues[*kb].weight);
         (b.end - b.start).cmp(&(a.end - a.start)).then(wb.total_cmp(&wa)).then(a.start.cmp(&b.start)).then(ka.cmp(kb))
     });
-    let ctx = Context::new(lex, t);
     let s = &lex.settings;
     let mut taken = vec![false; t.words.len()];
     let mut hits = Vec::new();

@@ -108,7 +108,10 @@ fn rather_than_supports_the_first_and_opposes_the_second() {
 fn fixed_cues_and_hedges() {
     let l = lex();
     // The norm is worded negatively: "should not damage" supports protecting infrastructure.
-    let ci = l.stance("critical_infrastructure", "States should not conduct ICT activity that damages critical infrastructure.");
+    let ci = l.stance(
+        "critical_infrastructure",
+        "States should not conduct ICT activity that damages critical infrastructure.",
+    );
     assert_eq!(ci.stance, Stance::Support, "{ci:?}");
     // A procedural mention of binding obligations is not a position.
     let un = l.stance(

@@ -3,8 +3,8 @@
 //! Every parallel product here is computed row by row into its own output row, so results never
 //! depend on how rayon schedules the work (bit-identical across runs and thread counts).
 
-use ndarray::parallel::prelude::*;
-use ndarray::{Array2, Axis};
+use ndarray::Array2;
+use rayon::prelude::*;
 
 /// Compressed sparse rows; row i = `indices[indptr[i]..indptr[i+1]]` (sorted ascending), `data` likewise.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -35,15 +35,34 @@ impl Csr {
 
     /// `self · m` (n_rows × k), parallel over rows.
     pub fn dot_dense(&self, m: &Array2<f32>) -> Array2<f32> {
+        let mut out = Array2::zeros((self.n_rows, m.ncols()));
+        self.dot_dense_into(m, &mut out);
+        out
+    }
+
+    /// `out = self · m` into an existing n_rows × k buffer (iterative callers reuse their memory).
+    pub fn dot_dense_into(&self, m: &Array2<f32>, out: &mut Array2<f32>) {
         assert_eq!(m.nrows(), self.n_cols, "dot_dense: {} columns vs {} rows", self.n_cols, m.nrows());
-        let mut out = Array2::<f32>::zeros((self.n_rows, m.ncols()));
-        out.axis_iter_mut(Axis(0)).into_par_iter().enumerate().with_min_len(256).for_each(|(i, mut o)| {
+        assert_eq!(out.dim(), (self.n_rows, m.ncols()), "dot_dense: output shape");
+        let k = m.ncols();
+        if k == 0 {
+            return;
+        }
+        let m = m.as_standard_layout();
+        let m = m.as_slice().unwrap_or_default();
+        if !out.is_standard_layout() {
+            *out = Array2::zeros(out.dim());
+        }
+        let Some(out) = out.as_slice_mut() else { return };
+        // Plain slices so the inner loop vectorises; each output row is written by one task.
+        out.par_chunks_mut(k).enumerate().with_min_len(256).for_each(|(i, o)| {
+            o.fill(0.0);
             let (idx, val) = self.row(i);
             for (&j, &v) in idx.iter().zip(val) {
-                o.scaled_add(v as f32, &m.row(j as usize));
+                let (v, src) = (v as f32, &m[j as usize * k..][..k]);
+                o.iter_mut().zip(src).for_each(|(o, s)| *o += v * s);
             }
         });
-        out
     }
 
     /// `selfᵀ · m` (n_cols × k). Goes through [`Csr::transpose`] (nnz extra memory, no

@@ -1,0 +1,381 @@
+//! Evaluation against labelled passages, and leave-one-document-out nearest-bloc accuracy.
+//!
+//! - **Topic**: the lexicon assigns a topic to each gold passage's text (no topic = `(none)`);
+//!   accuracy, per-topic precision / recall / F1, and macro-F1 = mean F1 over the topics that
+//!   occur in the gold file (a topic predicted but never gold lowers the precision of nothing
+//!   and is not averaged, as its F1 is undefined).
+//! - **Stance**: the stance of each passage toward its GOLD topic, so that stance errors are not
+//!   confounded with topic errors; accuracy and balanced accuracy (mean recall over the stances
+//!   present in the gold file).
+//! - **Nearest bloc**: for each document of the chosen blocs, the pipeline is fitted on the
+//!   corpus without it, the document is classified in that space, and its nearest bloc (cosine
+//!   with the bloc positions) is compared with its own.
+//!
+//! Undefined precision or recall (nothing predicted, nothing gold) counts as 0, as in
+//! scikit-learn's `zero_division=0`.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::classify::classify;
+use crate::corpus::Corpus;
+use crate::model::Model;
+use crate::pipeline::{Analysis, Params};
+use crate::text::normalize::normalize;
+use crate::topics::{Lexicon, Stance};
+use crate::{Error, Result};
+
+/// Label of "no topic" in confusion matrices.
+pub const NO_TOPIC: &str = "(none)";
+
+/// A gold × predicted count table over sorted labels.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Confusion {
+    pub labels: Vec<String>,
+    /// `counts[g][p]`: passages with gold label g predicted as p.
+    pub counts: Vec<Vec<usize>>,
+}
+
+/// Precision, recall and F1 of one label; `support` = gold passages with that label.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LabelScore {
+    pub label: String,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    pub support: usize,
+}
+
+impl Confusion {
+    /// From (gold, predicted) pairs.
+    pub fn new<S: AsRef<str>>(pairs: &[(S, S)]) -> Confusion {
+        let mut labels: Vec<String> = pairs.iter().flat_map(|(g, p)| [g.as_ref().to_string(), p.as_ref().to_string()]).collect();
+        labels.sort();
+        labels.dedup();
+        let at = |l: &str| labels.binary_search_by(|x| x.as_str().cmp(l)).unwrap_or(0);
+        let mut counts = vec![vec![0; labels.len()]; labels.len()];
+        for (g, p) in pairs {
+            counts[at(g.as_ref())][at(p.as_ref())] += 1;
+        }
+        Confusion { labels, counts }
+    }
+
+    pub fn total(&self) -> usize {
+        self.counts.iter().flatten().sum()
+    }
+
+    /// Share of pairs on the diagonal; None without pairs.
+    pub fn accuracy(&self) -> Option<f64> {
+        let right: usize = (0..self.labels.len()).map(|i| self.counts[i][i]).sum();
+        (self.total() > 0).then(|| right as f64 / self.total() as f64)
+    }
+
+    /// Scores of every label that occurs in the gold column.
+    pub fn scores(&self) -> Vec<LabelScore> {
+        let n = self.labels.len();
+        let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+        (0..n)
+            .filter_map(|i| {
+                let support: usize = self.counts[i].iter().sum();
+                let predicted: usize = (0..n).map(|g| self.counts[g][i]).sum();
+                let (precision, recall) = (ratio(self.counts[i][i], predicted), ratio(self.counts[i][i], support));
+                let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
+                (support > 0).then(|| LabelScore { label: self.labels[i].clone(), precision, recall, f1, support })
+            })
+            .collect()
+    }
+
+    /// Mean F1 over the gold labels.
+    pub fn macro_f1(&self) -> Option<f64> {
+        mean(self.scores().iter().map(|s| s.f1))
+    }
+
+    /// Mean recall over the gold labels.
+    pub fn balanced_accuracy(&self) -> Option<f64> {
+        mean(self.scores().iter().map(|s| s.recall))
+    }
+}
+
+fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
+    let v: Vec<f64> = values.collect();
+    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+}
+
+/// One labelled passage. `line` is its line in the gold file (for messages).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoldRow {
+    pub line: usize,
+    pub passage: String,
+    pub topic: Option<String>,
+    pub stance: Option<Stance>,
+}
+
+/// Reads a gold CSV: columns `passage`, `topic`, `stance` (others ignored). An empty topic, or
+/// `none`, means no topic; an empty stance is not scored.
+pub fn read_gold(path: &Path) -> Result<Vec<GoldRow>> {
+    let at = |msg: String| Error::data(format!("{}: {msg}", path.display()));
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_path(path).map_err(|e| match e.into_kind() {
+        csv::ErrorKind::Io(io) => Error::io(path, io),
+        other => at(format!("cannot read CSV: {other:?}")),
+    })?;
+    let headers = reader.headers().map_err(|e| at(format!("cannot read the header line: {e}")))?.clone();
+    let col = |name: &str| {
+        headers.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name).ok_or_else(|| {
+            at(format!("missing column '{name}'; a gold file needs the columns passage, topic, stance"))
+        })
+    };
+    let (c_passage, c_topic, c_stance) = (col("passage")?, col("topic")?, col("stance")?);
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        let record = record.map_err(|e| at(format!("line {line}: {e}")))?;
+        let field = |c: usize| record.get(c).unwrap_or("").trim();
+        let topic = match field(c_topic) {
+            "" | "none" | NO_TOPIC => None,
+            t => Some(t.to_string()),
+        };
+        let stance = match field(c_stance) {
+            "" => None,
+            s => Some(Stance::parse(s).ok_or_else(|| {
+                at(format!("line {line}: stance '{s}' is not support, oppose or neutral (or empty)"))
+            })?),
+        };
+        rows.push(GoldRow { line, passage: field(c_passage).to_string(), topic, stance });
+    }
+    if rows.is_empty() {
+        return Err(at("no labelled passage after the header; add rows".to_string()));
+    }
+    Ok(rows)
+}
+
+/// Topic and stance scores of the lexicon on gold passages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    pub n_passages: usize,
+    pub topic_accuracy: Option<f64>,
+    pub topic_macro_f1: Option<f64>,
+    pub topics: Vec<LabelScore>,
+    pub topic_confusion: Confusion,
+    /// Passages with a gold topic and a gold stance.
+    pub n_stance: usize,
+    pub stance_accuracy: Option<f64>,
+    pub stance_balanced_accuracy: Option<f64>,
+    pub stances: Vec<LabelScore>,
+    pub stance_confusion: Confusion,
+}
+
+/// Scores the lexicon on `gold` (see the module doc). Gold topics must be lexicon topics.
+pub fn evaluate(lexicon: &Lexicon, gold: &[GoldRow], file: &str) -> Result<Evaluation> {
+    let mut topic_pairs = Vec::new();
+    let mut stance_pairs = Vec::new();
+    for row in gold {
+        if let Some(t) = &row.topic {
+            lexicon.check_topic(t).map_err(|e| Error::data(format!("{file}: line {}: {e}", row.line)))?;
+        }
+        let text = normalize(&row.passage);
+        let predicted = lexicon.assign(&text).topic;
+        let label = |t: &Option<String>| t.clone().unwrap_or_else(|| NO_TOPIC.to_string());
+        topic_pairs.push((label(&row.topic), label(&predicted)));
+        if let (Some(t), Some(s)) = (&row.topic, row.stance) {
+            stance_pairs.push((s.as_str(), lexicon.stance(t, &text).stance.as_str()));
+        }
+    }
+    let (topics, stances) = (Confusion::new(&topic_pairs), Confusion::new(&stance_pairs));
+    Ok(Evaluation {
+        n_passages: gold.len(),
+        topic_accuracy: topics.accuracy(),
+        topic_macro_f1: topics.macro_f1(),
+        topics: topics.scores(),
+        topic_confusion: topics,
+        n_stance: stance_pairs.len(),
+        stance_accuracy: stances.accuracy(),
+        stance_balanced_accuracy: stances.balanced_accuracy(),
+        stances: stances.scores(),
+        stance_confusion: stances,
+    })
+}
+
+/// One held-out document of the nearest-bloc check.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HeldOut {
+    pub document: String,
+    pub issuer: String,
+    pub bloc: String,
+    /// Nearest bloc of the model fitted without the document, and its cosine.
+    pub nearest: Option<String>,
+    pub similarity: Option<f64>,
+    pub correct: bool,
+}
+
+/// Leave-one-document-out nearest bloc for the documents of `blocs` (see the module doc).
+pub fn nearest_bloc_loo(corpus: &Corpus, lexicon: &Lexicon, params: &Params, blocs: &[&str]) -> Result<Vec<HeldOut>> {
+    let mut out = Vec::new();
+    for (i, doc) in corpus.documents.iter().enumerate() {
+        if !blocs.contains(&doc.bloc.as_str()) {
+            continue;
+        }
+        let mut rest = corpus.clone();
+        rest.documents.remove(i);
+        let analysis = Analysis::run(rest, lexicon.clone(), params, &|_| {})?;
+        let model = Model::from_analysis(&analysis);
+        let c = classify(&model, lexicon, &doc.id, &doc.text, doc.lang)?;
+        let best = c.nearest_blocs.first();
+        out.push(HeldOut {
+            document: doc.id.clone(),
+            issuer: doc.issuer.clone(),
+            bloc: doc.bloc.clone(),
+            nearest: best.map(|n| n.name.clone()),
+            similarity: best.map(|n| n.similarity),
+            correct: best.is_some_and(|n| n.name == doc.bloc),
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn confusion_metrics_match_hand_computation() {
+        // gold a a a b b c ; pred a a b b c c
+        let pairs = [("a", "a"), ("a", "a"), ("a", "b"), ("b", "b"), ("b", "c"), ("c", "c")];
+        let c = Confusion::new(&pairs);
+        assert_eq!(c.labels, ["a", "b", "c"]);
+        assert_eq!(c.counts, [[2, 1, 0], [0, 1, 1], [0, 0, 1]]);
+        assert!((c.accuracy().unwrap() - 4.0 / 6.0).abs() < 1e-12);
+        let s = c.scores();
+        assert_eq!((s[0].precision, s[0].recall), (1.0, 2.0 / 3.0));
+        assert_eq!((s[1].precision, s[1].recall), (0.5, 0.5));
+        assert_eq!((s[2].precision, s[2].recall, s[2].support), (0.5, 1.0, 1));
+        let f1 = [0.8, 0.5, 2.0 / 3.0];
+        assert!((c.macro_f1().unwrap() - f1.iter().sum::<f64>() / 3.0).abs() < 1e-12);
+        assert!((c.balanced_accuracy().unwrap() - (2.0 / 3.0 + 0.5 + 1.0) / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn labels_only_predicted_are_not_averaged() {
+        let c = Confusion::new(&[("a", "x"), ("a", "a")]);
+        assert_eq!(c.scores().len(), 1);
+        assert_eq!(c.balanced_accuracy(), Some(0.5));
+        assert_eq!(Confusion::new::<&str>(&[]).accuracy(), None);
+    }
+
+    #[test]
+    fn gold_file_needs_its_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("gold.csv");
+        std::fs::write(&path, "file,passage,topic\nx,Some text,ai\n").unwrap();
+        let e = read_gold(&path).unwrap_err().to_string();
+        assert!(e.contains("gold.csv") && e.contains("missing column 'stance'"), "{e}");
+        std::fs::write(&path, "passage,topic,stance,extra\n\"A, b\",ai,support,1\nB,,,\nC,ai,maybe,\n").unwrap();
+        let e = read_gold(&path).unwrap_err().to_string();
+        assert!(e.contains("line 4") && e.contains("maybe"), "{e}");
+        std::fs::write(&path, "passage,topic,stance\n\"A, b\",ai,Support\nB,none,\n").unwrap();
+        let rows = read_gold(&path).unwrap();
+        assert_eq!(rows[0], GoldRow { line: 2, passage: "A, b".into(), topic: Some("ai".into()), stance: Some(Stance::Support) });
+        assert_eq!((rows[1].topic.clone(), rows[1].stance), (None, None));
+    }
+
+    #[test]
+    fn shipped_gold_file_reads() {
+        let rows = read_gold(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gold_passages.csv"))).unwrap();
+        assert!(rows.len() >= 40 && rows.iter().all(|r| r.topic.is_some() && r.stance.is_some()));
+    }
+}
+
+#[cfg(test)]
+mod experiment {
+    use super::*;
+    use crate::compare::similarity::centroid;
+    use crate::compare::classify::nearest;
+    use crate::model::GroupPosition;
+
+    #[test]
+    #[ignore]
+    fn loo_variants() {
+        let corpus = crate::corpus::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds"))).unwrap();
+        let lexicon = Lexicon::builtin();
+        let blocs = ["western", "russia-aligned", "china"];
+        let mut score = [0usize; 7];
+        let mut n = 0;
+        for (i, doc) in corpus.documents.iter().enumerate() {
+            if !blocs.contains(&doc.bloc.as_str()) { continue; }
+            n += 1;
+            let mut rest = corpus.clone();
+            rest.documents.remove(i);
+            let mut all = rest.clone();
+            all.documents.push(doc.clone());
+            // Fit without the doc, then project the doc with the fitted model.
+            let a = Analysis::run(rest, lexicon.clone(), &Params::default(), &|_| {}).unwrap();
+            let model = Model::from_analysis(&a);
+            let c = classify(&model, &lexicon, &doc.id, &doc.text, doc.lang).unwrap();
+            // doc vectors
+            let split = crate::pipeline::split_text(&doc.text, &model.params.segment);
+            let an = crate::text::analyze::Analyzer::new(doc.lang, model.params.analyzer);
+            let docs: Vec<_> = split.iter().map(|p| crate::pipeline::features(&p.text, &an, Some(&lexicon))).collect();
+            let mut v = model.svd.transform(&model.tfidf.transform(&docs));
+            crate::reduce::l2_normalize_rows(&mut v);
+            let topical: Vec<usize> = split.iter().enumerate().filter(|(_, p)| lexicon.assign(&p.text).topic.is_some()).map(|(k, _)| k).collect();
+            let allrows: Vec<usize> = (0..split.len()).collect();
+            let dv = centroid(v.view(), &allrows);
+            let dvt = centroid(v.view(), if topical.is_empty() { &allrows } else { &topical });
+            let labels: Vec<String> = a.corpus.blocs();
+            let pos = |keep: &dyn Fn(usize) -> bool, docbal: bool| -> Vec<GroupPosition> {
+                labels.iter().map(|b| {
+                    if docbal {
+                        let mut acc = vec![0f64; a.vectors.ncols()];
+                        let mut cnt = 0;
+                        for (d, dd) in a.corpus.documents.iter().enumerate() {
+                            if &dd.bloc != b { continue; }
+                            let rows: Vec<usize> = (0..a.passages.len()).filter(|&p| a.passages[p].doc == d && keep(p)).collect();
+                            if rows.is_empty() { continue; }
+                            let c = centroid(a.vectors.view(), &rows);
+                            acc.iter_mut().zip(c.iter()).for_each(|(x, y)| *x += y);
+                            cnt += 1;
+                        }
+                        GroupPosition { name: b.clone(), n_passages: cnt, vector: acc.iter().map(|&x| x as f32).collect() }
+                    } else {
+                        let rows: Vec<usize> = (0..a.passages.len()).filter(|&p| &a.corpus.documents[a.passages[p].doc].bloc == b && keep(p)).collect();
+                        GroupPosition { name: b.clone(), n_passages: rows.len(), vector: centroid(a.vectors.view(), &rows).iter().map(|&x| x as f32).collect() }
+                    }
+                }).collect()
+            };
+            let only3 = |g: Vec<GroupPosition>| -> Vec<GroupPosition> { g.into_iter().filter(|x| blocs.contains(&x.name.as_str())).collect() };
+            let any = |_: usize| true;
+            let top = |p: usize| a.passages[p].topic.is_some();
+            let res = [
+                c.nearest_blocs[0].name.clone(),
+                nearest(dv.view(), &only3(pos(&any, false)))[0].name.clone(),
+                nearest(dvt.view(), &pos(&top, false))[0].name.clone(),
+                nearest(dv.view(), &pos(&any, true))[0].name.clone(),
+                nearest(dvt.view(), &pos(&top, true))[0].name.clone(),
+                nearest(dvt.view(), &only3(pos(&top, true)))[0].name.clone(),
+            ];
+            // Stance profile: net support per topic.
+            let topics: Vec<String> = lexicon.topics().iter().map(|t| t.id.clone()).collect();
+            let profile = |items: Vec<(String, Stance)>| -> Vec<f64> {
+                topics.iter().map(|t| {
+                    let v: Vec<Stance> = items.iter().filter(|(x, _)| x == t).map(|(_, s)| *s).collect();
+                    if v.is_empty() { 0.0 } else { v.iter().map(|s| match s { Stance::Support => 1.0, Stance::Oppose => -1.0, _ => 0.0 }).sum::<f64>() / v.len() as f64 }
+                }).collect()
+            };
+            let dp = profile(c.passages.iter().filter_map(|p| Some((p.topic.clone()?, p.stance?))).collect());
+            let mut best = (String::new(), f64::MIN);
+            for b in &labels {
+                if !blocs.contains(&b.as_str()) { continue; }
+                let bp = profile(a.passages.iter().filter(|p| &a.corpus.documents[p.doc].bloc == b).filter_map(|p| Some((p.topic.clone()?, p.stance?))).collect());
+                let dot: f64 = dp.iter().zip(&bp).map(|(x, y)| x * y).sum();
+                let nn = (dp.iter().map(|x| x * x).sum::<f64>() * bp.iter().map(|x| x * x).sum::<f64>()).sqrt();
+                let cos = if nn > 0.0 { dot / nn } else { 0.0 };
+                if cos > best.1 { best = (b.clone(), cos); }
+            }
+            let mut res = res.to_vec();
+            res.push(best.0);
+            for (k, r) in res.iter().enumerate() { if *r == doc.bloc { score[k] += 1; } }
+            eprintln!("{:60} {:15} {:?}", doc.id, doc.bloc, res);
+        }
+        eprintln!("n={n} scores (current, only3, topical, docbal, topical+docbal, topical+docbal+only3) = {score:?}");
+    }
+}

@@ -1,0 +1,313 @@
+//! Stable, versioned views of an analysis for readers outside the command line: the files of
+//! `stance export` (pandas, R) and the data behind the HTML report ([`report`]).
+//!
+//! Every table here is a plain `Serialize` row type whose field order *is* the CSV column order,
+//! and whose JSON form has the same values, so a notebook gets the same numbers from either.
+//! The schemas are pinned in `docs/schema.json` (shipped inside every export as `schema.json`)
+//! and explained in `docs/schema.md`; change them only together with [`SCHEMA_VERSION`].
+
+pub mod report;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::compare::keyness::KeyTerm;
+use crate::compare::sides::Comparison;
+use crate::compare::similarity::similarity;
+use crate::compare::{GroupBy, Grouping, SimilarityMatrix, SimilarityParams};
+use crate::pipeline::Analysis;
+use crate::topics::Stance;
+use crate::{Error, Result};
+
+/// Version of the export schemas (files, columns, JSON keys). Bump on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The JSON Schema document describing every export file (`docs/schema.json`).
+pub const SCHEMA_JSON: &str = include_str!("../../docs/schema.json");
+
+/// One similarity matrix: a grouping (issuer, bloc) over all passages or one topic's. Its keys
+/// are those of `stance similarity --format json` (without `model` / `seed`).
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicMatrix {
+    pub by: GroupBy,
+    /// `None`: all passages.
+    pub topic: Option<String>,
+    #[serde(flatten)]
+    pub result: SimilarityMatrix,
+}
+
+/// One cell of a similarity matrix, as a row of `similarity.csv` (tidy / long form). The columns
+/// after `by` are those of `stance similarity --format csv`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimilarityCell {
+    pub by: GroupBy,
+    pub row_label: String,
+    pub col_label: String,
+    /// Empty (CSV) / null (JSON): all passages.
+    pub topic: Option<String>,
+    pub value: Option<f64>,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    pub n_row: usize,
+    pub n_col: usize,
+}
+
+/// Passages of one issuer on one topic with one stance, as a row of `stances.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StanceCount {
+    pub issuer: String,
+    pub bloc: String,
+    pub topic: String,
+    pub stance: Stance,
+    pub n: usize,
+    /// `n` over the issuer's passages on the topic.
+    pub share: f64,
+}
+
+/// A distinctive term of one side against the other, as a row of `keyness.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeynessRow {
+    pub side_a: String,
+    pub side_b: String,
+    /// Empty: all passages.
+    pub topic: Option<String>,
+    /// The side the term marks (`side_a` or `side_b`'s label).
+    pub side: String,
+    /// 1 = most distinctive.
+    pub rank: usize,
+    pub term: String,
+    pub score: f64,
+    pub count_a: u64,
+    pub count_b: u64,
+}
+
+/// Topics that have at least one passage, in lexicon order.
+pub fn topics_with_passages(a: &Analysis) -> Vec<String> {
+    let counts = a.topic_counts();
+    a.lexicon.topics().iter().filter(|t| counts.contains_key(&t.id)).map(|t| t.id.clone()).collect()
+}
+
+/// Every matrix of `groupings`: over all passages, then each topic that has passages.
+/// `progress` is told which matrix is being bootstrapped.
+pub fn matrices(
+    a: &Analysis,
+    groupings: &[GroupBy],
+    params: &SimilarityParams,
+    progress: &dyn Fn(&str),
+) -> Vec<TopicMatrix> {
+    let topics = topics_with_passages(a);
+    let mut out = Vec::new();
+    for &by in groupings {
+        let grouping = Grouping::new(a, by);
+        for topic in std::iter::once(None).chain(topics.iter().map(Some)) {
+            progress(&format!("similarity by {} ({})", by.as_str(), topic.map_or("all passages", |t| t.as_str())));
+            let rows = a.select(|p| topic.is_none_or(|t| p.topic.as_ref() == Some(t)));
+            let result = similarity(a.vectors.view(), &grouping, &rows, params);
+            out.push(TopicMatrix { by, topic: topic.cloned(), result });
+        }
+    }
+    out
+}
+
+/// The cells of a matrix in row-major order.
+pub fn tidy(m: &TopicMatrix) -> Vec<SimilarityCell> {
+    let r = &m.result;
+    let n = r.labels.len();
+    (0..n)
+        .flat_map(|i| (0..n).map(move |j| (i, j)))
+        .map(|(i, j)| SimilarityCell {
+            by: m.by,
+            row_label: r.labels[i].clone(),
+            col_label: r.labels[j].clone(),
+            topic: m.topic.clone(),
+            value: r.matrix[i][j],
+            low: r.low[i][j],
+            high: r.high[i][j],
+            n_row: r.n_passages[i],
+            n_col: r.n_passages[j],
+        })
+        .collect()
+}
+
+/// Stance counts and shares of every issuer on every topic it has passages on; the three
+/// stances are always listed (zeros included), so the table pivots without gaps.
+pub fn stance_counts(a: &Analysis) -> Vec<StanceCount> {
+    let mut counts: BTreeMap<(&str, &str), [usize; 3]> = BTreeMap::new();
+    for p in &a.passages {
+        if let (Some(t), Some(s)) = (&p.topic, p.stance) {
+            counts.entry((a.issuer_of(p), t)).or_default()[stance_index(s)] += 1;
+        }
+    }
+    let blocs = issuer_blocs(a);
+    let mut out = Vec::new();
+    for ((issuer, topic), c) in counts {
+        let total: usize = c.iter().sum();
+        for s in STANCES {
+            out.push(StanceCount {
+                issuer: issuer.to_string(),
+                bloc: blocs.get(issuer).cloned().unwrap_or_default(),
+                topic: topic.to_string(),
+                stance: s,
+                n: c[stance_index(s)],
+                share: c[stance_index(s)] as f64 / total as f64,
+            });
+        }
+    }
+    out
+}
+
+/// The three stances in display order.
+pub const STANCES: [Stance; 3] = [Stance::Support, Stance::Oppose, Stance::Neutral];
+
+/// Position of a stance in [`STANCES`].
+pub fn stance_index(s: Stance) -> usize {
+    match s {
+        Stance::Support => 0,
+        Stance::Oppose => 1,
+        Stance::Neutral => 2,
+    }
+}
+
+/// Each issuer's bloc: the bloc of most of its documents (ties: the first in name order).
+pub fn issuer_blocs(a: &Analysis) -> BTreeMap<String, String> {
+    let mut votes: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for d in &a.corpus.documents {
+        *votes.entry((d.issuer.as_str(), d.bloc.as_str())).or_insert(0) += 1;
+    }
+    let mut best: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    for ((issuer, bloc), n) in votes {
+        let e = best.entry(issuer.to_string()).or_insert((0, String::new()));
+        if n > e.0 {
+            *e = (n, bloc.to_string());
+        }
+    }
+    best.into_iter().map(|(i, (_, b))| (i, b)).collect()
+}
+
+/// The two blocs with the most passages (ties by name), for a default comparison. Documents
+/// without a bloc only count when there are not two real blocs.
+pub fn largest_blocs(a: &Analysis) -> Option<(String, String)> {
+    let mut n: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in &a.passages {
+        *n.entry(a.corpus.documents[p.doc].bloc.as_str()).or_insert(0) += 1;
+    }
+    let mut ranked: Vec<(&str, usize)> = n.into_iter().collect();
+    ranked.sort_by(|x, y| (x.0 == crate::corpus::NO_BLOC).cmp(&(y.0 == crate::corpus::NO_BLOC)).then(y.1.cmp(&x.1)).then(x.0.cmp(y.0)));
+    match ranked.as_slice() {
+        [first, second, ..] => Some((first.0.to_string(), second.0.to_string())),
+        _ => None,
+    }
+}
+
+/// The distinctive terms of a comparison, overall then per topic, each side's terms in rank order.
+pub fn keyness_rows(c: &Comparison) -> Vec<KeynessRow> {
+    let (la, lb) = (c.a.label.clone(), c.b.label.clone());
+    let mut out = Vec::new();
+    for t in std::iter::once(&c.overall).chain(&c.topics) {
+        for (side, terms) in [(&la, &t.a.terms), (&lb, &t.b.terms)] {
+            out.extend(terms.iter().enumerate().map(|(k, KeyTerm { term, score, count_a, count_b })| KeynessRow {
+                side_a: la.clone(),
+                side_b: lb.clone(),
+                topic: t.topic.clone(),
+                side: side.clone(),
+                rank: k + 1,
+                term: term.clone(),
+                score: *score,
+                count_a: *count_a,
+                count_b: *count_b,
+            }));
+        }
+    }
+    out
+}
+
+/// CSV of serialisable rows under the given header (written even when there are no rows, so an
+/// empty table still has its columns).
+pub fn to_csv<T: Serialize>(header: &[&str], rows: &[T]) -> Result<String> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let to_err = |e: csv::Error| Error::data(format!("cannot write CSV: {e}"));
+    w.write_record(header).map_err(to_err)?;
+    for r in rows {
+        w.serialize(r).map_err(to_err)?;
+    }
+    let bytes = w.into_inner().map_err(|e| Error::data(format!("cannot write CSV: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| Error::data(format!("cannot write CSV: {e}")))
+}
+
+/// Column names of each CSV file, in order (pinned by `tests/cli_export.rs` and `docs/schema.json`).
+pub mod columns {
+    pub const PASSAGES: &[&str] = &[
+        "issuer", "bloc", "date", "document", "title", "passage", "start", "end", "topic", "topic_score", "stance", "cluster",
+        "text",
+    ];
+    pub const TOPICS: &[&str] = &[
+        "topic", "label", "label_fr", "proposition", "n_passages", "n_support", "n_oppose", "n_neutral", "top_terms",
+        "clusters",
+    ];
+    pub const SIMILARITY: &[&str] = &["by", "row_label", "col_label", "topic", "value", "low", "high", "n_row", "n_col"];
+    pub const STANCES: &[&str] = &["issuer", "bloc", "topic", "stance", "n", "share"];
+    pub const KEYNESS: &[&str] =
+        &["side_a", "side_b", "topic", "side", "rank", "term", "score", "count_a", "count_b"];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The column constants match the serde field names, so the header never drifts from the rows.
+    fn header_of<T: Serialize>(row: &T) -> Vec<String> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.serialize(row).unwrap();
+        let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        text.lines().next().unwrap().split(',').map(String::from).collect()
+    }
+
+    #[test]
+    fn columns_match_row_fields() {
+        let cell = SimilarityCell {
+            by: GroupBy::Issuer,
+            row_label: "a".into(),
+            col_label: "b".into(),
+            topic: None,
+            value: Some(0.5),
+            low: None,
+            high: None,
+            n_row: 1,
+            n_col: 2,
+        };
+        assert_eq!(header_of(&cell), columns::SIMILARITY);
+        let s = StanceCount { issuer: "a".into(), bloc: "b".into(), topic: "t".into(), stance: Stance::Oppose, n: 1, share: 0.5 };
+        assert_eq!(header_of(&s), columns::STANCES);
+        let k = KeynessRow {
+            side_a: "a".into(),
+            side_b: "b".into(),
+            topic: None,
+            side: "a".into(),
+            rank: 1,
+            term: "t".into(),
+            score: 1.0,
+            count_a: 1,
+            count_b: 0,
+        };
+        assert_eq!(header_of(&k), columns::KEYNESS);
+    }
+
+    #[test]
+    fn csv_rows_none_is_empty_and_header_always_written() {
+        let s = StanceCount { issuer: "a, b".into(), bloc: "x".into(), topic: "t".into(), stance: Stance::Support, n: 2, share: 1.0 };
+        let out = to_csv(columns::STANCES, &[s]).unwrap();
+        assert_eq!(out, "issuer,bloc,topic,stance,n,share\n\"a, b\",x,t,support,2,1.0\n");
+        let empty: Vec<StanceCount> = Vec::new();
+        assert_eq!(to_csv(columns::STANCES, &empty).unwrap(), "issuer,bloc,topic,stance,n,share\n");
+    }
+
+    #[test]
+    fn schema_document_is_json_with_the_current_version() {
+        let v: serde_json::Value = serde_json::from_str(SCHEMA_JSON).expect("docs/schema.json is JSON");
+        assert_eq!(v["version"], SCHEMA_VERSION);
+    }
+}

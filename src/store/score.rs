@@ -1,0 +1,279 @@
+//! Scoring in the workspace: recording a fit (`init`, `fit`) and updating with a frozen model.
+//!
+//! `update` touches only what is new: it splits and tokenises the documents ingested since the
+//! last run, reads the slice of the model their terms need (see `models`), scores them with
+//! [`Analysis::with_model`], stores their passages and adds their vectors to the previous run's
+//! group sums. Its cost grows with the new text, not with the corpus.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
+
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+use super::diff::summarize;
+use super::documents::{corpus, load, max_doc};
+use super::models::{self, ModelInfo};
+use super::runs::{self, NewRun, RunSummary};
+use super::state::{PassageFacts, RunState};
+use super::{f32_bytes, Paths, Workspace};
+use crate::corpus::{Corpus, Document};
+use crate::model::Model;
+use crate::pipeline::{split, tokenize, Analysis};
+use crate::topics::Lexicon;
+use crate::vectorize::TokenDoc;
+use crate::{Error, Result};
+
+/// Above this share of out-of-vocabulary tokens in the new passages, `update` advises a refit.
+pub const STALE_OOV: f64 = 0.2;
+
+/// What recording a fit did.
+#[derive(Debug, Clone, Serialize)]
+pub struct FitReport {
+    pub run: i64,
+    pub model: ModelInfo,
+    pub documents: usize,
+    pub passages: usize,
+}
+
+/// What `update` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct UpdateReport {
+    /// The run recorded; `None` when nothing was new.
+    pub run: Option<i64>,
+    pub previous_run: i64,
+    pub model: String,
+    pub model_version: i64,
+    pub added_documents: Vec<String>,
+    pub added_passages: usize,
+    /// Share of the new passages' tokens outside the model's vocabulary.
+    pub oov_rate: Option<f64>,
+    /// Documents ingested since the model was fitted (including these).
+    pub documents_since_fit: i64,
+    /// OOV above [`STALE_OOV`]: the model no longer covers the new texts well; refit.
+    pub stale: bool,
+    pub summary: RunSummary,
+    pub seconds: f64,
+}
+
+/// Workspace ids of the analysis' documents (matched by name, which is unique).
+fn doc_ids(c: &Connection, at: &Paths, corpus: &Corpus) -> Result<Vec<i64>> {
+    let ids: BTreeMap<String, i64> = load(c, at, 0, i64::MAX, false)?.into_iter().map(|(id, d)| (d.id, id)).collect();
+    corpus
+        .documents
+        .iter()
+        .map(|d| {
+            ids.get(&d.id).copied().ok_or_else(|| {
+                Error::data(format!("{}: document '{}' is not in the workspace; ingest it first", at.db.display(), d.id))
+            })
+        })
+        .collect()
+}
+
+/// Stores the passages of `a` under model `version`; `ids[d]` is the workspace id of document d.
+fn store_passages(c: &Connection, at: &Paths, a: &Analysis, version: i64, ids: &[i64]) -> Result<()> {
+    let mut ins = c
+        .prepare_cached(
+            "INSERT INTO passages (model, doc, idx, start_byte, end_byte, topic, stance, cluster, vector)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )
+        .map_err(|e| at.err(e))?;
+    for (p, v) in a.passages.iter().zip(a.vectors.rows()) {
+        let vector = f32_bytes(&v.to_vec());
+        ins.execute(params![
+            version,
+            ids[p.doc],
+            p.index as i64,
+            p.start as i64,
+            p.end as i64,
+            p.topic,
+            p.stance.map(|s| s.as_str()),
+            p.cluster as i64,
+            vector
+        ])
+        .map_err(|e| at.err(e))?;
+    }
+    Ok(())
+}
+
+/// Adds every passage of `a` to `state`.
+fn add_passages(state: &mut RunState, a: &Analysis) {
+    for (p, v) in a.passages.iter().zip(a.vectors.rows()) {
+        let d = &a.corpus.documents[p.doc];
+        let vector = v.to_vec();
+        state.add(&PassageFacts {
+            issuer: &d.issuer,
+            bloc: &d.bloc,
+            topic: p.topic.as_deref(),
+            stance: p.stance,
+            cluster: p.cluster,
+            vector: &vector,
+        });
+    }
+}
+
+/// Hash of the documents with id <= `upto` (as `Corpus::hash`, without reading the texts).
+fn corpus_hash(c: &Connection, at: &Paths, upto: i64) -> Result<(String, usize)> {
+    let docs = corpus(&at.root, load(c, at, 0, upto, false)?);
+    Ok((docs.hash(), docs.documents.len()))
+}
+
+/// Every term `docs` can hit in a vectoriser with n-grams up to `ngram_max`.
+fn terms(docs: &[TokenDoc], ngram_max: usize) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for d in docs {
+        out.extend(d.words.iter().chain(&d.extra).cloned());
+        if ngram_max >= 2 {
+            out.extend(d.words.windows(2).map(|w| format!("{} {}", w[0], w[1])));
+        }
+    }
+    out
+}
+
+impl Workspace {
+    /// Version of the registered model with id `id`, if any (a refit of the same documents with
+    /// the same parameters has the same id).
+    pub fn model_version(&mut self, id: &str) -> Result<Option<i64>> {
+        self.read(|tx, at| models::version_of(tx, at, id))
+    }
+
+    /// The newest model.
+    pub fn latest_model(&mut self) -> Result<ModelInfo> {
+        self.read(|tx, at| models::latest(tx, at))
+    }
+
+    /// Registers the model fitted in `a` (on workspace documents) as a new version, stores every
+    /// passage under it and records a run of kind `kind` (`init`, `fit`): one transaction.
+    pub fn record_fit(&mut self, a: &Analysis, kind: &str) -> Result<FitReport> {
+        self.write(|tx, at| {
+            let ids = doc_ids(tx, at, &a.corpus)?;
+            let max = ids.iter().copied().max().unwrap_or(0);
+            let model = models::register(tx, at, &Model::from_analysis(a), max)?;
+            store_passages(tx, at, a, model.version, &ids)?;
+            let mut state = RunState::default();
+            add_passages(&mut state, a);
+            let previous = match runs::last(tx, at)? {
+                Some(r) => Some((RunState::load(tx, at, r.id)?, r)),
+                None => None,
+            };
+            let summary = match &previous {
+                Some((prev, r)) => RunSummary {
+                    added_documents: ids.iter().filter(|&&id| id > r.max_doc).count(),
+                    ..summarize(prev, &state, false)
+                },
+                None => RunSummary { added_documents: ids.len(), added_passages: a.passages.len(), ..Default::default() },
+            };
+            let run = runs::insert(
+                tx,
+                at,
+                &NewRun {
+                    kind,
+                    model_version: model.version,
+                    corpus_hash: a.corpus.hash(),
+                    n_docs: ids.len(),
+                    max_doc: max,
+                    n_passages: a.passages.len(),
+                    summary,
+                },
+            )?;
+            state.save(tx, at, run)?;
+            Ok(FitReport { run, model, documents: ids.len(), passages: a.passages.len() })
+        })
+    }
+
+    /// Scores the documents ingested since the last run with the newest model (frozen: nothing
+    /// is refitted) and records a run. `progress` is told each stage.
+    pub fn update(&mut self, lexicon: &Lexicon, progress: &dyn Fn(&str)) -> Result<UpdateReport> {
+        let started = Instant::now();
+        self.write(|tx, at| {
+            let model = models::latest(tx, at)?;
+            let prev = runs::last(tx, at)?.ok_or_else(|| {
+                Error::data(format!("{}: no run yet; create the workspace with `stance init`", at.db.display()))
+            })?;
+            let top = max_doc(tx, at)?;
+            let mut report = UpdateReport {
+                run: None,
+                previous_run: prev.id,
+                model: model.id.clone(),
+                model_version: model.version,
+                added_documents: Vec::new(),
+                added_passages: 0,
+                oov_rate: None,
+                documents_since_fit: top - model.max_doc,
+                stale: false,
+                summary: RunSummary::default(),
+                seconds: 0.0,
+            };
+            if top == prev.max_doc {
+                return Ok(report);
+            }
+            if prev.model_version != model.version {
+                return Err(Error::data(format!(
+                    "{}: run {} used model version {} but the newest is {}; run `stance fit --workspace {}`",
+                    at.db.display(),
+                    prev.id,
+                    prev.model_version,
+                    model.version,
+                    at.root.display()
+                )));
+            }
+            if lexicon.version() != model.lexicon_version {
+                return Err(Error::usage(format!(
+                    "the workspace model was fitted with lexicon {} but this lexicon is {}; use the same --lexicon or refit with `stance fit --workspace {}`",
+                    model.lexicon_version,
+                    lexicon.version(),
+                    at.root.display()
+                )));
+            }
+            let new = load(tx, at, prev.max_doc, top, true)?;
+            let ids: Vec<i64> = new.iter().map(|(id, _)| *id).collect();
+            let batch = corpus(&at.root, new);
+            report.added_documents = batch.documents.iter().map(|d| d.id.clone()).collect();
+
+            let mut state = RunState::load(tx, at, prev.id)?;
+            let before = state.clone();
+            progress("reading the model terms of the new passages");
+            let params = &model.params;
+            let tokens = tokenize(&batch, &split(&batch, &params.segment), params, params.concepts.then_some(lexicon));
+            if !tokens.is_empty() {
+                let slice = models::slice(tx, at, &model, &terms(&tokens, params.tfidf.ngram_max))?;
+                report.oov_rate = Some(slice.tfidf.oov_rate(&tokens));
+                drop(tokens);
+                let a = Analysis::with_model(batch, lexicon.clone(), &slice, progress)?;
+                store_passages(tx, at, &a, model.version, &ids)?;
+                add_passages(&mut state, &a);
+                report.added_passages = a.passages.len();
+            }
+            report.stale = report.oov_rate.is_some_and(|r| r > STALE_OOV);
+            report.summary = RunSummary {
+                added_documents: ids.len(),
+                added_passages: report.added_passages,
+                oov_rate: report.oov_rate,
+                ..summarize(&before, &state, true)
+            };
+            let (hash, n_docs) = corpus_hash(tx, at, top)?;
+            let run = runs::insert(
+                tx,
+                at,
+                &NewRun {
+                    kind: "update",
+                    model_version: model.version,
+                    corpus_hash: hash,
+                    n_docs,
+                    max_doc: top,
+                    n_passages: state.n_passages(),
+                    summary: report.summary.clone(),
+                },
+            )?;
+            state.save(tx, at, run)?;
+            report.run = Some(run);
+            report.seconds = started.elapsed().as_secs_f64();
+            Ok(report)
+        })
+    }
+}
+
+/// A stored passage's text, re-cut from its document (offsets are stored, passage text is not).
+pub(super) fn passage_text(doc: &Document, start: usize, end: usize) -> String {
+    doc.text.get(start..end).map(crate::text::normalize::normalize).unwrap_or_default()
+}

@@ -1,0 +1,129 @@
+//! `stance classify`: JSON lines per passage then the document line, French and English, file
+//! and stdin, with a saved model, and the input errors.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+fn fails(mut cmd: assert_cmd::Command, code: i32, needles: &[&str]) {
+    let out = cmd.output().expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "stderr: {err}");
+    assert!(out.stdout.is_empty() && !err.contains("panicked"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one-line error, got: {err}");
+    needles.iter().for_each(|n| assert!(err.contains(n), "stderr lacks {n:?}: {err}"));
+}
+
+const FR_STATEMENT: &str = "La Fédération de Russie estime qu'il est nécessaire d'élaborer, sous l'égide des Nations Unies, \
+une convention universelle juridiquement contraignante sur la sécurité internationale de l'information.\n\n\
+Les dispositions de la Convention de Budapest sont inacceptables, car elles portent atteinte à la souveraineté des États.\n";
+
+const EN_STATEMENT: &str = "The United States believes that existing international law, together with voluntary, \
+non-binding norms of responsible State behaviour, provides the framework we need; a new legally binding treaty is not necessary.\n\n\
+The Budapest Convention is the leading international instrument on cybercrime and we encourage all States to join it.\n";
+
+fn lines(out: &str) -> Vec<Value> {
+    out.lines().map(|l| serde_json::from_str(l).expect("each line is one JSON object")).collect()
+}
+
+fn keys(v: &Value) -> Vec<&str> {
+    let mut k: Vec<&str> = v.as_object().expect("object").keys().map(String::as_str).collect();
+    k.sort();
+    k
+}
+
+fn classify_file(text: &str, extra: &[&str]) -> Vec<Value> {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("statement.txt");
+    std::fs::write(&path, text).expect("write");
+    let mut cmd = on_seeds(&["classify", path.to_str().expect("path"), "--format", "json"]);
+    cmd.args(extra);
+    lines(&stdout(cmd))
+}
+
+#[test]
+fn french_file_gives_passage_lines_then_the_document_line() {
+    let out = classify_file(FR_STATEMENT, &[]);
+    assert_eq!(out.len(), 3, "two passages and the document");
+    for (i, p) in out[..2].iter().enumerate() {
+        assert_eq!(keys(p), ["cues", "end", "passage", "start", "stance", "text", "topic", "topic_score", "topics"]);
+        assert_eq!(p["passage"], i);
+        assert_eq!(p["topics"].as_object().expect("topics").len(), 13, "every topic has a score");
+    }
+    assert_eq!(out[0]["topic"], "binding_norms");
+    assert_eq!(out[0]["stance"], "support");
+    assert_eq!(out[1]["topic"], "budapest_convention");
+    assert_eq!(out[1]["stance"], "oppose");
+    let cue = &out[0]["cues"][0];
+    assert_eq!(keys(cue), ["cue", "end", "polarity", "start"]);
+    let doc = &out[2];
+    assert_eq!(keys(doc), ["document", "nearest_blocs", "nearest_issuers"]);
+    assert!(doc["document"].as_str().expect("name").ends_with("statement.txt"));
+    let blocs = doc["nearest_blocs"].as_array().expect("blocs");
+    assert!(!blocs.is_empty() && blocs.len() <= 5);
+    assert_eq!(keys(&blocs[0]), ["bloc", "similarity"]);
+    let sims: Vec<f64> = blocs.iter().map(|b| b["similarity"].as_f64().expect("f")).collect();
+    assert!(sims.windows(2).all(|w| w[0] >= w[1]), "nearest first: {sims:?}");
+    assert_eq!(keys(&doc["nearest_issuers"][0]), ["issuer", "similarity"]);
+}
+
+#[test]
+fn english_file_and_lang_flag() {
+    let out = classify_file(EN_STATEMENT, &["--lang", "en", "--top", "0"]);
+    assert_eq!(out[0]["topic"], "binding_norms");
+    assert_eq!(out[0]["stance"], "oppose");
+    assert_eq!(out[1]["topic"], "budapest_convention");
+    assert_eq!(out[1]["stance"], "support");
+    let doc = out.last().expect("document line");
+    assert_eq!(doc["nearest_blocs"].as_array().expect("blocs").len(), 6, "--top 0 lists every bloc");
+}
+
+#[test]
+fn stdin_as_a_table() {
+    let mut cmd = on_seeds(&["classify", "-", "--format", "table"]);
+    cmd.write_stdin(FR_STATEMENT);
+    let out = stdout(cmd);
+    assert!(out.starts_with("<stdin> (fr): 2 passage(s)"), "{out}");
+    assert!(out.contains("binding_norms") && out.contains("Nearest blocs: ") && out.contains("**"), "{out}");
+}
+
+#[test]
+fn saved_model_gives_the_same_answer_as_a_fresh_fit() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut fit = on_seeds(&["fit", "--out"]);
+    fit.arg(dir.path());
+    stdout(fit);
+    let model = dir.path().join("model.bin");
+    let mut cmd = stance(&["classify", "-", "--format", "json", "--model", model.to_str().expect("path")]);
+    cmd.write_stdin(EN_STATEMENT);
+    let with_model = stdout(cmd);
+    let mut cmd = on_seeds(&["classify", "-", "--format", "json"]);
+    cmd.write_stdin(EN_STATEMENT);
+    assert_eq!(with_model, stdout(cmd));
+    let mut cmd = stance(&["classify", "-", "--model", dir.path().to_str().expect("path")]);
+    cmd.write_stdin(EN_STATEMENT);
+    assert!(stdout(cmd).contains("Nearest issuers"), "a model folder is accepted too");
+}
+
+#[test]
+fn input_errors() {
+    let mut cmd = on_seeds(&["classify", "-"]);
+    cmd.write_stdin("  \n");
+    fails(cmd, 1, &["<stdin>", "no text"]);
+    let dir = tempfile::tempdir().expect("tmp");
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "").expect("write");
+    fails(on_seeds(&["classify", empty.to_str().expect("path")]), 1, &["empty.txt", "empty"]);
+    let mut cmd = on_seeds(&["classify", "-"]);
+    cmd.write_stdin("Bonjour.");
+    fails(cmd, 1, &["<stdin>", "no passage"]);
+    let bad = dir.path().join("model.bin");
+    std::fs::write(&bad, "not a model").expect("write");
+    let mut cmd = stance(&["classify", "-", "--model", bad.to_str().expect("path")]);
+    cmd.write_stdin(EN_STATEMENT);
+    fails(cmd, 1, &["model.bin", "stance fit"]);
+    let out = on_seeds(&["classify", "-", "--lang", "de"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("'de' is not supported; use fr or en"));
+}

@@ -1,0 +1,91 @@
+//! `stance evaluate`: topic and stance scores on gold passages (French and English), the
+//! leave-one-document-out nearest-bloc check, formats and errors.
+
+mod common;
+
+use common::*;
+
+fn fails(mut cmd: assert_cmd::Command, code: i32, needles: &[&str]) {
+    let out = cmd.output().expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "stderr: {err}");
+    assert!(out.stdout.is_empty() && !err.contains("panicked"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one-line error, got: {err}");
+    needles.iter().for_each(|n| assert!(err.contains(n), "stderr lacks {n:?}: {err}"));
+}
+
+fn gold_fixture() -> String {
+    format!("{}/tests/fixtures/gold_passages.csv", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A gold file in a temporary folder.
+fn gold_file(content: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("gold.csv");
+    std::fs::write(&path, content).expect("write");
+    let p = path.to_str().expect("path").to_string();
+    (dir, p)
+}
+
+#[test]
+fn scores_the_shipped_gold_file() {
+    let v = json(stance(&["evaluate", "--gold", &gold_fixture(), "--format", "json"]));
+    let e = &v["evaluation"];
+    let n = e["n_passages"].as_u64().expect("n");
+    assert!(n >= 40);
+    for key in ["topic_accuracy", "topic_macro_f1", "stance_accuracy", "stance_balanced_accuracy"] {
+        let x = e[key].as_f64().unwrap_or_else(|| panic!("{key}"));
+        assert!((0.0..=1.0).contains(&x), "{key} = {x}");
+    }
+    let total: u64 = e["topic_confusion"]["counts"].as_array().expect("counts").iter().flat_map(|r| r.as_array().expect("row")).map(|x| x.as_u64().expect("u")).sum();
+    assert_eq!(total, n, "every gold passage is in the topic confusion matrix");
+    let stances: Vec<&str> = e["stances"].as_array().expect("stances").iter().map(|s| s["label"].as_str().expect("l")).collect();
+    assert_eq!(stances, ["neutral", "oppose", "support"]);
+    assert!(v["nearest_bloc"].is_null());
+    let table = stdout(stance(&["evaluate", "--gold", &gold_fixture()]));
+    for needle in ["Topic: accuracy", "macro-F1", "balanced accuracy", "Topic confusion", "Stance confusion", "binding_norms"] {
+        assert!(table.contains(needle), "missing {needle:?}:\n{table}");
+    }
+}
+
+#[test]
+fn french_and_english_passages_are_scored_alike() {
+    let (_d, path) = gold_file(
+        "passage,topic,stance\n\
+         \"Nous soutenons l'élaboration d'une convention juridiquement contraignante sur la sécurité internationale de l'information.\",binding_norms,support\n\
+         \"We support the development of a legally binding international instrument on international information security.\",binding_norms,support\n",
+    );
+    let v = json(stance(&["evaluate", "--gold", &path, "--format", "json"]));
+    assert_eq!(v["evaluation"]["topic_accuracy"], 1.0, "{v}");
+    assert_eq!(v["evaluation"]["stance_accuracy"], 1.0, "{v}");
+    let csv = stdout(stance(&["evaluate", "--gold", &path, "--format", "csv"]));
+    assert!(csv.starts_with("metric,gold,predicted,value\ntopic_accuracy,,,1\n"), "{csv}");
+    assert!(csv.contains("topic_confusion,binding_norms,binding_norms,2"));
+}
+
+#[test]
+fn nearest_bloc_leave_one_document_out() {
+    let v = json(on_seeds(&["evaluate", "--nearest-bloc", "--blocs", "western,china", "--format", "json"]));
+    let nb = &v["nearest_bloc"];
+    assert_eq!(nb["n"], 9, "7 western and 2 Chinese documents");
+    let docs = nb["documents"].as_array().expect("documents");
+    assert!(docs.iter().all(|d| d["nearest"].is_string() && (d["bloc"] == "western" || d["bloc"] == "china")));
+    let correct = docs.iter().filter(|d| d["correct"] == true).count();
+    assert_eq!(nb["correct"], correct);
+    assert!(v["evaluation"].is_null());
+}
+
+#[test]
+fn gold_and_usage_errors() {
+    let (_d, path) = gold_file("file,passage,topic\na.txt,Some text,ai\n");
+    fails(stance(&["evaluate", "--gold", &path]), 1, &["gold.csv", "missing column 'stance'"]);
+    let (_d, path) = gold_file("passage,topic,stance\nSome text,ai,maybe\n");
+    fails(stance(&["evaluate", "--gold", &path]), 1, &["gold.csv", "line 2", "maybe"]);
+    let (_d, path) = gold_file("passage,topic,stance\nSome text,cyber_peace,support\n");
+    fails(stance(&["evaluate", "--gold", &path]), 1, &["gold.csv", "line 2", "cyber_peace"]);
+    let (_d, path) = gold_file("passage,topic,stance\n");
+    fails(stance(&["evaluate", "--gold", &path]), 1, &["gold.csv", "no labelled passage"]);
+    fails(stance(&["evaluate", "--gold", "/nonexistent/gold.csv"]), 1, &["/nonexistent/gold.csv"]);
+    fails(stance(&["evaluate"]), 2, &["--gold", "--nearest-bloc"]);
+    fails(on_seeds(&["evaluate", "--nearest-bloc", "--blocs", "martians"]), 2, &["martians", "western"]);
+}
