@@ -47,7 +47,7 @@ fn french_file_gives_passage_lines_then_the_document_line() {
     let out = classify_file(FR_STATEMENT, &[]);
     assert_eq!(out.len(), 3, "two passages and the document");
     for (i, p) in out[..2].iter().enumerate() {
-        assert_eq!(keys(p), ["cues", "end", "passage", "start", "stance", "text", "topic", "topic_score", "topics"]);
+        assert_eq!(keys(p), ["cues", "end", "passage", "stance", "start", "text", "topic", "topic_score", "topics"]);
         assert_eq!(p["passage"], i);
         assert_eq!(p["topics"].as_object().expect("topics").len(), 13, "every topic has a score");
     }
@@ -91,9 +91,7 @@ fn stdin_as_a_table() {
 #[test]
 fn saved_model_gives_the_same_answer_as_a_fresh_fit() {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut fit = on_seeds(&["fit", "--out"]);
-    fit.arg(dir.path());
-    stdout(fit);
+    stdout(on_seeds(&["fit", "--out", dir.path().to_str().expect("path")]));
     let model = dir.path().join("model.bin");
     let mut cmd = stance(&["classify", "-", "--format", "json", "--model", model.to_str().expect("path")]);
     cmd.write_stdin(EN_STATEMENT);

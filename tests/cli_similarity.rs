@@ -148,12 +148,13 @@ fn topics_lists_all_topics_and_clusters() {
 
 #[test]
 fn passages_filters_by_topic_and_issuer() {
-    let v = json(on_seeds(&["passages", "--topic", "binding_norms", "--issuer", "CIS", "--format", "json"]));
+    let forum = "Russia-Africa Partnership Forum";
+    let v = json(on_seeds(&["passages", "--topic", "binding_norms", "--issuer", forum, "--format", "json"]));
     let rows = v.as_array().expect("array");
-    assert!(!rows.is_empty(), "the CIS declaration speaks of binding norms");
+    assert!(!rows.is_empty(), "the Sochi declaration speaks of binding norms");
     for r in rows {
-        assert_eq!(r["issuer"], "CIS");
-        assert_eq!(r["topic"], "binding_norms");
+        assert_eq!(r["issuer"], forum);
+        assert!(r["topics"].as_array().expect("topics").iter().any(|t| t == "binding_norms"), "{r}");
         let (s, e) = (r["start"].as_u64().expect("start"), r["end"].as_u64().expect("end"));
         assert!(s < e);
     }

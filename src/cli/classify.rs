@@ -8,7 +8,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::{emit, read_input, Ctx};
-use crate::compare::classify::{classify, Classification, Nearest};
+use crate::compare::classify::{classify, split_checked, Classification, Nearest};
 use crate::compare::evidence::{highlight, Emphasis};
 use crate::model::Model;
 use crate::render::table::table;
@@ -60,6 +60,9 @@ pub fn run(ctx: &Ctx, args: ClassifyArgs) -> Result<()> {
     let (name, text) = read_input(&args.file)?;
     let lang = args.lang.unwrap_or_else(|| lang::detect(&text));
     let lexicon = ctx.lexicon()?;
+    if args.model.is_none() {
+        split_checked(&name, &text, &ctx.params().segment)?; // fail before fitting the corpus
+    }
     let model = match &args.model {
         Some(path) => {
             let model = load_model(path)?;

@@ -19,8 +19,9 @@ use crate::{Error, Result};
   stance diff --workspace ws/ 1 3             # run 1 → run 3
   stance diff --workspace ws/ --format json | jq '.stances'
 
-A similarity cell is listed when its new value lies outside the earlier run's 95% bootstrap
-interval; the evidence is the passages of the documents added between the runs.")]
+A similarity cell is listed when it changed by more than half the width of the earlier run's 95%
+bootstrap interval (its sampling noise); the evidence is the passages of the documents added
+between the runs, ranked by how much they pull the pair together (or apart).")]
 pub struct DiffArgs {
     /// Two run ids, older first (see `stance history`)
     #[arg(value_name = "RUN", num_args = 0..=2)]
@@ -81,8 +82,7 @@ fn to_csv(d: &Diff) -> Result<String> {
             f(c.before),
             f(c.after),
             f(c.delta),
-            f(c.low),
-            f(c.high),
+            f(c.margin),
             refs(&c.evidence),
         ]);
     }
@@ -95,7 +95,6 @@ fn to_csv(d: &Diff) -> Result<String> {
             String::new(),
             s.before.as_str().into(),
             s.after.as_str().into(),
-            String::new(),
             String::new(),
             String::new(),
             refs(&s.evidence),
@@ -116,7 +115,6 @@ fn to_csv(d: &Diff) -> Result<String> {
             e.n.to_string(),
             String::new(),
             String::new(),
-            String::new(),
             refs(&e.evidence),
         ]);
     }
@@ -131,12 +129,11 @@ fn to_csv(d: &Diff) -> Result<String> {
             g.n.to_string(),
             String::new(),
             String::new(),
-            String::new(),
             refs(&g.evidence),
         ]);
     }
     render::csv(
-        &["change", "by", "topic", "group", "other", "before", "after", "delta", "low", "high", "evidence"],
+        &["change", "by", "topic", "group", "other", "before", "after", "delta", "margin", "evidence"],
         rows,
     )
 }
@@ -170,7 +167,7 @@ fn to_table(d: &Diff, limit: usize) -> String {
                     c.by.as_str().to_string(),
                     c.topic.clone().unwrap_or_else(|| "(all)".into()),
                     format!("{} ~ {}", c.a, c.b),
-                    format!("{:.3} [{:.3}–{:.3}]", c.before, c.low, c.high),
+                    format!("{:.3} ±{:.3}", c.before, c.margin),
                     format!("{:.3}", c.after),
                     format!("{:+.3}", c.delta),
                     refs(&c.evidence),
@@ -178,10 +175,10 @@ fn to_table(d: &Diff, limit: usize) -> String {
             })
             .collect();
         let title = format!(
-            "Similarity cells beyond run {}'s 95% interval ({} more changed within it, {} had too few passages for one)",
+            "Similarity cells that moved more than run {}'s 95% bootstrap margin ({} more changed less, {} had too few passages for a margin)",
             d.from.id, d.cells_within_interval, d.cells_without_interval
         );
-        section(&mut out, &title, &["by", "topic", "pair", "before [95%]", "after", "Δ", "evidence"], rows, limit);
+        section(&mut out, &title, &["by", "topic", "pair", "before ±95%", "after", "Δ", "evidence"], rows, limit);
     } else {
         out.push_str(&format!(
             "\nSimilarity cells not compared: the model changed (v{} → v{}), so every number moved with the refit.\n",

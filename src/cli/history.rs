@@ -19,7 +19,7 @@ pub struct HistoryArgs {}
 /// One line of changes, as in the table.
 fn changes(r: &Run) -> String {
     let s = &r.summary;
-    let mut parts = vec![format!("+{} docs, +{} passages", s.added_documents, s.added_passages)];
+    let mut parts = vec![format!("added {} docs, {} passages", s.added_documents, s.added_passages)];
     if let Some(oov) = s.oov_rate {
         parts.push(format!("OOV {:.1}%", 100.0 * oov));
     }

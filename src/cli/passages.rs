@@ -62,9 +62,13 @@ pub struct PassageRow {
     pub passage: usize,
     pub start: usize,
     pub end: usize,
+    /// Best topic and its stance.
     pub topic: Option<String>,
     pub topic_score: f64,
     pub stance: Option<Stance>,
+    /// Every topic the passage speaks to, best first, and its stance toward each.
+    pub topics: Vec<String>,
+    pub stances: Vec<Stance>,
     pub cluster: usize,
     pub text: String,
 }
@@ -95,6 +99,8 @@ pub fn rows(a: &Analysis, keep: &[usize]) -> Vec<PassageRow> {
                 topic: p.topic.clone(),
                 topic_score: p.topic_score,
                 stance: p.stance,
+                topics: p.topics.iter().map(|(t, _)| t.clone()).collect(),
+                stances: p.topics.iter().map(|(_, s)| *s).collect(),
                 cluster: p.cluster,
                 text: p.text.clone(),
             }
@@ -103,10 +109,10 @@ pub fn rows(a: &Analysis, keep: &[usize]) -> Vec<PassageRow> {
 }
 
 pub fn run(ctx: &Ctx, args: PassagesArgs) -> Result<()> {
-    let a = ctx.analysis()?;
     if let Some(t) = &args.topic {
-        a.lexicon.check_topic(t)?;
+        ctx.lexicon()?.check_topic(t)?;
     }
+    let a = ctx.analysis()?;
     if let Some(i) = &args.issuer {
         check_name("issuer", i, &a.corpus.issuers())?;
     }

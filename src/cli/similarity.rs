@@ -44,10 +44,10 @@ pub struct SimilarityReport {
 }
 
 pub fn run(ctx: &Ctx, args: SimilarityArgs) -> Result<()> {
-    let analysis = ctx.analysis()?;
     if let Some(t) = &args.topic {
-        analysis.lexicon.check_topic(t)?;
+        ctx.lexicon()?.check_topic(t)?;
     }
+    let analysis = ctx.analysis()?;
     let grouping = Grouping::new(&analysis, args.by);
     let selected = analysis.select(|p| args.topic.as_deref().is_none_or(|t| p.on(t)));
     let params = SimilarityParams { draws: args.draws, seed: ctx.global.seed, ..Default::default() };

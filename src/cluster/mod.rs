@@ -11,8 +11,8 @@ use crate::{Error, Result};
 use linfa::prelude::*;
 use linfa::DatasetBase;
 use linfa_clustering::{KMeans, KMeansInit};
-use ndarray::parallel::prelude::*;
-use ndarray::{Array2, ArrayView1, Axis};
+use rayon::prelude::*;
+use ndarray::{Array2, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -115,26 +115,46 @@ fn sklearn_tolerance(x: &Array2<f32>) -> f32 {
     ((1e-4 * mean_var).sqrt() as f32).max(f32::MIN_POSITIVE)
 }
 
-fn sq_dist(a: ArrayView1<f32>, b: ArrayView1<f32>) -> f32 {
-    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+/// Squared Euclidean distance, with 8 independent partial sums so the loop vectorises (the
+/// summation order is fixed, so results stay deterministic).
+fn sq_dist(a: &[f32], b: &[f32]) -> f32 {
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| (x - y) * (x - y)).sum();
+    let mut acc = [0f32; 8];
+    for (x, y) in ca.zip(cb) {
+        for i in 0..8 {
+            acc[i] += (x[i] - y[i]) * (x[i] - y[i]);
+        }
+    }
+    acc.iter().sum::<f32>() + tail
 }
 
-/// Nearest centroid per row (parallel, per row) and the inertia (sequential sum, row order).
+/// Rows of a matrix as slices (a copy only if `x` is not row-major).
+fn rows(x: &Array2<f32>) -> (std::borrow::Cow<'_, [f32]>, usize) {
+    let d = x.ncols().max(1);
+    match x.as_slice() {
+        Some(s) => (s.into(), d),
+        None => (x.iter().copied().collect::<Vec<_>>().into(), d),
+    }
+}
+
+/// Nearest centroid per row (parallel, per row; ties: the lower index) and the inertia
+/// (sequential sum in row order).
 fn assign(x: &Array2<f32>, centroids: &Array2<f32>) -> (Vec<usize>, f64) {
-    let nearest: Vec<(usize, f32)> = x
-        .axis_iter(Axis(0))
-        .into_par_iter()
+    let ((xs, d), (cs, _)) = (rows(x), rows(centroids));
+    let nearest: Vec<(usize, f32)> = xs
+        .par_chunks(d)
         .map(|row| {
-            centroids.rows().into_iter().map(|c| sq_dist(row, c)).enumerate().fold((0, f32::INFINITY), |best, (j, d)| {
-                if d < best.1 {
-                    (j, d)
+            cs.chunks(d).map(|c| sq_dist(row, c)).enumerate().fold((0, f32::INFINITY), |best, (j, dist)| {
+                if dist < best.1 {
+                    (j, dist)
                 } else {
                     best
                 }
             })
         })
         .collect();
-    let inertia = nearest.iter().map(|&(_, d)| f64::from(d)).sum();
+    let inertia = nearest.iter().map(|&(_, dist)| f64::from(dist)).sum();
     (nearest.into_iter().map(|(j, _)| j).collect(), inertia)
 }
 
@@ -143,13 +163,10 @@ fn assign(x: &Array2<f32>, centroids: &Array2<f32>) -> (Vec<usize>, f64) {
 fn kmeans_plus_plus(x: &Array2<f32>, k: usize, rng: &mut ChaCha8Rng) -> Array2<f32> {
     let n = x.nrows();
     let trials = 2 + (k as f64).ln() as usize;
+    let (xs, dim) = rows(x);
     let dists_to = |c: usize, closest: &[f64]| -> Vec<f64> {
-        let centre = x.row(c);
-        x.axis_iter(Axis(0))
-            .into_par_iter()
-            .zip(closest)
-            .map(|(row, &d)| d.min(f64::from(sq_dist(row, centre))))
-            .collect()
+        let centre = &xs[c * dim..(c + 1) * dim];
+        xs.par_chunks(dim).zip(closest).map(|(row, &d)| d.min(f64::from(sq_dist(row, centre)))).collect()
     };
     let mut chosen = vec![rng.gen_range(0..n)];
     let mut closest = dists_to(chosen[0], &vec![f64::INFINITY; n]);
@@ -231,7 +248,8 @@ mod tests {
             assert_eq!(l, [1, 0, 2][blob(i)], "row {i}");
         }
         assert_eq!(c.predict(&x), c.labels);
-        let inertia: f64 = (0..100).map(|i| f64::from(sq_dist(x.row(i), c.centroids.row(c.labels[i])))).sum();
+        let dist = |i: usize| sq_dist(x.row(i).as_slice().unwrap(), c.centroids.row(c.labels[i]).as_slice().unwrap());
+        let inertia: f64 = (0..100).map(|i| f64::from(dist(i))).sum();
         assert!((inertia - c.inertia).abs() < 1e-6);
     }
 

@@ -14,7 +14,8 @@ use serde::Serialize;
 use super::evidence::Cue;
 use super::similarity::centroid;
 use crate::model::{GroupPosition, Model};
-use crate::pipeline::{features, split_text};
+use crate::pipeline::{features, split_text, Passage};
+use crate::text::segment::SegmentParams;
 use crate::reduce::l2_normalize_rows;
 use crate::text::analyze::Analyzer;
 use crate::text::lang::Lang;
@@ -67,16 +68,20 @@ pub fn nearest(doc: ArrayView1<f64>, groups: &[GroupPosition]) -> Vec<Nearest> {
     out
 }
 
+/// The passages of `text` (named `name` in messages); an error when there is none, so a caller
+/// can check a text before fitting anything.
+pub fn split_checked(name: &str, text: &str, segment: &SegmentParams) -> Result<Vec<Passage>> {
+    let split = split_text(text, segment);
+    if split.is_empty() {
+        return Err(Error::data(format!("{name}: no passage of at least {} words; give a longer text", segment.min_words)));
+    }
+    Ok(split)
+}
+
 /// Classifies `text` (named `name` in messages) with a saved or freshly fitted `model`.
 pub fn classify(model: &Model, lexicon: &Lexicon, name: &str, text: &str, lang: Lang) -> Result<Classification> {
     let params = &model.params;
-    let split = split_text(text, &params.segment);
-    if split.is_empty() {
-        return Err(Error::data(format!(
-            "{name}: no passage of at least {} words; give a longer text",
-            params.segment.min_words
-        )));
-    }
+    let split = split_checked(name, text, &params.segment)?;
     let analyzer = Analyzer::new(lang, params.analyzer);
     let docs: Vec<_> = split.iter().map(|p| features(&p.text, &analyzer, params.concepts.then_some(lexicon))).collect();
     let mut vectors = model.svd.transform(&model.tfidf.transform(&docs));

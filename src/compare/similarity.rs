@@ -186,13 +186,17 @@ pub fn similarity(
     if !draws.is_empty() {
         for i in 0..n {
             for j in 0..n {
+                let Some(value) = matrix[i][j] else { continue };
                 if !(enough(i) && enough(j)) {
                     continue;
                 }
                 let mut values: Vec<f64> = draws.iter().filter_map(|m| m[i][j]).collect();
                 values.sort_by(f64::total_cmp);
-                low[i][j] = Some(percentile(&values, 0.025));
-                high[i][j] = Some(percentile(&values, 0.975));
+                // Resampled means repeat passages, which biases their cosines downwards; the
+                // percentile interval is re-centred on the estimate (bias correction).
+                let bias = values.iter().sum::<f64>() / values.len() as f64 - value;
+                low[i][j] = Some((percentile(&values, 0.025) - bias).clamp(-1.0, 1.0));
+                high[i][j] = Some((percentile(&values, 0.975) - bias).clamp(-1.0, 1.0));
             }
         }
     }

@@ -60,7 +60,11 @@ impl SvdParams {
         let rank_max = x.n_rows.min(x.n_cols);
         let k = self.k.min(rank_max);
         let l = (k + self.oversample).min(rank_max);
+        let cpu = || { let st = std::fs::read_to_string("/proc/self/stat").unwrap_or_default(); let f: Vec<f64> = st.rsplit(')').next().unwrap_or("").split_whitespace().map(|v| v.parse().unwrap_or(0.0)).collect(); (f[11] + f[12]) / 100.0 };
+        let c0 = cpu();
+        macro_rules! tick { ($w:expr) => { eprintln!("  svd {:<12} cpu {:6.2}", $w, cpu() - c0) } }
         let xt = x.transpose();
+        tick!("transpose");
 
         // Range finder. The random start is Ω = XᵀG with G Gaussian (n_rows × l: fewer draws than
         // an n_cols × l Ω, same guarantees), then n_iter power iterations: Q = orth((X Xᵀ)^(n_iter+1) G).
@@ -69,10 +73,14 @@ impl SvdParams {
         // this skips the costlier Gram of the n_cols × l block every iteration.
         let mut q = gaussian(x.n_rows, l, self.seed);
         let mut z = Array2::<f32>::zeros((x.n_cols, l));
+        tick!("gauss");
         for _ in 0..=self.n_iter {
             xt.dot_dense_into(&q, &mut z);
+            tick!("xtq");
             x.dot_dense_into(&z, &mut q);
+            tick!("xz");
             linalg::orthonormalize(&mut q, 1);
+            tick!("orth");
         }
         linalg::orthonormalize(&mut q, 1); // CholeskyQR2: the second pass makes Q orthonormal to f32 precision
 
@@ -80,12 +88,17 @@ impl SvdParams {
         xt.dot_dense_into(&q, &mut z);
         let bt = z;
         drop((q, xt));
-        let (lambda, w) = linalg::symmetric_eigen(&linalg::gram(&bt));
+        tick!("bt");
+        let g = linalg::gram(&bt);
+        tick!("gram");
+        let (lambda, w) = linalg::symmetric_eigen(&g);
+        tick!("eigen");
         let sigma: Vec<f64> = lambda.iter().take(k).map(|&v| v.max(0.0).sqrt()).collect();
         // Directions below f32 resolution are rounding noise (rank-deficient input): zero them.
         let floor = sigma[0] * 1e-6;
         let map = Array2::from_shape_fn((k, l), |(c, i)| if sigma[c] > floor { (w[[i, c]] / sigma[c]) as f32 } else { 0.0 });
         let mut components = map.dot(&bt.t()); // k × n_cols, no transposed copy of Bᵀ
+        tick!("comp");
         flip_signs(&mut components);
         Ok(Svd { components, singular_values: sigma })
     }
@@ -93,7 +106,9 @@ impl SvdParams {
     /// [`SvdParams::fit`], then [`Svd::transform`] of the same rows.
     pub fn fit_transform(&self, x: &Csr) -> Result<(Svd, Array2<f32>)> {
         let svd = self.fit(x)?;
+        let t = std::time::Instant::now();
         let z = svd.transform(x);
+        eprintln!("transform wall {:.2}", t.elapsed().as_secs_f64());
         Ok((svd, z))
     }
 }

@@ -1,5 +1,5 @@
-//! What moved between two runs: similarity cells whose new value leaves the old run's 95 %
-//! bootstrap interval, stance calls that changed, topics and clusters an issuer entered, new
+//! What moved between two runs: similarity cells that changed by more than the old run's 95 %
+//! bootstrap interval allows (see [`CellChange`]), stance calls that changed, topics and clusters an issuer entered, new
 //! issuers and blocs — each with the passages (of the documents added between the runs) that
 //! caused it.
 //!
@@ -40,7 +40,10 @@ impl Default for DiffParams {
     }
 }
 
-/// A similarity cell that moved beyond the earlier run's 95 % interval.
+/// A similarity cell that moved by more than its sampling noise: `|delta| > margin`, the
+/// half-width of the earlier run's 95 % bootstrap interval. (The percentile interval of a cosine
+/// of means is biased low — resampling adds noise that lowers cosines — and may not even contain
+/// the earlier value, so the interval is re-centred on it rather than used as is.)
 #[derive(Debug, Clone, Serialize)]
 pub struct CellChange {
     pub by: Level,
@@ -49,10 +52,12 @@ pub struct CellChange {
     pub a: String,
     pub b: String,
     pub before: f64,
-    pub low: f64,
-    pub high: f64,
     pub after: f64,
     pub delta: f64,
+    /// Half-width of the earlier run's 95 % interval [low, high].
+    pub margin: f64,
+    pub low: f64,
+    pub high: f64,
     /// Indices into [`Diff::evidence`].
     pub evidence: Vec<usize>,
 }
@@ -115,7 +120,7 @@ pub struct Diff {
     pub same_model: bool,
     pub added_documents: Vec<String>,
     pub cells: Vec<CellChange>,
-    /// Cells that changed but stayed inside the earlier interval.
+    /// Cells that changed by no more than their margin.
     pub cells_within_interval: usize,
     /// Cells that changed where the earlier run had too few passages for an interval.
     pub cells_without_interval: usize,
@@ -384,7 +389,8 @@ impl Workspace {
                         without += 1;
                         continue;
                     };
-                    if (low..=high).contains(&y) {
+                    let margin = (high - low) / 2.0;
+                    if (y - x).abs() <= margin {
                         within += 1;
                         continue;
                     }
@@ -403,7 +409,7 @@ impl Workspace {
                     scored.sort_by(|p, q| p.0.total_cmp(&q.0).then(p.1.cmp(&q.1)));
                     let evidence = ev.cite(scored.into_iter().take(n_ev).map(|(_, r)| r));
                     let topic = (!topic.is_empty()).then_some(topic);
-                    cells.push(CellChange { by: level, topic, a, b, before: x, low, high, after: y, delta: y - x, evidence });
+                    cells.push(CellChange { by: level, topic, a, b, before: x, after: y, delta: y - x, margin, low, high, evidence });
                 }
                 cells.sort_by(|p, q| q.delta.abs().total_cmp(&p.delta.abs()));
             }

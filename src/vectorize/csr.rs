@@ -58,7 +58,15 @@ impl Csr {
         out.par_chunks_mut(k).enumerate().with_min_len(256).for_each(|(i, o)| {
             o.fill(0.0);
             let (idx, val) = self.row(i);
-            for (&j, &v) in idx.iter().zip(val) {
+            for (p, (&j, &v)) in idx.iter().zip(val).enumerate() {
+                #[cfg(target_arch = "x86_64")]
+                if let Some(&ahead) = idx.get(p + 4) {
+                    let row = &m[ahead as usize * k..][..k];
+                    for line in row.chunks(16) {
+                        // SAFETY: prefetch is a hint; the pointer is in bounds.
+                        unsafe { std::arch::x86_64::_mm_prefetch(line.as_ptr() as *const i8, std::arch::x86_64::_MM_HINT_T0) };
+                    }
+                }
                 let (v, src) = (v as f32, &m[j as usize * k..][..k]);
                 o.iter_mut().zip(src).for_each(|(o, s)| *o += v * s);
             }
