@@ -25,7 +25,11 @@ use crate::{Error, Result};
 
 /// Prefix of concept features (`§binding_instrument`): unigram-only features shared by French
 /// and English, so that texts on the same position are close across languages.
-pub const CONCEPT_PREFIX: &str = "§";
+pub const CONCEPT_PREFIX: &str = crate::vectorize::EXTRA_PREFIX;
+
+/// Weight of concept and position features against word features (see `docs/methods.md`):
+/// they carry the bilingual, position-level signal, so they count as much as a few words.
+pub const CONCEPT_WEIGHT: f64 = 3.0;
 
 /// Every parameter of a fit. Saved with the model so a re-run uses the same ones.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,7 +49,7 @@ impl Default for Params {
         Params {
             segment: SegmentParams::default(),
             analyzer: AnalyzerOptions::default(),
-            tfidf: TfIdfParams::default(),
+            tfidf: TfIdfParams { extra_weight: CONCEPT_WEIGHT, ..TfIdfParams::default() },
             svd: SvdParams::default(),
             cluster: ClusterParams::default(),
             concepts: true,

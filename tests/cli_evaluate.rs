@@ -37,13 +37,22 @@ fn scores_the_shipped_gold_file() {
         let x = e[key].as_f64().unwrap_or_else(|| panic!("{key}"));
         assert!((0.0..=1.0).contains(&x), "{key} = {x}");
     }
-    let total: u64 = e["topic_confusion"]["counts"].as_array().expect("counts").iter().flat_map(|r| r.as_array().expect("row")).map(|x| x.as_u64().expect("u")).sum();
+    let total: u64 = e["topic_confusion"]["counts"]
+        .as_array()
+        .expect("counts")
+        .iter()
+        .flat_map(|r| r.as_array().expect("row"))
+        .map(|x| x.as_u64().expect("u"))
+        .sum();
     assert_eq!(total, n, "every gold passage is in the topic confusion matrix");
-    let stances: Vec<&str> = e["stances"].as_array().expect("stances").iter().map(|s| s["label"].as_str().expect("l")).collect();
+    let stances: Vec<&str> =
+        e["stances"].as_array().expect("stances").iter().map(|s| s["label"].as_str().expect("l")).collect();
     assert_eq!(stances, ["neutral", "oppose", "support"]);
     assert!(v["nearest_bloc"].is_null());
     let table = stdout(stance(&["evaluate", "--gold", &gold_fixture()]));
-    for needle in ["Topic: accuracy", "macro-F1", "balanced accuracy", "Topic confusion", "Stance confusion", "binding_norms"] {
+    for needle in
+        ["Topic: accuracy", "macro-F1", "balanced accuracy", "Topic confusion", "Stance confusion", "binding_norms"]
+    {
         assert!(table.contains(needle), "missing {needle:?}:\n{table}");
     }
 }

@@ -91,7 +91,7 @@ fn binding_norms_separates_russia_aligned_from_western() {
     assert!(ra.len() >= 2 && !we.is_empty(), "binding_norms passages: russia-aligned {ra:?}, western {we:?}");
     let within = mean_between(&v, &ra, &ra);
     let across = mean_between(&v, &ra, &we);
-    assert!(within > across + 0.05, "within russia-aligned {within:.3} vs russia-aligned×western {across:.3}");
+    assert!(within > 2.0 * across && within > across + 0.1, "within russia-aligned {within:.3} vs russia-aligned×western {across:.3}");
 }
 
 #[test]

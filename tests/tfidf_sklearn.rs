@@ -73,14 +73,16 @@ fn bench_ungdc() {
     let dir = std::path::PathBuf::from(std::env::var("STANCE_BENCH_CORPUS").unwrap_or("/tmp/ungdc-50mb".into()));
     let peak_mb = || {
         let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-        status.lines().find_map(|l| l.strip_prefix("VmHWM:")).map_or(0, |v| {
-            v.trim().trim_end_matches(" kB").trim().parse::<usize>().unwrap_or(0) / 1024
-        })
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .map_or(0, |v| v.trim().trim_end_matches(" kB").trim().parse::<usize>().unwrap_or(0) / 1024)
     };
     // User + system CPU seconds of this process (wall time is unreliable on a shared machine).
     let cpu = || {
         let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-        let f: Vec<f64> = stat.rsplit(')').next().unwrap_or("").split_whitespace().map(|v| v.parse().unwrap_or(0.0)).collect();
+        let f: Vec<f64> =
+            stat.rsplit(')').next().unwrap_or("").split_whitespace().map(|v| v.parse().unwrap_or(0.0)).collect();
         (f.get(11).unwrap_or(&0.0) + f.get(12).unwrap_or(&0.0)) / 100.0
     };
     let t = Instant::now();
@@ -116,23 +118,49 @@ fn bench_ungdc() {
         }
     }
     let tokens: usize = docs.iter().map(|d| d.words.len()).sum();
-    println!("read+tokenise {:6.2} s  {} MB, {} passages, {tokens} tokens  peak {} MB", t.elapsed().as_secs_f64(), bytes / 1_000_000, docs.len(), peak_mb());
+    println!(
+        "read+tokenise {:6.2} s  {} MB, {} passages, {tokens} tokens  peak {} MB",
+        t.elapsed().as_secs_f64(),
+        bytes / 1_000_000,
+        docs.len(),
+        peak_mb()
+    );
 
     let (t, c) = (Instant::now(), cpu());
     let params = TfIdfParams { min_df: 2, max_df: 0.9, ..TfIdfParams::default() };
     let (model, x) = params.fit_transform(&docs).unwrap();
-    println!("tfidf         {:6.2} s (cpu {:5.2}) {} features, nnz {}  peak {} MB", t.elapsed().as_secs_f64(), cpu() - c, model.vocabulary.len(), x.nnz(), peak_mb());
+    println!(
+        "tfidf         {:6.2} s (cpu {:5.2}) {} features, nnz {}  peak {} MB",
+        t.elapsed().as_secs_f64(),
+        cpu() - c,
+        model.vocabulary.len(),
+        x.nnz(),
+        peak_mb()
+    );
     drop(docs);
 
     let (t, c) = (Instant::now(), cpu());
     let (svd, mut z) = SvdParams::default().fit_transform(&x).unwrap();
     l2_normalize_rows(&mut z);
-    println!("svd k=100     {:6.2} s (cpu {:5.2}) σ1 {:.3} σ100 {:.3}  peak {} MB", t.elapsed().as_secs_f64(), cpu() - c, svd.singular_values[0], svd.singular_values[99], peak_mb());
+    println!(
+        "svd k=100     {:6.2} s (cpu {:5.2}) σ1 {:.3} σ100 {:.3}  peak {} MB",
+        t.elapsed().as_secs_f64(),
+        cpu() - c,
+        svd.singular_values[0],
+        svd.singular_values[99],
+        peak_mb()
+    );
     drop(x);
 
     let (t, c) = (Instant::now(), cpu());
     let clusters = ClusterParams::default().fit(&z).unwrap();
     let mut sizes = vec![0; clusters.k()];
     clusters.labels.iter().for_each(|&l| sizes[l] += 1);
-    println!("kmeans k=20   {:6.2} s (cpu {:5.2}) inertia {:.1}, sizes {sizes:?}  peak {} MB", t.elapsed().as_secs_f64(), cpu() - c, clusters.inertia, peak_mb());
+    println!(
+        "kmeans k=20   {:6.2} s (cpu {:5.2}) inertia {:.1}, sizes {sizes:?}  peak {} MB",
+        t.elapsed().as_secs_f64(),
+        cpu() - c,
+        clusters.inertia,
+        peak_mb()
+    );
 }

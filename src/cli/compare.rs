@@ -52,7 +52,7 @@ pub struct CompareArgs {
 
 pub fn run(ctx: &Ctx, args: CompareArgs) -> Result<()> {
     let corpus = ctx.load_corpus()?;
-    let (side_a, side_b) = (Side::parse(&args.a, &corpus)?, Side::parse(&args.b, &corpus)?);
+    let (side_a, side_b) = Side::parse_pair(&args.a, &args.b, &corpus)?;
     let lexicon = ctx.lexicon()?;
     if let Some(t) = &args.topic {
         lexicon.check_topic(t)?;

@@ -131,7 +131,7 @@ fn write_all(
     };
 
     progress("passages");
-    let passages = super::passages::rows(a, &(0..a.passages.len()).collect::<Vec<_>>());
+    let passages = export::passage_records(a);
     put("passages.csv", Some(passages.len()), export::to_csv(columns::PASSAGES, &passages)?)?;
 
     progress("topics");

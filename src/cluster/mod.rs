@@ -11,10 +11,10 @@ use crate::{Error, Result};
 use linfa::prelude::*;
 use linfa::DatasetBase;
 use linfa_clustering::{KMeans, KMeansInit};
-use rayon::prelude::*;
 use ndarray::{Array2, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 
 /// `k` clusters, `seed` for the k-means++ starts, at most `max_iter` Lloyd iterations per start,
 /// best of `n_init` starts.
@@ -65,9 +65,7 @@ impl ClusterParams {
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         let mut best: Option<(Array2<f32>, Vec<usize>, f64)> = None;
         for _ in 0..self.n_init {
-            let t0 = std::time::Instant::now();
             let start = kmeans_plus_plus(x, k, &mut rng);
-            eprintln!("  km++ {:.2}", t0.elapsed().as_secs_f64());
             let model = KMeans::params_with_rng(k, rng.clone())
                 .n_runs(1)
                 .tolerance(tolerance)
@@ -75,7 +73,6 @@ impl ClusterParams {
                 .init_method(KMeansInit::Precomputed(start))
                 .fit(&data)
                 .map_err(|e| Error::data(format!("k-means failed: {e}")))?;
-            eprintln!("  linfa {:.2}", t0.elapsed().as_secs_f64());
             let centroids = model.centroids().clone();
             let (labels, inertia) = assign(x, &centroids);
             if best.as_ref().is_none_or(|b| inertia < b.2) {

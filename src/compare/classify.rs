@@ -15,10 +15,10 @@ use super::evidence::Cue;
 use super::similarity::centroid;
 use crate::model::{GroupPosition, Model};
 use crate::pipeline::{features, split_text, Passage};
-use crate::text::segment::SegmentParams;
 use crate::reduce::l2_normalize_rows;
 use crate::text::analyze::Analyzer;
 use crate::text::lang::Lang;
+use crate::text::segment::SegmentParams;
 use crate::topics::{Lexicon, Stance};
 use crate::{Error, Result};
 
@@ -61,7 +61,8 @@ pub fn nearest(doc: ArrayView1<f64>, groups: &[GroupPosition]) -> Vec<Nearest> {
         .filter_map(|g| {
             let dot: f64 = g.vector.iter().zip(doc.iter()).map(|(&x, &y)| x as f64 * y).sum();
             let norm: f64 = g.vector.iter().map(|&x| x as f64 * x as f64).sum::<f64>().sqrt();
-            (g.n_passages > 0 && norm > 0.0).then(|| Nearest { name: g.name.clone(), similarity: (dot / norm).clamp(-1.0, 1.0) })
+            (g.n_passages > 0 && norm > 0.0)
+                .then(|| Nearest { name: g.name.clone(), similarity: (dot / norm).clamp(-1.0, 1.0) })
         })
         .collect();
     out.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then_with(|| a.name.cmp(&b.name)));
@@ -73,7 +74,10 @@ pub fn nearest(doc: ArrayView1<f64>, groups: &[GroupPosition]) -> Vec<Nearest> {
 pub fn split_checked(name: &str, text: &str, segment: &SegmentParams) -> Result<Vec<Passage>> {
     let split = split_text(text, segment);
     if split.is_empty() {
-        return Err(Error::data(format!("{name}: no passage of at least {} words; give a longer text", segment.min_words)));
+        return Err(Error::data(format!(
+            "{name}: no passage of at least {} words; give a longer text",
+            segment.min_words
+        )));
     }
     Ok(split)
 }

@@ -50,7 +50,8 @@ pub struct LabelScore {
 impl Confusion {
     /// From (gold, predicted) pairs.
     pub fn new<S: AsRef<str>>(pairs: &[(S, S)]) -> Confusion {
-        let mut labels: Vec<String> = pairs.iter().flat_map(|(g, p)| [g.as_ref().to_string(), p.as_ref().to_string()]).collect();
+        let mut labels: Vec<String> =
+            pairs.iter().flat_map(|(g, p)| [g.as_ref().to_string(), p.as_ref().to_string()]).collect();
         labels.sort();
         labels.dedup();
         let at = |l: &str| labels.binary_search_by(|x| x.as_str().cmp(l)).unwrap_or(0);
@@ -121,9 +122,10 @@ pub fn read_gold(path: &Path) -> Result<Vec<GoldRow>> {
     })?;
     let headers = reader.headers().map_err(|e| at(format!("cannot read the header line: {e}")))?.clone();
     let col = |name: &str| {
-        headers.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name).ok_or_else(|| {
-            at(format!("missing column '{name}'; a gold file needs the columns passage, topic, stance"))
-        })
+        headers
+            .iter()
+            .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
+            .ok_or_else(|| at(format!("missing column '{name}'; a gold file needs the columns passage, topic, stance")))
     };
     let (c_passage, c_topic, c_stance) = (col("passage")?, col("topic")?, col("stance")?);
     let mut rows = Vec::new();
@@ -274,13 +276,17 @@ mod tests {
         assert!(e.contains("line 4") && e.contains("maybe"), "{e}");
         std::fs::write(&path, "passage,topic,stance\n\"A, b\",ai,Support\nB,none,\n").unwrap();
         let rows = read_gold(&path).unwrap();
-        assert_eq!(rows[0], GoldRow { line: 2, passage: "A, b".into(), topic: Some("ai".into()), stance: Some(Stance::Support) });
+        assert_eq!(
+            rows[0],
+            GoldRow { line: 2, passage: "A, b".into(), topic: Some("ai".into()), stance: Some(Stance::Support) }
+        );
         assert_eq!((rows[1].topic.clone(), rows[1].stance), (None, None));
     }
 
     #[test]
     fn shipped_gold_file_reads() {
-        let rows = read_gold(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gold_passages.csv"))).unwrap();
+        let rows =
+            read_gold(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gold_passages.csv"))).unwrap();
         assert!(rows.len() >= 40 && rows.iter().all(|r| r.topic.is_some() && r.stance.is_some()));
     }
 }

@@ -181,7 +181,10 @@ mod tests {
     #[test]
     fn clarity_counts_agreeing_cues() {
         let hit = |p: Stance| CueHit { cue: "x".into(), polarity: p, negated: false, start: 0, end: 1 };
-        let call = StanceCall { stance: Stance::Oppose, cues: vec![hit(Stance::Oppose), hit(Stance::Oppose), hit(Stance::Support)] };
+        let call = StanceCall {
+            stance: Stance::Oppose,
+            cues: vec![hit(Stance::Oppose), hit(Stance::Oppose), hit(Stance::Support)],
+        };
         assert_eq!(clarity(&call), 1);
         assert_eq!(clarity(&StanceCall { stance: Stance::Neutral, cues: vec![hit(Stance::Support)] }), 0);
     }
@@ -198,6 +201,9 @@ mod tests {
         ];
         c.sort_by(|x, y| x.1.partial_cmp(&y.1).unwrap());
         let order: Vec<&str> = c.iter().map(|x| x.0).collect();
-        assert_eq!(order, ["oppose, 2 cues", "oppose, 1 cue, higher score", "oppose, 1 cue", "support", "neutral, high score"]);
+        assert_eq!(
+            order,
+            ["oppose, 2 cues", "oppose, 1 cue, higher score", "oppose, 1 cue", "support", "neutral, high score"]
+        );
     }
 }

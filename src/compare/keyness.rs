@@ -181,7 +181,8 @@ pub fn keyness(terms: &[String], a: &[u64], b: &[u64], prior: &[u64], params: &K
         .filter(|(_, s)| s.is_finite() && *s != 0.0)
         .collect();
     scored.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| terms[x.0].cmp(&terms[y.0])));
-    let term = |&(w, s): &(usize, f64)| KeyTerm { term: terms[w].clone(), score: s.abs(), count_a: a[w], count_b: b[w] };
+    let term =
+        |&(w, s): &(usize, f64)| KeyTerm { term: terms[w].clone(), score: s.abs(), count_a: a[w], count_b: b[w] };
     let top_a = scored.iter().filter(|x| x.1 > 0.0).take(params.k).map(term).collect();
     let mut b_side: Vec<&(usize, f64)> = scored.iter().filter(|x| x.1 < 0.0).collect();
     b_side.sort_by(|x, y| x.1.total_cmp(&y.1).then_with(|| terms[x.0].cmp(&terms[y.0])));

@@ -57,6 +57,13 @@ impl Side {
         }
     }
 
+    /// Both sides of a comparison, which must differ.
+    pub fn parse_pair(a: &str, b: &str, corpus: &Corpus) -> Result<(Side, Side)> {
+        let (a, b) = (Side::parse(a, corpus)?, Side::parse(b, corpus)?);
+        distinct(&a, &b)?;
+        Ok((a, b))
+    }
+
     pub fn contains(&self, d: &Document) -> bool {
         match self.kind {
             GroupBy::Issuer => d.issuer == self.name,
@@ -72,6 +79,13 @@ impl Side {
             kind => format!("{}:{}", kind.as_str(), self.name),
         }
     }
+}
+
+fn distinct(a: &Side, b: &Side) -> Result<()> {
+    if a == b {
+        return Err(Error::usage(format!("both sides are '{}'; compare two different blocs or issuers", a.label())));
+    }
+    Ok(())
 }
 
 /// What to compute.
@@ -184,7 +198,7 @@ fn cue_counts<'a>(calls: impl IntoIterator<Item = &'a crate::topics::StanceCall>
     }
     let mut out: Vec<CueCount> =
         counts.into_iter().map(|((cue, polarity), count)| CueCount { cue, polarity, count }).collect();
-    out.sort_by(|x, y| y.count.cmp(&x.count));
+    out.sort_by_key(|c| std::cmp::Reverse(c.count));
     out
 }
 
@@ -213,9 +227,7 @@ fn side_view(a: &Analysis, rows: &[usize], topic: &str, params: &CompareParams, 
 
 /// Compares `side_a` with `side_b` on every topic (see the module doc).
 pub fn compare(a: &Analysis, side_a: &Side, side_b: &Side, params: &CompareParams) -> Result<Comparison> {
-    if side_a == side_b {
-        return Err(Error::usage(format!("both sides are '{}'; compare two different blocs or issuers", side_a.label())));
-    }
+    distinct(side_a, side_b)?;
     if let Some(t) = &params.topic {
         a.lexicon.check_topic(t)?;
     }
@@ -250,9 +262,7 @@ pub fn compare(a: &Analysis, side_a: &Side, side_b: &Side, params: &CompareParam
         if params.topic.as_deref().is_some_and(|only| only != t) {
             continue;
         }
-        let on = |rows: &[usize]| -> Vec<usize> {
-            rows.iter().copied().filter(|&r| a.passages[r].topic.as_deref() == Some(t)).collect()
-        };
+        let on = |rows: &[usize]| -> Vec<usize> { rows.iter().copied().filter(|&r| a.passages[r].on(t)).collect() };
         let (ra, rb) = (on(&all_a), on(&all_b));
         if ra.is_empty() && rb.is_empty() && params.topic.is_none() {
             absent.push(t.to_string());
@@ -305,7 +315,10 @@ mod tests {
     #[test]
     fn sides_parse_blocs_first_then_issuers() {
         let c = corpus();
-        assert_eq!(Side::parse("russia-aligned", &c).unwrap(), Side { kind: GroupBy::Bloc, name: "russia-aligned".into() });
+        assert_eq!(
+            Side::parse("russia-aligned", &c).unwrap(),
+            Side { kind: GroupBy::Bloc, name: "russia-aligned".into() }
+        );
         assert_eq!(Side::parse("CIS", &c).unwrap().kind, GroupBy::Issuer);
         assert_eq!(Side::parse("issuer:western", &c).unwrap().label(), "issuer:western");
         assert_eq!(Side::parse("western", &c).unwrap().kind, GroupBy::Issuer, "no bloc of that name");

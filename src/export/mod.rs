@@ -53,6 +53,57 @@ pub struct SimilarityCell {
     pub n_col: usize,
 }
 
+/// A passage, as a row of `passages.csv`. Its own type (not the `passages` command's row) so the
+/// export schema only changes with [`SCHEMA_VERSION`]; lists are joined with `"; "` to stay one
+/// CSV cell.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PassageRecord {
+    pub issuer: String,
+    pub bloc: String,
+    pub date: Option<String>,
+    pub document: String,
+    pub title: Option<String>,
+    pub passage: usize,
+    pub start: usize,
+    pub end: usize,
+    /// Best topic and the stance toward it.
+    pub topic: Option<String>,
+    pub topic_score: f64,
+    pub stance: Option<Stance>,
+    /// Every topic the passage speaks to, best first, and the stance toward each (same order).
+    pub topics: String,
+    pub stances: String,
+    pub cluster: usize,
+    pub text: String,
+}
+
+/// Every passage in corpus order.
+pub fn passage_records(a: &Analysis) -> Vec<PassageRecord> {
+    a.passages
+        .iter()
+        .map(|p| {
+            let d = &a.corpus.documents[p.doc];
+            PassageRecord {
+                issuer: d.issuer.clone(),
+                bloc: d.bloc.clone(),
+                date: d.date.clone(),
+                document: d.id.clone(),
+                title: d.title.clone(),
+                passage: p.index,
+                start: p.start,
+                end: p.end,
+                topic: p.topic.clone(),
+                topic_score: p.topic_score,
+                stance: p.stance,
+                topics: p.topics.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>().join("; "),
+                stances: p.topics.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>().join("; "),
+                cluster: p.cluster,
+                text: p.text.clone(),
+            }
+        })
+        .collect()
+}
+
 /// Passages of one issuer on one topic with one stance, as a row of `stances.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StanceCount {
@@ -102,7 +153,7 @@ pub fn matrices(
         let grouping = Grouping::new(a, by);
         for topic in std::iter::once(None).chain(topics.iter().map(Some)) {
             progress(&format!("similarity by {} ({})", by.as_str(), topic.map_or("all passages", |t| t.as_str())));
-            let rows = a.select(|p| topic.is_none_or(|t| p.topic.as_ref() == Some(t)));
+            let rows = a.select(|p| topic.is_none_or(|t| p.on(t)));
             let result = similarity(a.vectors.view(), &grouping, &rows, params);
             out.push(TopicMatrix { by, topic: topic.cloned(), result });
         }
@@ -130,13 +181,14 @@ pub fn tidy(m: &TopicMatrix) -> Vec<SimilarityCell> {
         .collect()
 }
 
-/// Stance counts and shares of every issuer on every topic it has passages on; the three
-/// stances are always listed (zeros included), so the table pivots without gaps.
+/// Stance counts and shares of every issuer on every topic it has passages on (a passage on
+/// two topics counts for both); the three stances are always listed (zeros included), so the
+/// table pivots without gaps.
 pub fn stance_counts(a: &Analysis) -> Vec<StanceCount> {
     let mut counts: BTreeMap<(&str, &str), [usize; 3]> = BTreeMap::new();
     for p in &a.passages {
-        if let (Some(t), Some(s)) = (&p.topic, p.stance) {
-            counts.entry((a.issuer_of(p), t)).or_default()[stance_index(s)] += 1;
+        for (t, s) in &p.topics {
+            counts.entry((a.issuer_of(p), t)).or_default()[stance_index(*s)] += 1;
         }
     }
     let blocs = issuer_blocs(a);
@@ -193,7 +245,9 @@ pub fn largest_blocs(a: &Analysis) -> Option<(String, String)> {
         *n.entry(a.corpus.documents[p.doc].bloc.as_str()).or_insert(0) += 1;
     }
     let mut ranked: Vec<(&str, usize)> = n.into_iter().collect();
-    ranked.sort_by(|x, y| (x.0 == crate::corpus::NO_BLOC).cmp(&(y.0 == crate::corpus::NO_BLOC)).then(y.1.cmp(&x.1)).then(x.0.cmp(y.0)));
+    ranked.sort_by(|x, y| {
+        (x.0 == crate::corpus::NO_BLOC).cmp(&(y.0 == crate::corpus::NO_BLOC)).then(y.1.cmp(&x.1)).then(x.0.cmp(y.0))
+    });
     match ranked.as_slice() {
         [first, second, ..] => Some((first.0.to_string(), second.0.to_string())),
         _ => None,
@@ -225,10 +279,8 @@ pub fn keyness_rows(c: &Comparison) -> Vec<KeynessRow> {
 /// CSV of serialisable rows under the given header (written even when there are no rows, so an
 /// empty table still has its columns).
 pub fn to_csv<T: Serialize>(header: &[&str], rows: &[T]) -> Result<String> {
-    let mut w = csv::WriterBuilder::new()
-        .has_headers(false)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
+    let mut w =
+        csv::WriterBuilder::new().has_headers(false).terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
     let to_err = |e: csv::Error| Error::data(format!("cannot write CSV: {e}"));
     w.write_record(header).map_err(to_err)?;
     for r in rows {
@@ -241,17 +293,38 @@ pub fn to_csv<T: Serialize>(header: &[&str], rows: &[T]) -> Result<String> {
 /// Column names of each CSV file, in order (pinned by `tests/cli_export.rs` and `docs/schema.json`).
 pub mod columns {
     pub const PASSAGES: &[&str] = &[
-        "issuer", "bloc", "date", "document", "title", "passage", "start", "end", "topic", "topic_score", "stance", "cluster",
+        "issuer",
+        "bloc",
+        "date",
+        "document",
+        "title",
+        "passage",
+        "start",
+        "end",
+        "topic",
+        "topic_score",
+        "stance",
+        "topics",
+        "stances",
+        "cluster",
         "text",
     ];
     pub const TOPICS: &[&str] = &[
-        "topic", "label", "label_fr", "proposition", "n_passages", "n_support", "n_oppose", "n_neutral", "top_terms",
+        "topic",
+        "label",
+        "label_fr",
+        "proposition",
+        "n_passages",
+        "n_support",
+        "n_oppose",
+        "n_neutral",
+        "top_terms",
         "clusters",
     ];
-    pub const SIMILARITY: &[&str] = &["by", "row_label", "col_label", "topic", "value", "low", "high", "n_row", "n_col"];
+    pub const SIMILARITY: &[&str] =
+        &["by", "row_label", "col_label", "topic", "value", "low", "high", "n_row", "n_col"];
     pub const STANCES: &[&str] = &["issuer", "bloc", "topic", "stance", "n", "share"];
-    pub const KEYNESS: &[&str] =
-        &["side_a", "side_b", "topic", "side", "rank", "term", "score", "count_a", "count_b"];
+    pub const KEYNESS: &[&str] = &["side_a", "side_b", "topic", "side", "rank", "term", "score", "count_a", "count_b"];
 }
 
 #[cfg(test)]
@@ -280,7 +353,14 @@ mod tests {
             n_col: 2,
         };
         assert_eq!(header_of(&cell), columns::SIMILARITY);
-        let s = StanceCount { issuer: "a".into(), bloc: "b".into(), topic: "t".into(), stance: Stance::Oppose, n: 1, share: 0.5 };
+        let s = StanceCount {
+            issuer: "a".into(),
+            bloc: "b".into(),
+            topic: "t".into(),
+            stance: Stance::Oppose,
+            n: 1,
+            share: 0.5,
+        };
         assert_eq!(header_of(&s), columns::STANCES);
         let k = KeynessRow {
             side_a: "a".into(),
@@ -298,7 +378,14 @@ mod tests {
 
     #[test]
     fn csv_rows_none_is_empty_and_header_always_written() {
-        let s = StanceCount { issuer: "a, b".into(), bloc: "x".into(), topic: "t".into(), stance: Stance::Support, n: 2, share: 1.0 };
+        let s = StanceCount {
+            issuer: "a, b".into(),
+            bloc: "x".into(),
+            topic: "t".into(),
+            stance: Stance::Support,
+            n: 2,
+            share: 1.0,
+        };
         let out = to_csv(columns::STANCES, &[s]).unwrap();
         assert_eq!(out, "issuer,bloc,topic,stance,n,share\n\"a, b\",x,t,support,2,1.0\n");
         let empty: Vec<StanceCount> = Vec::new();

@@ -146,10 +146,8 @@ impl Report {
             }
             None => None,
         };
-        let heatmaps = matrices(a, &[GroupBy::Issuer], &params.bootstrap, progress)
-            .into_iter()
-            .map(|m| heatmap(a, m))
-            .collect();
+        let heatmaps =
+            matrices(a, &[GroupBy::Issuer], &params.bootstrap, progress).into_iter().map(|m| heatmap(a, m)).collect();
         progress("collecting evidence");
         Ok(Report {
             overview: overview(a),
@@ -212,7 +210,7 @@ fn overview(a: &Analysis) -> Overview {
         .iter()
         .map(|t| {
             let mut stances = [0; 3];
-            for s in a.passages.iter().filter(|p| p.topic.as_ref() == Some(&t.id)).filter_map(|p| p.stance) {
+            for s in a.passages.iter().filter_map(|p| p.stance_on(&t.id)) {
                 stances[stance_index(s)] += 1;
             }
             TopicRow {
@@ -251,7 +249,7 @@ fn overview(a: &Analysis) -> Overview {
         n_documents: docs.len(),
         n_issuers: a.corpus.issuers().len(),
         n_passages: a.passages.len(),
-        n_on_topic: a.passages.iter().filter(|p| p.topic.is_some()).count(),
+        n_on_topic: a.passages.iter().filter(|p| !p.topics.is_empty()).count(),
         first_date: dates.first().map(|d| d.to_string()),
         last_date: dates.last().map(|d| d.to_string()),
         languages,
@@ -315,7 +313,7 @@ fn topic_evidence(a: &Analysis) -> Vec<TopicEvidence> {
     super::topics_with_passages(a)
         .into_iter()
         .map(|t| {
-            let rows = a.select(|p| p.topic.as_ref() == Some(&t));
+            let rows = a.select(|p| p.on(&t));
             let mut by_issuer: BTreeMap<&str, Vec<Evidence>> = BTreeMap::new();
             for (r, call) in stance_calls(a, &rows, &t) {
                 by_issuer.entry(a.issuer_of(&a.passages[r])).or_default().push(evidence(a, r, &call));
@@ -351,12 +349,7 @@ mod tests {
     #[test]
     fn leaf_order_puts_similar_groups_together() {
         // 0 and 2 are close, 1 and 3 are close: the order must keep each pair adjacent.
-        let sim = m(&[
-            &[1.0, 0.1, 0.9, 0.2],
-            &[0.1, 1.0, 0.2, 0.8],
-            &[0.9, 0.2, 1.0, 0.1],
-            &[0.2, 0.8, 0.1, 1.0],
-        ]);
+        let sim = m(&[&[1.0, 0.1, 0.9, 0.2], &[0.1, 1.0, 0.2, 0.8], &[0.9, 0.2, 1.0, 0.1], &[0.2, 0.8, 0.1, 1.0]]);
         let order = leaf_order(&sim);
         assert_eq!(order, [0, 2, 1, 3]);
         assert_eq!(leaf_order(&sim), order, "deterministic");

@@ -498,8 +498,9 @@ fn heatmap_svg(
     h.push_str("</svg>\n");
 }
 
-/// `0.27` → `.27`, `-0.02` → `-.02`: two decimals that fit a small cell.
+/// `0.27` → `.27`, `-0.02` → `-.02`, `-0.001` → `.00`: two decimals that fit a small cell.
 fn short_number(v: f64) -> String {
+    let v = if v.abs() < 0.005 { 0.0 } else { v };
     format!("{v:.2}").replacen("0.", ".", 1)
 }
 
@@ -809,6 +810,14 @@ mod tests {
         assert_eq!(scale.colour(0.9), SCALE[8]);
         assert_eq!(text_colour(scale.colour(0.44)), "#fff");
         assert_eq!(text_colour(scale.colour(0.01)), "#111");
+    }
+
+    #[test]
+    fn cell_numbers_are_short() {
+        assert_eq!(short_number(0.274), ".27");
+        assert_eq!(short_number(-0.02), "-.02");
+        assert_eq!(short_number(-0.001), ".00");
+        assert_eq!(short_number(1.0), "1.00");
     }
 
     #[test]

@@ -19,7 +19,7 @@ use super::state::{PassageFacts, RunState};
 use super::{f32_bytes, Paths, Workspace};
 use crate::corpus::{Corpus, Document};
 use crate::model::Model;
-use crate::pipeline::{split, tokenize, Analysis};
+use crate::pipeline::{annotate, split, tokenize, Analysis, Params};
 use crate::topics::Lexicon;
 use crate::vectorize::TokenDoc;
 use crate::{Error, Result};
@@ -116,6 +116,13 @@ fn add_passages(state: &mut RunState, a: &Analysis) {
 fn corpus_hash(c: &Connection, at: &Paths, upto: i64) -> Result<(String, usize)> {
     let docs = corpus(&at.root, load(c, at, 0, upto, false)?);
     Ok((docs.hash(), docs.documents.len()))
+}
+
+/// The features of every passage of `batch`, as `Analysis::with_model` will compute them.
+fn batch_tokens(batch: &Corpus, params: &Params, lexicon: &Lexicon) -> Vec<TokenDoc> {
+    let mut passages = split(batch, &params.segment);
+    annotate(&mut passages, lexicon);
+    tokenize(batch, &passages, params, params.concepts.then_some(lexicon))
 }
 
 /// Every term `docs` can hit in a vectoriser with n-grams up to `ngram_max`.
@@ -234,7 +241,7 @@ impl Workspace {
             let before = state.clone();
             progress("reading the model terms of the new passages");
             let params = &model.params;
-            let tokens = tokenize(&batch, &split(&batch, &params.segment), params, params.concepts.then_some(lexicon));
+            let tokens = batch_tokens(&batch, params, lexicon);
             if !tokens.is_empty() {
                 let slice = models::slice(tx, at, &model, &terms(&tokens, params.tfidf.ngram_max))?;
                 report.oov_rate = Some(slice.tfidf.oov_rate(&tokens));
@@ -276,4 +283,66 @@ impl Workspace {
 /// A stored passage's text, re-cut from its document (offsets are stored, passage text is not).
 pub(super) fn passage_text(doc: &Document, start: usize, end: usize) -> String {
     doc.text.get(start..end).map(crate::text::normalize::normalize).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{sha256_hex, NO_BLOC};
+    use crate::text::lang::Lang;
+
+    fn doc(name: &str, issuer: &str, text: &str) -> Document {
+        Document {
+            id: name.into(),
+            issuer: issuer.into(),
+            bloc: NO_BLOC.into(),
+            date: None,
+            lang: Lang::En,
+            doc_type: None,
+            title: None,
+            source_url: None,
+            meta: Default::default(),
+            text: text.into(),
+            hash: sha256_hex(text.as_bytes()),
+        }
+    }
+
+    const A: &str = "States support a legally binding instrument on information security under the United Nations.\n\n\
+        The multistakeholder model of Internet governance must be preserved by all States and partners.\n";
+    const B: &str = "Existing international law applies to cyberspace, and voluntary norms guide responsible State behaviour.\n\n\
+        The Budapest Convention on Cybercrime is the framework for cooperation against cybercrime worldwide.\n";
+    const C: &str = "We support voluntary norms of responsible behaviour and the Budapest Convention, not a new binding treaty.\n\n\
+        Internet governance should stay multistakeholder, with States, companies and civil society together.\n";
+
+    #[test]
+    fn update_scores_new_documents_like_the_whole_model() {
+        let dir = tempfile::tempdir().unwrap();
+        let params = Params::default();
+        let lexicon = Lexicon::builtin();
+        let model = Workspace::create(dir.path(), |ws| {
+            let docs = [doc("a.txt", "East", A), doc("b.txt", "West", B)];
+            ws.ingest(&docs)?;
+            let c = Corpus { documents: docs.to_vec(), ..Default::default() };
+            let a = Analysis::run(c, lexicon.clone(), &params, &|_| {})?;
+            ws.record_fit(&a, "init")?;
+            Ok(Model::from_analysis(&a))
+        })
+        .unwrap();
+        let mut ws = Workspace::open(dir.path()).unwrap();
+        ws.ingest(&[doc("c.txt", "West", C)]).unwrap();
+        let r = ws.update(&lexicon, &|_| {}).unwrap();
+        assert_eq!((r.run, r.added_documents.len()), (Some(2), 1));
+        assert!(r.oov_rate.unwrap() > 0.0);
+
+        let batch = Corpus { documents: vec![doc("c.txt", "West", C)], ..Default::default() };
+        let full = Analysis::with_model(batch.clone(), lexicon.clone(), &model, &|_| {}).unwrap();
+        let m = ws.latest_model().unwrap();
+        let tokens = batch_tokens(&batch, &params, &lexicon);
+        let slice = ws.read(|tx, at| models::slice(tx, at, &m, &terms(&tokens, 2))).unwrap();
+        assert!(!slice.tfidf.vocabulary.is_empty() && slice.tfidf.vocabulary.len() < model.tfidf.vocabulary.len());
+        let part = Analysis::with_model(batch, lexicon, &slice, &|_| {}).unwrap();
+        assert_eq!(part.matrix.nnz(), full.matrix.nnz(), "the slice holds every known term of the batch");
+        assert_eq!(part.vectors, full.vectors, "same numbers as the whole model");
+        assert_eq!(part.clusters.labels, full.clusters.labels);
+    }
 }

@@ -43,11 +43,22 @@ pub struct TfIdfParams {
     pub max_df: f64,
     pub ngram_max: usize,
     pub sublinear_tf: bool,
+    /// Multiplies the weight of extra features (terms starting with [`EXTRA_PREFIX`]) before row
+    /// normalisation. 1 = plain TF-IDF, as scikit-learn.
+    #[serde(default = "one")]
+    pub extra_weight: f64,
 }
+
+fn one() -> f64 {
+    1.0
+}
+
+/// Extra (unigram-only) features are named with this prefix, e.g. `§binding_instrument`.
+pub const EXTRA_PREFIX: &str = "§";
 
 impl Default for TfIdfParams {
     fn default() -> Self {
-        TfIdfParams { min_df: 1, max_df: 1.0, ngram_max: 2, sublinear_tf: true }
+        TfIdfParams { min_df: 1, max_df: 1.0, ngram_max: 2, sublinear_tf: true, extra_weight: 1.0 }
     }
 }
 
@@ -187,6 +198,13 @@ impl TfIdf {
         F: FnMut(usize, &mut Vec<u32>) + Clone + Send + Sync,
     {
         const CHUNK: usize = 2048;
+        let weight: Vec<f64> = if self.params.extra_weight == 1.0 {
+            Vec::new()
+        } else {
+            let w = self.params.extra_weight;
+            self.vocabulary.iter().map(|t| if t.starts_with(EXTRA_PREFIX) { w } else { 1.0 }).collect()
+        };
+        let weight = &weight;
         let parts: Vec<Csr> = (0..n_docs.div_ceil(CHUNK))
             .into_par_iter()
             .map(|c| {
@@ -203,7 +221,8 @@ impl TfIdf {
                         let count = run.len() as f64;
                         let tf = if self.params.sublinear_tf { 1.0 + count.ln() } else { count };
                         idx.push(run[0]);
-                        val.push(tf * self.idf[run[0] as usize]);
+                        let w = weight.get(run[0] as usize).copied().unwrap_or(1.0);
+                        val.push(w * tf * self.idf[run[0] as usize]);
                     }
                     let norm = val.iter().map(|v| v * v).sum::<f64>().sqrt();
                     if norm > 0.0 {
@@ -227,7 +246,13 @@ fn smooth_idf(n_docs: f64, df: f64) -> f64 {
 fn concat_rows(parts: Vec<Csr>, n_cols: usize) -> Csr {
     let nnz = parts.iter().map(Csr::nnz).sum();
     let n_rows = parts.iter().map(|p| p.n_rows).sum::<usize>();
-    let mut out = Csr { n_rows, n_cols, indptr: Vec::with_capacity(n_rows + 1), indices: Vec::with_capacity(nnz), data: Vec::with_capacity(nnz) };
+    let mut out = Csr {
+        n_rows,
+        n_cols,
+        indptr: Vec::with_capacity(n_rows + 1),
+        indices: Vec::with_capacity(nnz),
+        data: Vec::with_capacity(nnz),
+    };
     out.indptr.push(0);
     for p in parts {
         let base = out.indices.len();
@@ -391,14 +416,14 @@ mod tests {
     #[test]
     fn df_pruning_follows_sklearn() {
         let docs = [doc("a b"), doc("a c"), doc("a b"), doc("d")];
-        let p = TfIdfParams { min_df: 2, max_df: 0.75, ngram_max: 1, sublinear_tf: true };
+        let p = TfIdfParams { min_df: 2, max_df: 0.75, ngram_max: 1, sublinear_tf: true, extra_weight: 1.0 };
         // a: df 3 <= 0.75*4 kept; b: 2 kept; c, d: 1 < min_df.
         assert_eq!(p.fit(&docs).unwrap().vocabulary, ["a", "b"]);
         let p = TfIdfParams { max_df: 0.7, ..p };
         assert_eq!(p.fit(&docs).unwrap().vocabulary, ["b"]);
         let p = TfIdfParams { min_df: 5, ..p };
         assert!(matches!(p.fit(&docs), Err(Error::Usage(_))));
-        let p = TfIdfParams { min_df: 3, max_df: 1.0, ngram_max: 2, sublinear_tf: false };
+        let p = TfIdfParams { min_df: 3, max_df: 1.0, ngram_max: 2, sublinear_tf: false, extra_weight: 1.0 };
         assert_eq!(p.fit(&docs).unwrap().vocabulary, ["a"]);
         let p = TfIdfParams { min_df: 4, ..p };
         assert!(matches!(p.fit(&docs), Err(Error::Data(_))));
@@ -419,5 +444,25 @@ mod tests {
         let m = TfIdfParams::default().fit(&[doc("a b")]).unwrap();
         assert_eq!(m.oov_rate(&[doc("a x x b")]), 0.5);
         assert_eq!(m.oov_rate(&[]), 0.0);
+    }
+
+    #[test]
+    fn extra_weight_scales_extra_features_only() {
+        let docs = vec![
+            TokenDoc { words: vec!["a".into(), "b".into()], extra: vec!["§c".into()] },
+            TokenDoc::from(vec!["a".to_string()]),
+        ];
+        let plain = TfIdfParams::default().fit_transform(&docs).unwrap().1;
+        let weighted = TfIdfParams { extra_weight: 3.0, ..Default::default() }.fit_transform(&docs).unwrap().1;
+        let (idx, p) = plain.row(0);
+        let (_, w) = weighted.row(0);
+        let col = |t: &str| {
+            idx.iter()
+                .position(|&c| c as usize == ["a", "a b", "b", "§c"].iter().position(|x| *x == t).unwrap())
+                .unwrap()
+        };
+        let ratio = |v: &[f64]| v[col("§c")] / v[col("b")];
+        assert!((ratio(w) / ratio(p) - 3.0).abs() < 1e-12);
+        assert!((w.iter().map(|x| x * x).sum::<f64>() - 1.0).abs() < 1e-12, "still L2-normalised");
     }
 }
