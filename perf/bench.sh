@@ -198,7 +198,7 @@ bench() {
 
 # --- --score -----------------------------------------------------------------------------------------
 score() {
-  local mb=${1:-50} runs=${BENCH_RUNS:-20} doc model run times=() t0 t1 i rc=0
+  local mb=${1:-50} nruns=${BENCH_RUNS:-20} doc model run times=() t0 t1 i rc=0
   ensure_tools
   build
   [ -z "$BUILD_ERR" ] || die "cargo build --release failed: $(tail -3 "$BUILD_ERR" | tr '\n' ' ')"
@@ -222,12 +222,12 @@ score() {
   fi
   if command -v hyperfine >/dev/null; then
     tool=hyperfine
-    hyperfine --style none --warmup 2 --runs "$runs" --export-json "$WORK/score.hyperfine.json" \
+    hyperfine --style none --warmup 2 --runs "$nruns" --export-json "$WORK/score.hyperfine.json" \
       "$(printf '%q ' "${cmd[@]}")" >&2
   else
     say "hyperfine not found (apt-get install hyperfine): timing with a bash loop"
     "${cmd[@]}" > /dev/null 2>&1; "${cmd[@]}" > /dev/null 2>&1   # warm-up
-    for ((i = 0; i < runs; i++)); do
+    for ((i = 0; i < nruns; i++)); do
       t0=$(date +%s%N); "${cmd[@]}" > /dev/null 2>&1; t1=$(date +%s%N)
       times+=($(((t1 - t0) / 1000)))
     done

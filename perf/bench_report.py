@@ -206,8 +206,9 @@ def markdown(res):
         sk, st = p['sklearn'], p['stance']
         skr, str_ = sk.get('report') or {}, st.get('report') or {}
         r = (p.get('similarity') or {}).get('pearson')
+        noisy = bool(p['busy_pct']) and max(p['busy_pct']) >= 15
         lines.append('| ' + ' | '.join([
-            p['label'], fmt(p['corpus']['mb'], 1), fmt(p['corpus']['docs']),
+            p['label'] + (' ⚠ noisy' if noisy else ''), fmt(p['corpus']['mb'], 1), fmt(p['corpus']['docs']),
             both(skr.get('passages'), str_.get('passages')), both(skr.get('features'), str_.get('features')),
             both(skr.get('nnz'), str_.get('nnz')),
             fmt(sk.get('wall_s')) if sk['ok'] else 'failed', fmt(st.get('wall_s')) if st['ok'] else 'failed',
@@ -218,7 +219,8 @@ def markdown(res):
     lines += ['', 'Passages, features, nnz: one number when both engines agree, else sklearn / stance. '
               'Wall time and peak RSS: `/usr/bin/time -v` around the whole process. Speed-up = sklearn wall / '
               'stance wall; RSS ratio = stance / sklearn; similarity r = Pearson correlation of the upper '
-              'triangles of the two issuer × issuer matrices (perf/compare_similarity.py).', '']
+              'triangles of the two issuer × issuer matrices (perf/compare_similarity.py). ⚠ noisy: other work '
+              'kept the CPUs ≥ 15 % busy just before a run; do not compare those timings.', '']
     for p in res['points']:
         sk, st = p['sklearn'], p['stance']
         skr, str_ = sk.get('report') or {}, st.get('report') or {}

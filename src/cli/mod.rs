@@ -35,15 +35,17 @@ use crate::{Error, Result};
 const ABOUT: &str = "Compare the positions of issuers and blocs in cyber-diplomacy texts (French and English)";
 
 const GUIDE: &str = "\
-Quick start (uses the shipped corpus in seeds/):
-  stance similarity                                  issuer x issuer similarity, all topics
-  stance similarity --by bloc --topic binding_norms  bloc x bloc on one topic
-  stance topics                                      topics, top terms, clusters, passages per issuer
-  stance passages --topic budapest_convention --issuer CIS
-  stance tokens seeds/2020-12-22_cis_heads-of-state-declaration.txt
+Quick start (the shipped corpus in seeds/ is used when --corpus is not given):
+  stance compare russia-aligned western      where two blocs agree and differ, topic by topic
+  stance similarity --topic binding_norms    issuer x issuer similarity on one topic
+  stance similarity --by bloc --ci           bloc x bloc, with 95% bootstrap intervals
+  stance topics                              topics, top terms, clusters, passages per issuer
+  stance passages --topic budapest_convention --issuer Russia
+  stance classify statement.txt              topic and stance of a new text, nearest blocs
+  stance report --out report.html            one self-contained HTML page
 
-Every command takes --corpus DIR (a folder with manifest.csv and the texts), --format table|json|csv,
---seed N and --quiet. Run `stance <command> --help` for examples.";
+Every command takes --corpus DIR (manifest.csv + texts) or --workspace DIR,
+--format table|json|csv, --seed N and --quiet. `stance <command> --help` has examples.";
 
 #[derive(Debug, Parser)]
 #[command(name = "stance", version, about = ABOUT, long_about = None, after_help = GUIDE)]

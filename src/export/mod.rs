@@ -374,6 +374,24 @@ mod tests {
             count_b: 0,
         };
         assert_eq!(header_of(&k), columns::KEYNESS);
+        let p = PassageRecord {
+            issuer: "a".into(),
+            bloc: "b".into(),
+            date: None,
+            document: "d".into(),
+            title: None,
+            passage: 0,
+            start: 0,
+            end: 1,
+            topic: None,
+            topic_score: 0.0,
+            stance: None,
+            topics: String::new(),
+            stances: String::new(),
+            cluster: 0,
+            text: "t".into(),
+        };
+        assert_eq!(header_of(&p), columns::PASSAGES);
     }
 
     #[test]
