@@ -132,6 +132,14 @@ fn collect(args: &IngestArgs) -> Result<Vec<Document>> {
     Ok(docs)
 }
 
+/// At most five names, then how many more.
+fn some(names: &[String]) -> String {
+    match names.len() {
+        0..=5 => names.join(", "),
+        n => format!("{}, … ({} more)", names[..5].join(", "), n - 5),
+    }
+}
+
 pub fn run(ctx: &Ctx, args: IngestArgs) -> Result<()> {
     let root = workspace_dir(ctx, "ingest")?;
     let docs = collect(&args)?;
@@ -147,7 +155,7 @@ pub fn run(ctx: &Ctx, args: IngestArgs) -> Result<()> {
                     "Ingested {} document(s) ({:.1} kB) into {ws}: {}.\n",
                     report.added.len(),
                     report.bytes as f64 / 1e3,
-                    report.added.join(", ")
+                    some(&report.added)
                 )
             };
             if !report.already_present.is_empty() {
@@ -156,7 +164,7 @@ pub fn run(ctx: &Ctx, args: IngestArgs) -> Result<()> {
                     .iter()
                     .map(|(new, old)| if new == old { new.clone() } else { format!("{new} (= {old})") })
                     .collect();
-                out.push_str(&format!("Already present (same content), skipped: {}.\n", same.join(", ")));
+                out.push_str(&format!("Already present (same content), skipped: {}.\n", some(&same)));
             }
             if !report.added.is_empty() {
                 out.push_str(&format!("Next: stance update --workspace {ws}\n"));

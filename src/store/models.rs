@@ -4,7 +4,7 @@
 //! as the whole model (terms outside the slice have zero weight in those passages), read in
 //! milliseconds instead of loading a vocabulary of a million terms.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ndarray::Array2;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::{f32_bytes, f32_from, now_utc, Paths, MODELS_DIR};
 use crate::cluster::Clusters;
 use crate::model::{Model, FORMAT_VERSION};
-use crate::pipeline::Params;
+use crate::pipeline::{Params, CONCEPT_PREFIX};
 use crate::reduce::Svd;
 use crate::vectorize::TfIdf;
 use crate::{Error, Result};
@@ -137,23 +137,40 @@ pub(super) fn register(c: &Connection, at: &Paths, model: &Model, max_doc: i64) 
     by_version(c, at, seq)
 }
 
-/// The part of model `m` that `terms` touch, as a [`Model`] that `Analysis::with_model` can
-/// use: vocabulary = the terms known to the model, with their idf and SVD columns.
+/// The part of model `m` that passages with the words `terms` (unigrams and n-grams) can touch,
+/// as a [`Model`] that `Analysis::with_model` can use: those terms known to the model plus every
+/// lexicon feature (`§…`, a few hundred), with their idf and SVD columns.
 pub(super) fn slice(c: &Connection, at: &Paths, m: &ModelInfo, terms: &BTreeSet<String>) -> Result<Model> {
     let mut get = c
         .prepare_cached("SELECT idf, basis FROM model_terms WHERE model = ?1 AND term = ?2")
         .map_err(|e| at.err(e))?;
-    let (mut vocabulary, mut idf, mut columns) = (Vec::new(), Vec::new(), Vec::new());
+    let mut found: BTreeMap<String, (f64, Vec<u8>)> = BTreeMap::new();
     for term in terms {
         let row = get
             .query_row(params![m.version, term], |r| Ok((r.get::<_, f64>(0)?, r.get::<_, Vec<u8>>(1)?)))
             .optional()
             .map_err(|e| at.err(e))?;
-        if let Some((w, basis)) = row {
-            vocabulary.push(term.clone());
-            idf.push(w);
-            columns.push(f32_from(&basis));
+        if let Some(row) = row {
+            found.insert(term.clone(), row);
         }
+    }
+    let mut lexicon_terms = c
+        .prepare_cached("SELECT term, idf, basis FROM model_terms WHERE model = ?1 AND term >= ?2 AND term < ?3")
+        .map_err(|e| at.err(e))?;
+    let rows = lexicon_terms
+        .query_map(params![m.version, CONCEPT_PREFIX, format!("{CONCEPT_PREFIX}{}", char::MAX)], |r| {
+            Ok((r.get::<_, String>(0)?, (r.get::<_, f64>(1)?, r.get::<_, Vec<u8>>(2)?)))
+        })
+        .map_err(|e| at.err(e))?;
+    for row in rows {
+        let (term, value) = row.map_err(|e| at.err(e))?;
+        found.insert(term, value);
+    }
+    let (mut vocabulary, mut idf, mut columns) = (Vec::new(), Vec::new(), Vec::new());
+    for (term, (w, basis)) in found {
+        vocabulary.push(term);
+        idf.push(w);
+        columns.push(f32_from(&basis));
     }
     let k = m.dims as usize;
     let components = Array2::from_shape_fn((k, columns.len()), |(i, j)| columns[j].get(i).copied().unwrap_or(0.0));

@@ -1,7 +1,7 @@
 //! Scoring in the workspace: recording a fit (`init`, `fit`) and updating with a frozen model.
 //!
 //! `update` touches only what is new: it splits and tokenises the documents ingested since the
-//! last run, reads the slice of the model their terms need (see `models`), scores them with
+//! last run, reads the slice of the model their words need (see `models`), scores them with
 //! [`Analysis::with_model`], stores their passages and adds their vectors to the previous run's
 //! group sums. Its cost grows with the new text, not with the corpus.
 
@@ -19,7 +19,7 @@ use super::state::{PassageFacts, RunState};
 use super::{f32_bytes, Paths, Workspace};
 use crate::corpus::{Corpus, Document};
 use crate::model::Model;
-use crate::pipeline::{annotate, split, tokenize, Analysis, Params};
+use crate::pipeline::{split, tokenize, Analysis, Params};
 use crate::topics::Lexicon;
 use crate::vectorize::TokenDoc;
 use crate::{Error, Result};
@@ -46,7 +46,7 @@ pub struct UpdateReport {
     pub model_version: i64,
     pub added_documents: Vec<String>,
     pub added_passages: usize,
-    /// Share of the new passages' tokens outside the model's vocabulary.
+    /// Share of the new passages' word tokens outside the model's vocabulary.
     pub oov_rate: Option<f64>,
     /// Documents ingested since the model was fitted (including these).
     pub documents_since_fit: i64,
@@ -118,11 +118,10 @@ fn corpus_hash(c: &Connection, at: &Paths, upto: i64) -> Result<(String, usize)>
     Ok((docs.hash(), docs.documents.len()))
 }
 
-/// The features of every passage of `batch`, as `Analysis::with_model` will compute them.
-fn batch_tokens(batch: &Corpus, params: &Params, lexicon: &Lexicon) -> Vec<TokenDoc> {
-    let mut passages = split(batch, &params.segment);
-    annotate(&mut passages, lexicon);
-    tokenize(batch, &passages, params, params.concepts.then_some(lexicon))
+/// The analysed words of every passage of `batch` (no lexicon features: those are looked up by
+/// prefix, see [`models::slice`]), as `Analysis::with_model` will see them.
+fn batch_words(batch: &Corpus, params: &Params) -> Vec<TokenDoc> {
+    tokenize(batch, &split(batch, &params.segment), params, None)
 }
 
 /// Every term `docs` can hit in a vectoriser with n-grams up to `ngram_max`.
@@ -241,11 +240,11 @@ impl Workspace {
             let before = state.clone();
             progress("reading the model terms of the new passages");
             let params = &model.params;
-            let tokens = batch_tokens(&batch, params, lexicon);
-            if !tokens.is_empty() {
-                let slice = models::slice(tx, at, &model, &terms(&tokens, params.tfidf.ngram_max))?;
-                report.oov_rate = Some(slice.tfidf.oov_rate(&tokens));
-                drop(tokens);
+            let words = batch_words(&batch, params);
+            if !words.is_empty() {
+                let slice = models::slice(tx, at, &model, &terms(&words, params.tfidf.ngram_max))?;
+                report.oov_rate = Some(slice.tfidf.oov_rate(&words));
+                drop(words);
                 let a = Analysis::with_model(batch, lexicon.clone(), &slice, progress)?;
                 store_passages(tx, at, &a, model.version, &ids)?;
                 add_passages(&mut state, &a);
@@ -337,8 +336,8 @@ mod tests {
         let batch = Corpus { documents: vec![doc("c.txt", "West", C)], ..Default::default() };
         let full = Analysis::with_model(batch.clone(), lexicon.clone(), &model, &|_| {}).unwrap();
         let m = ws.latest_model().unwrap();
-        let tokens = batch_tokens(&batch, &params, &lexicon);
-        let slice = ws.read(|tx, at| models::slice(tx, at, &m, &terms(&tokens, 2))).unwrap();
+        let words = batch_words(&batch, &params);
+        let slice = ws.read(|tx, at| models::slice(tx, at, &m, &terms(&words, 2))).unwrap();
         assert!(!slice.tfidf.vocabulary.is_empty() && slice.tfidf.vocabulary.len() < model.tfidf.vocabulary.len());
         let part = Analysis::with_model(batch, lexicon, &slice, &|_| {}).unwrap();
         assert_eq!(part.matrix.nnz(), full.matrix.nnz(), "the slice holds every known term of the batch");
