@@ -1,17 +1,21 @@
-//! K-means on the reduced passage vectors: linfa's KMeans, started from our own seeded
-//! k-means++ centroids, best of `n_init` starts by inertia, clusters relabelled canonically.
+//! K-means on the reduced passage vectors: Lloyd iterations from our own seeded k-means++
+//! centroids, best of `n_init` starts by inertia, clusters relabelled canonically.
 //!
-//! Determinism: the k-means++ draws come from one ChaCha8 stream; every parallel step is
-//! per-row (nearest centroid), and every sum runs sequentially in row order, so the same seed
-//! gives the same bits whatever the thread count. linfa's own loop is deterministic too (its
-//! centroid update is sequential).
+//! Why not linfa's `KMeans` loop (it was used until issue 7; numbers in `docs/performance.md`):
+//! linfa 0.8 updates centroids "m_k-means" style (the old centroid counts as one more member),
+//! which is not scikit-learn's Lloyd step and needs several times more iterations on LSA vectors, and
+//! it measures every row × centroid distance one by one. Here the distances of a block of rows
+//! to all centroids are one matrix product (`‖x‖² − 2x·c + ‖c‖²`), the assignment and the
+//! centroid sums are fused in one parallel pass, and the stopping rule is scikit-learn's
+//! (labels unchanged, or total squared centroid shift ≤ 1e-4 × mean feature variance).
+//!
+//! Determinism: the k-means++ draws come from one ChaCha8 stream; rows are processed in
+//! fixed-size blocks, each by one thread, and the per-block sums are added in block order, so the
+//! same seed gives the same bits whatever the thread count.
 
 use crate::reduce::array_serde;
 use crate::{Error, Result};
-use linfa::prelude::*;
-use linfa::DatasetBase;
-use linfa_clustering::{KMeans, KMeansInit};
-use ndarray::{Array2, Axis};
+use ndarray::{Array2, ArrayView2, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -59,35 +63,29 @@ impl ClusterParams {
         if let Some(i) = x.rows().into_iter().position(|r| r.iter().any(|v| !v.is_finite())) {
             return Err(Error::data(format!("row {i} of the reduced vectors is not finite; cannot cluster it")));
         }
+        let x = x.as_standard_layout();
         let k = self.k.min(x.nrows());
-        let data = DatasetBase::from(x.view());
-        let tolerance = sklearn_tolerance(x);
+        let tolerance = sklearn_tolerance(x.view());
+        let sq_norms: Vec<f32> = x.rows().into_iter().map(|r| r.dot(&r)).collect();
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
-        let mut best: Option<(Array2<f32>, Vec<usize>, f64)> = None;
+        let mut best: Option<Clusters> = None;
         for _ in 0..self.n_init {
-            let start = kmeans_plus_plus(x, k, &mut rng);
-            let model = KMeans::params_with_rng(k, rng.clone())
-                .n_runs(1)
-                .tolerance(tolerance)
-                .max_n_iterations(self.max_iter as u64)
-                .init_method(KMeansInit::Precomputed(start))
-                .fit(&data)
-                .map_err(|e| Error::data(format!("k-means failed: {e}")))?;
-            let centroids = model.centroids().clone();
-            let (labels, inertia) = assign(x, &centroids);
-            if best.as_ref().is_none_or(|b| inertia < b.2) {
-                best = Some((centroids, labels, inertia));
+            let start = kmeans_plus_plus(x.view(), k, &mut rng);
+            let centroids = lloyd(x.view(), &sq_norms, start, self.max_iter, tolerance);
+            let (labels, inertia) = assign(x.view(), &centroids);
+            if best.as_ref().is_none_or(|b| inertia < b.inertia) {
+                best = Some(Clusters { centroids, labels, inertia });
             }
         }
-        let (centroids, labels, inertia) = best.ok_or_else(|| Error::data("k-means produced no result"))?;
-        Ok(canonical(centroids, labels, inertia))
+        let best = best.ok_or_else(|| Error::data("k-means produced no result"))?;
+        Ok(canonical(best.centroids, best.labels, best.inertia))
     }
 }
 
 impl Clusters {
     /// Nearest centroid of each row (ties: the lower label).
     pub fn predict(&self, x: &Array2<f32>) -> Vec<usize> {
-        assign(x, &self.centroids).0
+        assign(x.as_standard_layout().view(), &self.centroids).0
     }
 
     /// Number of clusters.
@@ -96,10 +94,9 @@ impl Clusters {
     }
 }
 
-/// scikit-learn stops when the centroids move by less than 1e-4 × the mean feature variance
-/// (squared Frobenius); linfa compares the plain Frobenius distance with its tolerance.
-/// Same rule, so we do not iterate far past what the reference does.
-fn sklearn_tolerance(x: &Array2<f32>) -> f32 {
+/// scikit-learn's stopping threshold: 1e-4 × the mean variance of the features, compared with
+/// the total squared centroid shift of an iteration.
+fn sklearn_tolerance(x: ArrayView2<f32>) -> f64 {
     let n = x.nrows() as f64;
     let mean_var = x
         .axis_iter(Axis(1))
@@ -109,7 +106,83 @@ fn sklearn_tolerance(x: &Array2<f32>) -> f32 {
         })
         .sum::<f64>()
         / x.ncols() as f64;
-    ((1e-4 * mean_var).sqrt() as f32).max(f32::MIN_POSITIVE)
+    1e-4 * mean_var
+}
+
+/// Rows per block of the parallel passes: a block × k distance matrix and its k × d sums stay in
+/// cache; fixed, so results do not depend on the thread count.
+const BLOCK: usize = 1024;
+
+/// Lloyd iterations from `centroids` until the labels stop changing, the total squared centroid
+/// shift falls to `tolerance`, or `max_iter`. An emptied cluster is moved to the row farthest from
+/// its centroid (as scikit-learn does), so k clusters survive.
+fn lloyd(x: ArrayView2<f32>, sq_norms: &[f32], mut centroids: Array2<f32>, max_iter: usize, tolerance: f64) -> Array2<f32> {
+    let (k, d) = centroids.dim();
+    let mut labels = vec![usize::MAX; x.nrows()];
+    for _ in 0..max_iter {
+        let c_norms: Vec<f32> = centroids.rows().into_iter().map(|r| r.dot(&r)).collect();
+        let ct = centroids.t();
+        // One pass: nearest centroid per row (block × k distances as one product) and, per block,
+        // the f64 sums and counts of the rows of each cluster.
+        let blocks: Vec<(Vec<usize>, Vec<f32>, Array2<f64>, Vec<usize>)> = x
+            .axis_chunks_iter(Axis(0), BLOCK)
+            .into_par_iter()
+            .zip(sq_norms.par_chunks(BLOCK))
+            .map(|(rows, norms)| {
+                let dots = rows.dot(&ct);
+                let (mut lab, mut dist) = (Vec::with_capacity(rows.nrows()), Vec::with_capacity(rows.nrows()));
+                let mut sums = Array2::<f64>::zeros((k, d));
+                let mut counts = vec![0usize; k];
+                let sum_rows = sums.as_slice_mut().unwrap_or_default();
+                for ((row, dot), &xn) in rows.rows().into_iter().zip(dots.rows()).zip(norms) {
+                    let (j, dj) = dot
+                        .iter()
+                        .zip(&c_norms)
+                        .map(|(&p, &cn)| xn - 2.0 * p + cn)
+                        .enumerate()
+                        .fold((0, f32::INFINITY), |b, (j, v)| if v < b.1 { (j, v) } else { b });
+                    lab.push(j);
+                    dist.push(dj.max(0.0));
+                    counts[j] += 1;
+                    let row = row.to_slice().unwrap_or_default();
+                    sum_rows[j * d..(j + 1) * d].iter_mut().zip(row).for_each(|(s, &v)| *s += f64::from(v));
+                }
+                (lab, dist, sums, counts)
+            })
+            .collect();
+        let mut sums = Array2::<f64>::zeros((k, d));
+        let mut counts = vec![0usize; k];
+        let mut new_labels = Vec::with_capacity(x.nrows());
+        let mut dists = Vec::with_capacity(x.nrows());
+        for (lab, dist, s, c) in blocks {
+            new_labels.extend(lab);
+            dists.extend(dist);
+            sums += &s;
+            counts.iter_mut().zip(c).for_each(|(a, b)| *a += b);
+        }
+        // Rows by decreasing distance to their centroid (ties: lower index), for emptied clusters.
+        let mut far = Vec::new();
+        if counts.contains(&0) {
+            far.extend(0..x.nrows());
+            far.sort_by(|&a, &b| dists[b].total_cmp(&dists[a]).then(a.cmp(&b)));
+        }
+        let mut far = far.into_iter();
+        let mut next = Array2::<f32>::zeros((k, d));
+        for (c, mut row) in next.rows_mut().into_iter().enumerate() {
+            if counts[c] > 0 {
+                row.zip_mut_with(&sums.row(c), |r, &s| *r = (s / counts[c] as f64) as f32);
+            } else if let Some(i) = far.next() {
+                row.assign(&x.row(i));
+            }
+        }
+        let shift: f64 = (&next - &centroids).iter().map(|&v| f64::from(v) * f64::from(v)).sum();
+        centroids = next;
+        if new_labels == labels || shift <= tolerance {
+            break;
+        }
+        labels = new_labels;
+    }
+    centroids
 }
 
 /// Squared Euclidean distance, with 8 independent partial sums so the loop vectorises (the
@@ -126,19 +199,16 @@ fn sq_dist(a: &[f32], b: &[f32]) -> f32 {
     acc.iter().sum::<f32>() + tail
 }
 
-/// Rows of a matrix as slices (a copy only if `x` is not row-major).
-fn rows(x: &Array2<f32>) -> (std::borrow::Cow<'_, [f32]>, usize) {
-    let d = x.ncols().max(1);
-    match x.as_slice() {
-        Some(s) => (s.into(), d),
-        None => (x.iter().copied().collect::<Vec<_>>().into(), d),
-    }
+/// Rows of a row-major matrix as one slice.
+fn rows<'a>(x: ArrayView2<'a, f32>) -> (&'a [f32], usize) {
+    (x.to_slice().unwrap_or_default(), x.ncols().max(1))
 }
 
-/// Nearest centroid per row (parallel, per row; ties: the lower index) and the inertia
-/// (sequential sum in row order).
-fn assign(x: &Array2<f32>, centroids: &Array2<f32>) -> (Vec<usize>, f64) {
-    let ((xs, d), (cs, _)) = (rows(x), rows(centroids));
+/// Nearest centroid per row by exact distances (parallel, per row; ties: the lower index) and the
+/// inertia (sequential sum in row order). `x` must be row-major.
+fn assign(x: ArrayView2<f32>, centroids: &Array2<f32>) -> (Vec<usize>, f64) {
+    let centroids = centroids.as_standard_layout();
+    let ((xs, d), (cs, _)) = (rows(x), rows(centroids.view()));
     let nearest: Vec<(usize, f32)> = xs
         .par_chunks(d)
         .map(|row| {
@@ -156,8 +226,8 @@ fn assign(x: &Array2<f32>, centroids: &Array2<f32>) -> (Vec<usize>, f64) {
 }
 
 /// Greedy k-means++ (as scikit-learn): each new centre is the best of 2 + ln k candidates drawn
-/// with probability ∝ squared distance to the nearest centre chosen so far.
-fn kmeans_plus_plus(x: &Array2<f32>, k: usize, rng: &mut ChaCha8Rng) -> Array2<f32> {
+/// with probability ∝ squared distance to the nearest centre chosen so far. `x` must be row-major.
+fn kmeans_plus_plus(x: ArrayView2<f32>, k: usize, rng: &mut ChaCha8Rng) -> Array2<f32> {
     let n = x.nrows();
     let trials = 2 + (k as f64).ln() as usize;
     let (xs, dim) = rows(x);
