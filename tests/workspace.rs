@@ -148,7 +148,10 @@ fn periodic_rerun_scenario() {
     }
     let table = stdout(ws_cmd(&ws, &["diff", "1", "2"]));
     assert!(table.contains("au-2025-03.txt") && table.contains("Topics entered"), "{table}");
-    assert_eq!(stdout(ws_cmd(&ws, &["diff", "--format", "json", "--seed", "0"])), stdout(ws_cmd(&ws, &["diff", "--format", "json"])));
+    assert_eq!(
+        stdout(ws_cmd(&ws, &["diff", "--format", "json", "--seed", "0"])),
+        stdout(ws_cmd(&ws, &["diff", "--format", "json"]))
+    );
 
     // history lists both runs.
     let h = json(ws_cmd(&ws, &["history", "--format", "json"]));
@@ -207,7 +210,8 @@ fn update_slice_scores_like_the_whole_model() {
     let a = stance::pipeline::Analysis::with_model(c, stance::topics::Lexicon::builtin(), &model, &|_| {}).unwrap();
     let db = rusqlite::Connection::open(ws.join("stance.db")).unwrap();
     let mut stmt = db.prepare("SELECT vector, cluster FROM passages WHERE doc = 3 ORDER BY idx").unwrap();
-    let stored: Vec<(Vec<u8>, i64)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+    let stored: Vec<(Vec<u8>, i64)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
     assert_eq!(stored.len(), a.passages.len());
     for (i, (bytes, cluster)) in stored.iter().enumerate() {
         let v: Vec<f32> = bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();

@@ -132,10 +132,7 @@ fn to_csv(d: &Diff) -> Result<String> {
             refs(&g.evidence),
         ]);
     }
-    render::csv(
-        &["change", "by", "topic", "group", "other", "before", "after", "delta", "margin", "evidence"],
-        rows,
-    )
+    render::csv(&["change", "by", "topic", "group", "other", "before", "after", "delta", "margin", "evidence"], rows)
 }
 
 /// Appends a titled table, or "none", keeping at most `limit` rows.

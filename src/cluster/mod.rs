@@ -119,7 +119,9 @@ const BLOCK: usize = 1024;
 fn lloyd(x: ArrayView2<f32>, sq_norms: &[f32], mut centroids: Array2<f32>, max_iter: usize, tolerance: f64) -> Array2<f32> {
     let (k, d) = centroids.dim();
     let mut labels = vec![usize::MAX; x.nrows()];
-    for _ in 0..max_iter {
+    let t0 = std::time::Instant::now();
+    for it in 0..max_iter {
+        if std::env::var("KM_DEBUG").is_ok() { eprintln!("iter {it} {:.3}", t0.elapsed().as_secs_f64()); }
         let c_norms: Vec<f32> = centroids.rows().into_iter().map(|r| r.dot(&r)).collect();
         let ct = centroids.t();
         // One pass: nearest centroid per row (block × k distances as one product) and, per block,

@@ -68,7 +68,7 @@ mod tests {
     fn abbreviations() {
         assert_eq!(abbreviate("Russia-Africa Partnership Forum"), "RAPF");
         assert_eq!(abbreviate("CIS"), "CIS");
-        assert_eq!(abbreviate("internationalisation"), "internatio…");
+        assert_eq!(abbreviate("internationalisation"), "internati…");
         let labels: Vec<String> = (0..12).map(|i| format!("United Kingdom {}", "z".repeat(i))).collect();
         assert_eq!(short_labels(&labels)[..2], ["#1", "#2"]);
         let blocs = vec!["russia-aligned".to_string(), "western".to_string()];

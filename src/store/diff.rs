@@ -148,9 +148,7 @@ fn shifted_cells(before: &RunState, after: &RunState) -> Vec<Shift> {
                 continue; // the pair is visited from its first changed group
             }
             let (a, b) = if *name < other { (name.clone(), other) } else { (other, name.clone()) };
-            if let (Some(x), Some(y)) =
-                (before.cosine(*level, topic, &a, &b), after.cosine(*level, topic, &a, &b))
-            {
+            if let (Some(x), Some(y)) = (before.cosine(*level, topic, &a, &b), after.cosine(*level, topic, &a, &b)) {
                 if (y - x).abs() > EPS {
                     out.push((*level, topic.clone(), a, b, x, y));
                 }
@@ -280,9 +278,11 @@ impl<'a> Intervals<'a> {
         let vectors = Array2::from_shape_fn((passages.len(), k), |(i, j)| passages[i].vector[j]);
         let mut groupings = BTreeMap::new();
         for level in Level::ALL {
-            let name = |p: &Stored| docs.get(&p.doc).map_or("", |d| if level == Level::Issuer { &d.issuer } else { &d.bloc });
+            let name =
+                |p: &Stored| docs.get(&p.doc).map_or("", |d| if level == Level::Issuer { &d.issuer } else { &d.bloc });
             let labels = crate::corpus::sorted_unique(passages.iter().map(|p| name(p).to_string()));
-            let of = passages.iter().map(|p| labels.binary_search_by(|l| l.as_str().cmp(name(p))).unwrap_or(0)).collect();
+            let of =
+                passages.iter().map(|p| labels.binary_search_by(|l| l.as_str().cmp(name(p))).unwrap_or(0)).collect();
             groupings.insert(level, Grouping { by: level.group_by(), labels, of });
         }
         let topics = passages.into_iter().map(|p| p.topic).collect();
@@ -365,7 +365,10 @@ impl Workspace {
             if from.id >= to.id {
                 return Err(Error::usage(format!(
                     "run {} is not older than run {}; give the older run first: `stance diff {} {}`",
-                    from.id, to.id, to.id.min(from.id), to.id.max(from.id)
+                    from.id,
+                    to.id,
+                    to.id.min(from.id),
+                    to.id.max(from.id)
                 )));
             }
             let (before, after) = (RunState::load(tx, at, from.id)?, RunState::load(tx, at, to.id)?);
@@ -375,7 +378,11 @@ impl Workspace {
             let mut ev = EvidenceList { passages: &added, docs: &docs, index: BTreeMap::new(), out: Vec::new() };
             let group_of = |r: usize, level: Level| {
                 let d = &docs[&added[r].doc];
-                if level == Level::Issuer { d.issuer.as_str() } else { d.bloc.as_str() }
+                if level == Level::Issuer {
+                    d.issuer.as_str()
+                } else {
+                    d.bloc.as_str()
+                }
             };
             let in_scope = |r: usize, topic: &str| topic.is_empty() || added[r].topic.as_deref() == Some(topic);
             let n_ev = params.evidence;
@@ -399,17 +406,30 @@ impl Workspace {
                     let mut scored: Vec<(f64, usize)> = Vec::new();
                     for (mine, other) in [(&a, &b), (&b, &a)] {
                         let Some(target) = after.group(level, &topic, other).map(|g| unit(&g.sum)) else { continue };
-                        scored.extend((0..added.len()).filter(|&r| in_scope(r, &topic) && group_of(r, level) == mine).map(
-                            |r| {
-                                let cos: f64 = added[r].vector.iter().zip(&target).map(|(v, t)| f64::from(*v) * t).sum();
+                        scored.extend(
+                            (0..added.len()).filter(|&r| in_scope(r, &topic) && group_of(r, level) == mine).map(|r| {
+                                let cos: f64 =
+                                    added[r].vector.iter().zip(&target).map(|(v, t)| f64::from(*v) * t).sum();
                                 (if y > x { -cos } else { cos }, r)
-                            },
-                        ));
+                            }),
+                        );
                     }
                     scored.sort_by(|p, q| p.0.total_cmp(&q.0).then(p.1.cmp(&q.1)));
                     let evidence = ev.cite(scored.into_iter().take(n_ev).map(|(_, r)| r));
                     let topic = (!topic.is_empty()).then_some(topic);
-                    cells.push(CellChange { by: level, topic, a, b, before: x, after: y, delta: y - x, margin, low, high, evidence });
+                    cells.push(CellChange {
+                        by: level,
+                        topic,
+                        a,
+                        b,
+                        before: x,
+                        after: y,
+                        delta: y - x,
+                        margin,
+                        low,
+                        high,
+                        evidence,
+                    });
                 }
                 cells.sort_by(|p, q| q.delta.abs().total_cmp(&p.delta.abs()));
             }
@@ -423,7 +443,15 @@ impl Workspace {
                         .collect();
                     rows.sort_by_key(|&r| (added[r].stance != Some(after_call), r));
                     let evidence = ev.cite(rows.into_iter().take(n_ev));
-                    StanceChange { issuer, topic, before: call(was), after: after_call, before_counts: was, after_counts: now, evidence }
+                    StanceChange {
+                        issuer,
+                        topic,
+                        before: call(was),
+                        after: after_call,
+                        before_counts: was,
+                        after_counts: now,
+                        evidence,
+                    }
                 })
                 .collect();
             let topics_entered = topics_entered(&before, &after)
@@ -438,8 +466,8 @@ impl Workspace {
             let clusters_entered = if same_model { clusters_entered(&before, &after) } else { Vec::new() }
                 .into_iter()
                 .map(|(issuer, cluster, n)| {
-                    let rows =
-                        (0..added.len()).filter(|&r| group_of(r, Level::Issuer) == issuer && added[r].cluster == cluster);
+                    let rows = (0..added.len())
+                        .filter(|&r| group_of(r, Level::Issuer) == issuer && added[r].cluster == cluster);
                     let evidence = ev.cite(rows.take(n_ev));
                     Entered { issuer, topic: None, cluster: Some(cluster), n, evidence }
                 })
@@ -492,7 +520,8 @@ mod tests {
         add(&mut after, "D", None, None, 0, &[1.0, 0.0]);
 
         let shifts = shifted_cells(&before, &after);
-        let pairs: Vec<(&str, &str, &str)> = shifts.iter().map(|s| (s.1.as_str(), s.2.as_str(), s.3.as_str())).collect();
+        let pairs: Vec<(&str, &str, &str)> =
+            shifts.iter().map(|s| (s.1.as_str(), s.2.as_str(), s.3.as_str())).collect();
         // A moved toward B and C overall and on topic t; C's overall sum did not change direction.
         assert!(pairs.contains(&("", "A", "B")) && pairs.contains(&("t", "A", "B")) && pairs.contains(&("", "A", "C")));
         assert!(!pairs.contains(&("", "B", "C")), "{pairs:?}");

@@ -41,10 +41,10 @@ use crate::{Error, Result};
 pub use diff::{CellChange, Diff, DiffParams, Entered, EvidencePassage, NewGroup, StanceChange};
 pub use documents::IngestReport;
 pub use models::ModelInfo;
-pub use state::stance_slot;
 pub use runs::{Run, RunSummary};
 pub use schema::SCHEMA_VERSION;
 pub use score::{FitReport, UpdateReport, STALE_OOV};
+pub use state::stance_slot;
 pub use state::{GroupSum, Level, PassageFacts, RunState};
 
 /// File name of the database inside a workspace folder.
@@ -112,7 +112,11 @@ impl Workspace {
 
     fn build_into<T>(root: &Path, db: &Path, build: impl FnOnce(&mut Workspace) -> Result<T>) -> Result<T> {
         std::fs::create_dir_all(root.join(MODELS_DIR)).map_err(|e| Error::io(root, e))?;
-        let tmp = tempfile::Builder::new().prefix(".stance.db.").tempfile_in(root).map_err(|e| Error::io(root, e))?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".stance.db.");
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644)); // not the temp file's 0600
+        let tmp = builder.tempfile_in(root).map_err(|e| Error::io(root, e))?;
         let paths = Paths { root: root.to_path_buf(), db: db.to_path_buf() };
         let mut ws = Workspace { conn: connect(tmp.path())?, paths };
         schema::migrate(&mut ws.conn, db)?;

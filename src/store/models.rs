@@ -71,7 +71,9 @@ fn query(c: &Connection, at: &Paths, where_: &str, args: impl rusqlite::Params) 
     let sql = format!("SELECT {COLUMNS} FROM models WHERE {where_}");
     let row = c.query_row(&sql, args, info).optional().map_err(|e| at.err(e))?;
     let Some((mut info, params, clusters)) = row else { return Ok(None) };
-    let damaged = || Error::data(format!("{}: model {} is damaged; refit with `stance fit --workspace`", at.db.display(), info.id));
+    let damaged = || {
+        Error::data(format!("{}: model {} is damaged; refit with `stance fit --workspace`", at.db.display(), info.id))
+    };
     info.params = serde_json::from_str(&params).map_err(|_| damaged())?;
     info.clusters = bincode::deserialize(&clusters).map_err(|_| damaged())?;
     Ok(Some(info))
@@ -141,9 +143,8 @@ pub(super) fn register(c: &Connection, at: &Paths, model: &Model, max_doc: i64) 
 /// as a [`Model`] that `Analysis::with_model` can use: those terms known to the model plus every
 /// lexicon feature (`§…`, a few hundred), with their idf and SVD columns.
 pub(super) fn slice(c: &Connection, at: &Paths, m: &ModelInfo, terms: &BTreeSet<String>) -> Result<Model> {
-    let mut get = c
-        .prepare_cached("SELECT idf, basis FROM model_terms WHERE model = ?1 AND term = ?2")
-        .map_err(|e| at.err(e))?;
+    let mut get =
+        c.prepare_cached("SELECT idf, basis FROM model_terms WHERE model = ?1 AND term = ?2").map_err(|e| at.err(e))?;
     let mut found: BTreeMap<String, (f64, Vec<u8>)> = BTreeMap::new();
     for term in terms {
         let row = get

@@ -41,7 +41,8 @@ pub struct Run {
     pub summary: RunSummary,
 }
 
-const SELECT: &str = "SELECT r.id, r.created, r.kind, m.id, r.model, r.corpus_hash, r.n_docs, r.max_doc, r.n_passages, \
+const SELECT: &str =
+    "SELECT r.id, r.created, r.kind, m.id, r.model, r.corpus_hash, r.n_docs, r.max_doc, r.n_passages, \
                       r.summary FROM runs r JOIN models m ON m.seq = r.model";
 
 fn run(r: &Row) -> rusqlite::Result<Run> {
@@ -77,7 +78,16 @@ pub(super) fn insert(c: &Connection, at: &Paths, r: &NewRun) -> Result<i64> {
     c.execute(
         "INSERT INTO runs (created, kind, model, corpus_hash, n_docs, max_doc, n_passages, summary)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![now_utc(), r.kind, r.model_version, r.corpus_hash, r.n_docs as i64, r.max_doc, r.n_passages as i64, summary],
+        params![
+            now_utc(),
+            r.kind,
+            r.model_version,
+            r.corpus_hash,
+            r.n_docs as i64,
+            r.max_doc,
+            r.n_passages as i64,
+            summary
+        ],
     )
     .map_err(|e| at.err(e))?;
     Ok(c.last_insert_rowid())

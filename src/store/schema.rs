@@ -106,7 +106,7 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
 }
 
 fn check(version: i64, path: &Path) -> Result<()> {
-    if version > SCHEMA_VERSION || version < 0 {
+    if !(0..=SCHEMA_VERSION).contains(&version) {
         return Err(Error::data(format!(
             "{}: workspace schema version {version} is newer than this stance understands ({SCHEMA_VERSION}); upgrade stance",
             path.display()

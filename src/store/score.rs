@@ -64,7 +64,11 @@ fn doc_ids(c: &Connection, at: &Paths, corpus: &Corpus) -> Result<Vec<i64>> {
         .iter()
         .map(|d| {
             ids.get(&d.id).copied().ok_or_else(|| {
-                Error::data(format!("{}: document '{}' is not in the workspace; ingest it first", at.db.display(), d.id))
+                Error::data(format!(
+                    "{}: document '{}' is not in the workspace; ingest it first",
+                    at.db.display(),
+                    d.id
+                ))
             })
         })
         .collect()
@@ -167,7 +171,9 @@ impl Workspace {
                     added_documents: ids.iter().filter(|&&id| id > r.max_doc).count(),
                     ..summarize(prev, &state, false)
                 },
-                None => RunSummary { added_documents: ids.len(), added_passages: a.passages.len(), ..Default::default() },
+                None => {
+                    RunSummary { added_documents: ids.len(), added_passages: a.passages.len(), ..Default::default() }
+                }
             };
             let run = runs::insert(
                 tx,
@@ -308,7 +314,8 @@ mod tests {
 
     const A: &str = "States support a legally binding instrument on information security under the United Nations.\n\n\
         The multistakeholder model of Internet governance must be preserved by all States and partners.\n";
-    const B: &str = "Existing international law applies to cyberspace, and voluntary norms guide responsible State behaviour.\n\n\
+    const B: &str =
+        "Existing international law applies to cyberspace, and voluntary norms guide responsible State behaviour.\n\n\
         The Budapest Convention on Cybercrime is the framework for cooperation against cybercrime worldwide.\n";
     const C: &str = "We support voluntary norms of responsible behaviour and the Budapest Convention, not a new binding treaty.\n\n\
         Internet governance should stay multistakeholder, with States, companies and civil society together.\n";

@@ -155,7 +155,9 @@ impl RunState {
     /// Writes the state as `results` rows of run `run`.
     pub(super) fn save(&self, c: &Connection, at: &Paths, run: i64) -> Result<()> {
         let mut ins = c
-            .prepare_cached("INSERT INTO results (run, kind, grp, topic, key, n, sum) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+            .prepare_cached(
+                "INSERT INTO results (run, kind, grp, topic, key, n, sum) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
             .map_err(|e| at.err(e))?;
         for ((level, topic, name), g) in &self.groups {
             ins.execute(params![run, level.as_str(), name, topic, "", g.n as i64, f64_bytes(&g.sum)])
@@ -177,8 +179,9 @@ impl RunState {
     /// Reads the state of run `run`.
     pub(super) fn load(c: &Connection, at: &Paths, run: i64) -> Result<RunState> {
         let mut state = RunState::default();
-        let mut stmt =
-            c.prepare_cached("SELECT kind, grp, topic, key, n, sum FROM results WHERE run = ?1").map_err(|e| at.err(e))?;
+        let mut stmt = c
+            .prepare_cached("SELECT kind, grp, topic, key, n, sum FROM results WHERE run = ?1")
+            .map_err(|e| at.err(e))?;
         let mut rows = stmt.query([run]).map_err(|e| at.err(e))?;
         while let Some(r) = rows.next().map_err(|e| at.err(e))? {
             let get = |i| r.get::<_, String>(i).map_err(|e| at.err(e));
