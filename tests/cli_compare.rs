@@ -6,16 +6,6 @@ mod common;
 use common::*;
 use serde_json::Value;
 
-/// Asserts a clean one-line failure with exit `code` whose message contains every `needles`.
-fn fails(mut cmd: assert_cmd::Command, code: i32, needles: &[&str]) {
-    let out = cmd.output().expect("runs");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(code), "stderr: {err}");
-    assert!(out.stdout.is_empty() && !err.contains("panicked"), "{err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "one-line error, got: {err}");
-    needles.iter().for_each(|n| assert!(err.contains(n), "stderr lacks {n:?}: {err}"));
-}
-
 fn topic<'a>(v: &'a Value, id: &str) -> &'a Value {
     v["topics"].as_array().expect("topics").iter().find(|t| t["topic"] == id).unwrap_or_else(|| panic!("no topic {id}"))
 }

@@ -6,19 +6,6 @@ mod common;
 use common::*;
 use predicates::prelude::*;
 
-/// Asserts a clean failure: `code`, one line on stderr containing every `needles`, no panic.
-fn fails(mut cmd: assert_cmd::Command, code: i32, needles: &[&str]) {
-    let out = cmd.output().expect("runs");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(code), "stderr: {err}");
-    assert!(out.stdout.is_empty(), "nothing on stdout on error: {}", String::from_utf8_lossy(&out.stdout));
-    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "panic: {err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "one-line error, got: {err}");
-    for n in needles {
-        assert!(err.contains(n), "stderr lacks {n:?}: {err}");
-    }
-}
-
 fn similarity_on(dir: &std::path::Path) -> assert_cmd::Command {
     let mut cmd = stance(&["similarity", "--corpus"]);
     cmd.arg(dir);

@@ -1,10 +1,9 @@
 //! `stance passages`: the evidence itself — passages on a topic, by issuer or bloc.
 
 use clap::Args;
-use serde::Serialize;
 
 use super::{emit, Ctx};
-use crate::pipeline::Analysis;
+use crate::export::{columns, passage_record, to_csv, PassageRecord};
 use crate::render::table::table;
 use crate::render::{self, Format};
 use crate::topics::Stance;
@@ -51,28 +50,6 @@ impl From<StanceArg> for Stance {
     }
 }
 
-/// One passage as exported (JSON / CSV).
-#[derive(Debug, Serialize)]
-pub struct PassageRow {
-    pub issuer: String,
-    pub bloc: String,
-    pub date: Option<String>,
-    pub document: String,
-    pub title: Option<String>,
-    pub passage: usize,
-    pub start: usize,
-    pub end: usize,
-    /// Best topic and its stance.
-    pub topic: Option<String>,
-    pub topic_score: f64,
-    pub stance: Option<Stance>,
-    /// Every topic the passage speaks to, best first, and its stance toward each.
-    pub topics: Vec<String>,
-    pub stances: Vec<Stance>,
-    pub cluster: usize,
-    pub text: String,
-}
-
 /// Errors with the list of known names when `name` is not one of `known`.
 pub fn check_name(kind: &str, name: &str, known: &[String]) -> Result<()> {
     if known.iter().any(|k| k == name) {
@@ -80,32 +57,6 @@ pub fn check_name(kind: &str, name: &str, known: &[String]) -> Result<()> {
     } else {
         Err(Error::usage(format!("unknown {kind} '{name}'; known {kind}s: {}", known.join(", "))))
     }
-}
-
-pub fn rows(a: &Analysis, keep: &[usize]) -> Vec<PassageRow> {
-    keep.iter()
-        .map(|&i| {
-            let p = &a.passages[i];
-            let d = &a.corpus.documents[p.doc];
-            PassageRow {
-                issuer: d.issuer.clone(),
-                bloc: d.bloc.clone(),
-                date: d.date.clone(),
-                document: d.id.clone(),
-                title: d.title.clone(),
-                passage: p.index,
-                start: p.start,
-                end: p.end,
-                topic: p.topic.clone(),
-                topic_score: p.topic_score,
-                stance: p.stance,
-                topics: p.topics.iter().map(|(t, _)| t.clone()).collect(),
-                stances: p.topics.iter().map(|(_, s)| *s).collect(),
-                cluster: p.cluster,
-                text: p.text.clone(),
-            }
-        })
-        .collect()
 }
 
 pub fn run(ctx: &Ctx, args: PassagesArgs) -> Result<()> {
@@ -135,41 +86,10 @@ pub fn run(ctx: &Ctx, args: PassagesArgs) -> Result<()> {
     if args.limit > 0 {
         keep.truncate(args.limit);
     }
-    let rows = rows(&a, &keep);
+    let rows: Vec<PassageRecord> = keep.iter().map(|&i| passage_record(&a, i)).collect();
     emit(&match ctx.global.format {
         Format::Json => render::json(&rows),
-        Format::Csv => render::csv(
-            &[
-                "issuer",
-                "bloc",
-                "date",
-                "document",
-                "passage",
-                "start",
-                "end",
-                "topic",
-                "topic_score",
-                "stance",
-                "cluster",
-                "text",
-            ],
-            rows.iter().map(|r| {
-                vec![
-                    r.issuer.clone(),
-                    r.bloc.clone(),
-                    r.date.clone().unwrap_or_default(),
-                    r.document.clone(),
-                    r.passage.to_string(),
-                    r.start.to_string(),
-                    r.end.to_string(),
-                    r.topic.clone().unwrap_or_default(),
-                    r.topic_score.to_string(),
-                    r.stance.map(|s| s.as_str().to_string()).unwrap_or_default(),
-                    r.cluster.to_string(),
-                    r.text.clone(),
-                ]
-            }),
-        )?,
+        Format::Csv => to_csv(columns::PASSAGES, &rows)?,
         Format::Table => {
             let body: Vec<Vec<String>> = rows
                 .iter()

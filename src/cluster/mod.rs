@@ -64,6 +64,11 @@ impl ClusterParams {
             return Err(Error::data(format!("row {i} of the reduced vectors is not finite; cannot cluster it")));
         }
         let x = x.as_standard_layout();
+        if let Ok(p) = std::env::var("KM_DUMP") {
+            let bytes: Vec<u8> = x.iter().flat_map(|v| v.to_le_bytes()).collect();
+            std::fs::write(&p, bytes).unwrap();
+            std::fs::write(format!("{p}.shape"), format!("{} {}", x.nrows(), x.ncols())).unwrap();
+        }
         let k = self.k.min(x.nrows());
         let tolerance = sklearn_tolerance(x.view());
         let sq_norms: Vec<f32> = x.rows().into_iter().map(|r| r.dot(&r)).collect();
@@ -331,6 +336,20 @@ mod tests {
         let b = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap().install(|| p.fit(&x).unwrap());
         assert_eq!(a, b);
         assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&p.fit(&x).unwrap()).unwrap());
+    }
+
+    #[test]
+    #[ignore]
+    fn bench_dump() {
+        let p = std::env::var("KM_LOAD").unwrap();
+        let shape = std::fs::read_to_string(format!("{p}.shape")).unwrap();
+        let v: Vec<usize> = shape.split(' ').map(|s| s.parse().unwrap()).collect();
+        let bytes = std::fs::read(&p).unwrap();
+        let data: Vec<f32> = bytes.chunks(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+        let x = Array2::from_shape_vec((v[0], v[1]), data).unwrap();
+        let t = std::time::Instant::now();
+        let c = ClusterParams::default().fit(&x).unwrap();
+        println!("fit {:.3}s inertia {}", t.elapsed().as_secs_f64(), c.inertia);
     }
 
     #[test]

@@ -79,29 +79,30 @@ pub struct PassageRecord {
 
 /// Every passage in corpus order.
 pub fn passage_records(a: &Analysis) -> Vec<PassageRecord> {
-    a.passages
-        .iter()
-        .map(|p| {
-            let d = &a.corpus.documents[p.doc];
-            PassageRecord {
-                issuer: d.issuer.clone(),
-                bloc: d.bloc.clone(),
-                date: d.date.clone(),
-                document: d.id.clone(),
-                title: d.title.clone(),
-                passage: p.index,
-                start: p.start,
-                end: p.end,
-                topic: p.topic.clone(),
-                topic_score: p.topic_score,
-                stance: p.stance,
-                topics: p.topics.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>().join("; "),
-                stances: p.topics.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>().join("; "),
-                cluster: p.cluster,
-                text: p.text.clone(),
-            }
-        })
-        .collect()
+    (0..a.passages.len()).map(|i| passage_record(a, i)).collect()
+}
+
+/// Passage `i` of the analysis as a record.
+pub fn passage_record(a: &Analysis, i: usize) -> PassageRecord {
+    let p = &a.passages[i];
+    let d = &a.corpus.documents[p.doc];
+    PassageRecord {
+        issuer: d.issuer.clone(),
+        bloc: d.bloc.clone(),
+        date: d.date.clone(),
+        document: d.id.clone(),
+        title: d.title.clone(),
+        passage: p.index,
+        start: p.start,
+        end: p.end,
+        topic: p.topic.clone(),
+        topic_score: p.topic_score,
+        stance: p.stance,
+        topics: p.topics.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>().join("; "),
+        stances: p.topics.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>().join("; "),
+        cluster: p.cluster,
+        text: p.text.clone(),
+    }
 }
 
 /// Passages of one issuer on one topic with one stance, as a row of `stances.csv`.

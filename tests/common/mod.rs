@@ -68,3 +68,16 @@ pub fn small_corpus() -> TempDir {
         &[("a.txt", FR_TEXT.as_bytes()), ("b.txt", EN_TEXT.as_bytes())],
     )
 }
+
+/// Asserts a clean failure: `code`, one line on stderr containing every `needles`, no panic.
+pub fn fails(mut cmd: assert_cmd::Command, code: i32, needles: &[&str]) {
+    let out = cmd.output().expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "stderr: {err}");
+    assert!(out.stdout.is_empty(), "nothing on stdout on error: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "panic: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one-line error, got: {err}");
+    for n in needles {
+        assert!(err.contains(n), "stderr lacks {n:?}: {err}");
+    }
+}
