@@ -13,6 +13,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::compare::stance::interval95;
 use crate::corpus::sorted_unique;
 use crate::pipeline::Analysis;
 use crate::Error;
@@ -145,13 +146,6 @@ fn cosines(means: &Array2<f64>, present: &[bool]) -> Vec<Vec<Option<f64>>> {
         .collect()
 }
 
-/// Percentile (linear interpolation) of sorted values.
-fn percentile(sorted: &[f64], q: f64) -> f64 {
-    let pos = q * (sorted.len() - 1) as f64;
-    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
-    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
-}
-
 /// Similarity of the groups of `grouping` over the passages in `selected` (indices into the
 /// analysis' passages), with bootstrap intervals.
 pub fn similarity(
@@ -191,12 +185,13 @@ pub fn similarity(
                     continue;
                 }
                 let mut values: Vec<f64> = draws.iter().filter_map(|m| m[i][j]).collect();
-                values.sort_by(f64::total_cmp);
                 // Resampled means repeat passages, which biases their cosines downwards; the
                 // percentile interval is re-centred on the estimate (bias correction).
                 let bias = values.iter().sum::<f64>() / values.len() as f64 - value;
-                low[i][j] = Some((percentile(&values, 0.025) - bias).clamp(-1.0, 1.0));
-                high[i][j] = Some((percentile(&values, 0.975) - bias).clamp(-1.0, 1.0));
+                if let Some((lo, hi)) = interval95(&mut values) {
+                    low[i][j] = Some((lo - bias).clamp(-1.0, 1.0));
+                    high[i][j] = Some((hi - bias).clamp(-1.0, 1.0));
+                }
             }
         }
     }
