@@ -15,6 +15,7 @@ pub mod compare;
 pub mod corpus;
 pub mod error;
 pub mod export;
+pub mod fsio;
 pub mod model;
 pub mod pipeline;
 pub mod reduce;

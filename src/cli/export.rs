@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 
-use super::fit::write_atomic;
+use crate::fsio::write_atomic;
 use super::report::{sides, with_progress};
 use super::Ctx;
 use crate::compare::keyness::KeynessParams;

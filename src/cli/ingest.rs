@@ -85,23 +85,10 @@ impl IngestArgs {
 }
 
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` with a valid month and day.
-fn is_iso_date(d: &str) -> bool {
-    let parts: Vec<&str> = d.split('-').collect();
-    let num = |s: &str, n: usize, max: u32| {
-        s.len() == n && s.chars().all(|c| c.is_ascii_digit()) && (n == 4 || (1..=max).contains(&s.parse().unwrap_or(0)))
-    };
-    match parts.as_slice() {
-        [y] => num(y, 4, 0),
-        [y, m] => num(y, 4, 0) && num(m, 2, 12),
-        [y, m, day] => num(y, 4, 0) && num(m, 2, 12) && num(day, 2, 31),
-        _ => false,
-    }
-}
-
 /// Reads and validates every path into documents; fails on the first bad one.
 fn collect(args: &IngestArgs) -> Result<Vec<Document>> {
     if let Some(d) = &args.date {
-        if !is_iso_date(d) {
+        if !corpus::is_iso_date(d) {
             return Err(Error::usage(format!("--date '{d}' is not ISO; write YYYY-MM-DD (or YYYY-MM, YYYY)")));
         }
     }
@@ -174,13 +161,3 @@ pub fn run(ctx: &Ctx, args: IngestArgs) -> Result<()> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn iso_dates() {
-        assert!(is_iso_date("2025-03-01") && is_iso_date("2025-03") && is_iso_date("2025"));
-        assert!(!is_iso_date("01/03/2025") && !is_iso_date("2025-13") && !is_iso_date("2025-02-32"));
-    }
-}

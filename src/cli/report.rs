@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::fit::write_atomic;
+use crate::fsio::write_atomic;
 use super::Ctx;
 use crate::compare::sides::Side;
 use crate::compare::SimilarityParams;

@@ -209,7 +209,8 @@ fn document_from_row(
     Ok(Document { id: file, issuer, bloc, date, lang, doc_type, title, source_url, meta, text, hash })
 }
 
-fn is_iso_date(d: &str) -> bool {
+/// Is `d` an ISO date: `YYYY-MM-DD`, `YYYY-MM` or `YYYY`?
+pub fn is_iso_date(d: &str) -> bool {
     let parts: Vec<&str> = d.split('-').collect();
     let digits = |s: &str, n: usize| s.len() == n && s.chars().all(|c| c.is_ascii_digit());
     match parts.as_slice() {

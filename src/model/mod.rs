@@ -5,7 +5,7 @@
 //! Saved as one binary file (bincode), written to a temporary file and renamed, so an
 //! interrupted save never leaves a half-written model behind.
 
-use std::io::{BufReader, BufWriter, Write};
+use std::io::BufReader;
 use std::path::Path;
 
 use ndarray::Array2;
@@ -83,18 +83,10 @@ impl Model {
 
     /// Writes the model atomically (temp file in the same folder, then rename).
     pub fn save(&self, path: &Path) -> Result<()> {
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-        {
-            let mut w = BufWriter::new(tmp.as_file());
-            bincode::serialize_into(&mut w, self)
-                .map_err(|e| Error::data(format!("{}: cannot write the model: {e}", path.display())))?;
-            w.flush().map_err(|e| Error::io(path, e))?;
-        }
-        tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-        tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-        Ok(())
+        crate::fsio::write_atomic_with(path, |w| {
+            bincode::serialize_into(w, self)
+                .map_err(|e| Error::data(format!("{}: cannot write the model: {e}", path.display())))
+        })
     }
 
     pub fn load(path: &Path) -> Result<Model> {
