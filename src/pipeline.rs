@@ -19,7 +19,7 @@ use crate::text::analyze::{Analyzer, AnalyzerOptions};
 use crate::text::lang::Lang;
 use crate::text::normalize::normalize;
 use crate::text::segment::{passages, SegmentParams};
-use crate::topics::{Lexicon, Stance};
+use crate::topics::{ConceptHit, Lexicon, Stance};
 use crate::vectorize::{Csr, TfIdf, TfIdfParams, TokenDoc};
 use crate::{Error, Result};
 
@@ -145,23 +145,17 @@ pub fn split_text(text: &str, params: &SegmentParams) -> Vec<Passage> {
 }
 
 /// The features of one text: analysed words plus, with a lexicon, its concept ids and its
-/// positions (see [`features_with`]). Finds the topics and stances itself.
+/// positions (see [`features_with`]). Finds the topics and stances itself (one lexicon pass).
 pub fn features(text: &str, analyzer: &Analyzer, lexicon: Option<&Lexicon>) -> TokenDoc {
-    let positions = lexicon.map(|lx| positions(lx, text)).unwrap_or_default();
-    features_with(text, analyzer, lexicon, &positions)
+    match lexicon.map(|lx| lx.annotate(text)) {
+        Some(a) => token_doc(text, analyzer, Some(&a.concepts), &a.positions()),
+        None => token_doc(text, analyzer, None, &[]),
+    }
 }
 
 /// Every topic a text speaks to, with its stance toward each (best topic first).
 pub fn positions(lexicon: &Lexicon, text: &str) -> Vec<(String, Stance)> {
-    lexicon
-        .assign(text)
-        .topics
-        .into_iter()
-        .map(|t| {
-            let s = lexicon.stance(&t, text).stance;
-            (t, s)
-        })
-        .collect()
+    lexicon.annotate(text).positions()
 }
 
 /// The features of one passage whose positions are known: analysed words, then unigram-only
@@ -174,25 +168,38 @@ pub fn features_with(
     lexicon: Option<&Lexicon>,
     positions: &[(String, Stance)],
 ) -> TokenDoc {
+    let concepts = lexicon.map(|lx| lx.concepts(text));
+    token_doc(text, analyzer, concepts.as_deref(), positions)
+}
+
+/// [`features_with`] for concepts already found (`None`: no lexicon, words only).
+fn token_doc(text: &str, analyzer: &Analyzer, concepts: Option<&[ConceptHit]>, positions: &[(String, Stance)]) -> TokenDoc {
     let words = analyzer.tokens(text);
-    let mut extra: Vec<String> = lexicon
-        .map(|lx| lx.concepts(text).into_iter().map(|h| format!("{CONCEPT_PREFIX}{}", h.concept)).collect())
-        .unwrap_or_default();
-    if lexicon.is_some() {
-        extra.extend(positions.iter().map(|(t, s)| format!("{CONCEPT_PREFIX}{t}={}", s.as_str())));
-    }
+    let Some(concepts) = concepts else { return TokenDoc { words, extra: Vec::new() } };
+    let mut extra: Vec<String> = concepts.iter().map(|h| format!("{CONCEPT_PREFIX}{}", h.concept)).collect();
+    extra.extend(positions.iter().map(|(t, s)| format!("{CONCEPT_PREFIX}{t}={}", s.as_str())));
     TokenDoc { words, extra }
 }
 
 /// Topic and stance of every passage, from the lexicon.
 pub fn annotate(passages: &mut [Passage], lexicon: &Lexicon) {
-    passages.par_iter_mut().for_each(|p| {
-        let a = lexicon.assign(&p.text);
-        p.topics = a.topics.iter().map(|t| (t.clone(), lexicon.stance(t, &p.text).stance)).collect();
-        p.topic_score = a.score;
-        p.stance = p.topics.first().map(|(_, s)| *s);
-        p.topic = a.topic;
-    });
+    annotate_concepts(passages, lexicon);
+}
+
+/// [`annotate`], returning each passage's concept occurrences too (for its features), so the
+/// lexicon reads each passage once.
+fn annotate_concepts(passages: &mut [Passage], lexicon: &Lexicon) -> Vec<Vec<ConceptHit>> {
+    passages
+        .par_iter_mut()
+        .map(|p| {
+            let a = lexicon.annotate(&p.text);
+            p.topics = a.positions();
+            p.topic_score = a.assignment.score;
+            p.stance = p.topics.first().map(|(_, s)| *s);
+            p.topic = a.assignment.topic;
+            a.concepts
+        })
+        .collect()
 }
 
 /// A fitted pipeline over one corpus.
@@ -244,14 +251,19 @@ impl Analysis {
             )));
         }
         progress("finding topics and stances");
-        timed(&mut timings, "topics", || annotate(&mut passages, &lexicon));
-        progress("tokenising");
-        let docs = timed(&mut timings, "tokenize", || {
-            tokenize(&corpus, &passages, &params, params.concepts.then_some(&lexicon))
-        });
+        let concepts = timed(&mut timings, "lexicon", || annotate_concepts(&mut passages, &lexicon));
         progress("computing TF-IDF");
-        let (tfidf, matrix) = timed(&mut timings, "tfidf", || params.tfidf.fit_transform(&docs))?;
-        drop(docs);
+        // Each passage is tokenised when the vectoriser asks for it and interned at once: the
+        // corpus' tokens are never all held as strings.
+        let (tfidf, matrix) = timed(&mut timings, "tfidf", || {
+            let analyzers = Analyzers::new(&params);
+            params.tfidf.fit_transform_with(passages.len(), |i| {
+                let p = &passages[i];
+                let concepts = params.concepts.then(|| concepts[i].as_slice());
+                token_doc(&p.text, analyzers.of(&corpus, p), concepts, &p.topics)
+            })
+        })?;
+        drop(concepts);
         progress("reducing dimensions (SVD)");
         let svd = timed(&mut timings, "svd", || params.svd.fit(&matrix))?;
         let vectors = timed(&mut timings, "project", || {
@@ -279,12 +291,16 @@ impl Analysis {
             return Err(Error::data(format!("{}: no passage in any document", corpus.root.display())));
         }
         progress("finding topics and stances");
-        timed(&mut timings, "topics", || annotate(&mut passages, &lexicon));
-        progress("tokenising");
-        let docs = timed(&mut timings, "tokenize", || {
-            tokenize(&corpus, &passages, &params, params.concepts.then_some(&lexicon))
+        let concepts = timed(&mut timings, "lexicon", || annotate_concepts(&mut passages, &lexicon));
+        let matrix = timed(&mut timings, "tfidf", || {
+            let analyzers = Analyzers::new(&params);
+            model.tfidf.transform_with(passages.len(), |i| {
+                let p = &passages[i];
+                let concepts = params.concepts.then(|| concepts[i].as_slice());
+                token_doc(&p.text, analyzers.of(&corpus, p), concepts, &p.topics)
+            })
         });
-        let matrix = timed(&mut timings, "tfidf", || model.tfidf.transform(&docs));
+        drop(concepts);
         let vectors = timed(&mut timings, "project", || {
             let mut v = model.svd.transform(&matrix);
             l2_normalize_rows(&mut v);
@@ -333,18 +349,28 @@ impl Analysis {
 
 /// Features of every passage, tokenised in parallel with its document's language.
 pub fn tokenize(corpus: &Corpus, passages: &[Passage], params: &Params, lexicon: Option<&Lexicon>) -> Vec<TokenDoc> {
-    let fr = Analyzer::new(Lang::Fr, params.analyzer);
-    let en = Analyzer::new(Lang::En, params.analyzer);
-    passages
-        .par_iter()
-        .map(|p| {
-            let analyzer = match corpus.documents[p.doc].lang {
-                Lang::Fr => &fr,
-                Lang::En => &en,
-            };
-            features_with(&p.text, analyzer, lexicon, &p.topics)
-        })
-        .collect()
+    let analyzers = Analyzers::new(params);
+    passages.par_iter().map(|p| features_with(&p.text, analyzers.of(corpus, p), lexicon, &p.topics)).collect()
+}
+
+/// The analyser of each language, built once.
+struct Analyzers {
+    fr: Analyzer,
+    en: Analyzer,
+}
+
+impl Analyzers {
+    fn new(params: &Params) -> Analyzers {
+        Analyzers { fr: Analyzer::new(Lang::Fr, params.analyzer), en: Analyzer::new(Lang::En, params.analyzer) }
+    }
+
+    /// The analyser for the language of `p`'s document.
+    fn of(&self, corpus: &Corpus, p: &Passage) -> &Analyzer {
+        match corpus.documents[p.doc].lang {
+            Lang::Fr => &self.fr,
+            Lang::En => &self.en,
+        }
+    }
 }
 
 impl Analysis {

@@ -62,10 +62,12 @@ fn french_file_gives_passage_lines_then_the_document_line() {
     assert!(doc["document"].as_str().expect("name").ends_with("statement.txt"));
     let blocs = doc["nearest_blocs"].as_array().expect("blocs");
     assert!(!blocs.is_empty() && blocs.len() <= 5);
-    assert_eq!(keys(&blocs[0]), ["bloc", "similarity"]);
-    let sims: Vec<f64> = blocs.iter().map(|b| b["similarity"].as_f64().expect("f")).collect();
-    assert!(sims.windows(2).all(|w| w[0] >= w[1]), "nearest first: {sims:?}");
-    assert_eq!(keys(&doc["nearest_issuers"][0]), ["issuer", "similarity"]);
+    assert_eq!(keys(&blocs[0]), ["bloc", "score", "similarity", "stance_evidence"]);
+    let scores: Vec<f64> = blocs.iter().map(|b| b["score"].as_f64().expect("f")).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "nearest first: {scores:?}");
+    assert!(blocs.iter().all(|b| (-1.0..=1.0).contains(&b["similarity"].as_f64().expect("cosine"))));
+    assert_eq!(keys(&doc["nearest_issuers"][0]), ["issuer", "score", "similarity", "stance_evidence"]);
+    assert_eq!(blocs[0]["bloc"], "russia-aligned", "supports a binding convention, opposes Budapest");
 }
 
 #[test]
@@ -77,6 +79,19 @@ fn english_file_and_lang_flag() {
     assert_eq!(out[1]["stance"], "support");
     let doc = out.last().expect("document line");
     assert_eq!(doc["nearest_blocs"].as_array().expect("blocs").len(), 6, "--top 0 lists every bloc");
+}
+
+#[test]
+fn candidate_blocs() {
+    let out = classify_file(EN_STATEMENT, &["--blocs", "western,russia-aligned,china", "--top", "0"]);
+    let doc = out.last().expect("document line");
+    let blocs: Vec<&str> =
+        doc["nearest_blocs"].as_array().expect("blocs").iter().map(|b| b["bloc"].as_str().expect("name")).collect();
+    assert_eq!(blocs.len(), 3, "{blocs:?}");
+    assert_eq!(blocs[0], "western", "opposes a binding treaty, supports Budapest");
+    let mut cmd = on_seeds(&["classify", "-", "--blocs", "western,martians"]);
+    cmd.write_stdin(EN_STATEMENT);
+    fails(cmd, 2, &["martians", "russia-aligned"]);
 }
 
 #[test]

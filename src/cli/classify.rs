@@ -14,19 +14,21 @@ use crate::model::Model;
 use crate::render::table::table;
 use crate::render::{self, Format};
 use crate::text::lang::{self, Lang};
-use crate::Result;
+use crate::{Error, Result};
 
 /// Topic and stance of each passage of a new text, and the nearest blocs and issuers
 #[derive(Debug, Args)]
 #[command(after_help = "Output (JSON lines, the default for --format json): one line per passage
   {\"passage\", \"start\", \"end\", \"text\", \"topic\", \"topic_score\", \"topics\", \"stance\", \"cues\"}
-then one line for the document: {\"document\", \"nearest_blocs\", \"nearest_issuers\"}.
+then one line for the document: {\"document\", \"nearest_blocs\", \"nearest_issuers\"}, each group
+  {\"bloc\" or \"issuer\", \"similarity\" (cosine), \"score\" (ranking key), \"stance_evidence\"}, best score first.
 
 Examples:
   stance classify new_statement.txt --format json
   cat speech.txt | stance classify - --format table
   stance fit --out fitted/ && stance classify --model fitted/model.bin statement.txt --format json
-  stance classify --lang en statement.txt --top 3")]
+  stance classify --lang en statement.txt --top 3
+  stance classify statement.txt --blocs western,russia-aligned,china")]
 pub struct ClassifyArgs {
     /// Text file, or - for standard input
     pub file: PathBuf,
@@ -37,6 +39,9 @@ pub struct ClassifyArgs {
     /// Language of the text (fr or en) [default: detected]
     #[arg(long, value_parser = parse_lang)]
     pub lang: Option<Lang>,
+    /// Candidate blocs for the nearest blocs [default: every bloc of the model]
+    #[arg(long, value_name = "BLOC,…", value_delimiter = ',')]
+    pub blocs: Vec<String>,
     /// Nearest blocs and issuers listed (0 = all)
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub top: usize,
@@ -78,7 +83,14 @@ pub fn run(ctx: &Ctx, args: ClassifyArgs) -> Result<()> {
         }
         None => Model::from_analysis(&ctx.analysis()?),
     };
+    if let Some(b) = args.blocs.iter().find(|b| !model.blocs.iter().any(|g| &g.name == *b)) {
+        let known: Vec<&str> = model.blocs.iter().map(|g| g.name.as_str()).collect();
+        return Err(Error::usage(format!("unknown bloc '{b}' in --blocs; known blocs: {}", known.join(", "))));
+    }
     let mut c = classify(&model, &lexicon, &name, &text, lang)?;
+    if !args.blocs.is_empty() {
+        c.nearest_blocs.retain(|g| args.blocs.contains(&g.name));
+    }
     if args.top > 0 {
         c.nearest_blocs.truncate(args.top);
         c.nearest_issuers.truncate(args.top);
@@ -91,7 +103,10 @@ pub fn run(ctx: &Ctx, args: ClassifyArgs) -> Result<()> {
 }
 
 fn named(key: &str, groups: &[Nearest]) -> serde_json::Value {
-    groups.iter().map(|g| json!({ key: g.name, "similarity": g.similarity })).collect()
+    groups
+        .iter()
+        .map(|g| json!({ key: g.name, "similarity": g.similarity, "score": g.score, "stance_evidence": g.stance_evidence }))
+        .collect()
 }
 
 fn json_lines(name: &str, c: &Classification) -> String {
@@ -140,10 +155,14 @@ fn to_table(name: &str, lang: Lang, c: &Classification) -> String {
         })
         .collect();
     let list = |groups: &[Nearest]| {
-        groups.iter().map(|g| format!("{} {:.2}", g.name, g.similarity)).collect::<Vec<_>>().join(", ")
+        groups
+            .iter()
+            .map(|g| format!("{} {:.2} (cos {:.2})", g.name, g.score, g.similarity))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     format!(
-        "{name} ({}): {} passage(s)\n{}\nNearest blocs: {}\nNearest issuers: {}\n(cosine between the document's mean passage vector and each group's position)\n",
+        "{name} ({}): {} passage(s)\n{}\nNearest blocs: {}\nNearest issuers: {}\n(score per passage: semantic + stance evidence, see docs/methods.md; cos = cosine with the group's position)\n",
         lang.code(),
         c.passages.len(),
         table(&["#", "topic (score)", "stance", "cues", "text"], &rows),

@@ -32,7 +32,7 @@ pub struct EvaluateArgs {
     /// Leave-one-document-out: fit without each document of --blocs, check its nearest bloc
     #[arg(long)]
     pub nearest_bloc: bool,
-    /// Blocs whose documents --nearest-bloc holds out
+    /// Blocs whose documents --nearest-bloc holds out; also scored with only these as candidates
     #[arg(long, value_name = "BLOC,…", value_delimiter = ',', default_value = "western,russia-aligned,china")]
     pub blocs: Vec<String>,
 }
@@ -41,8 +41,12 @@ pub struct EvaluateArgs {
 pub struct NearestBlocReport {
     pub blocs: Vec<String>,
     pub n: usize,
+    /// Nearest of all blocs right.
     pub correct: usize,
     pub accuracy: Option<f64>,
+    /// Nearest among `blocs` right.
+    pub correct_among_blocs: usize,
+    pub accuracy_among_blocs: Option<f64>,
     pub documents: Vec<HeldOut>,
 }
 
@@ -72,12 +76,16 @@ pub fn run(ctx: &Ctx, args: EvaluateArgs) -> Result<()> {
         let blocs: Vec<&str> = args.blocs.iter().map(String::as_str).collect();
         let documents = nearest_bloc_loo(&corpus, &lexicon, &ctx.params(), &blocs)?;
         let correct = documents.iter().filter(|d| d.correct).count();
+        let among = documents.iter().filter(|d| d.correct_among_blocs).count();
         let n = documents.len();
+        let share = |k: usize| (n > 0).then(|| k as f64 / n as f64);
         Some(NearestBlocReport {
             blocs: args.blocs.clone(),
             n,
             correct,
-            accuracy: (n > 0).then(|| correct as f64 / n as f64),
+            accuracy: share(correct),
+            correct_among_blocs: among,
+            accuracy_among_blocs: share(among),
             documents,
         })
     } else {
@@ -182,16 +190,34 @@ fn to_table(r: &EvaluateReport) -> String {
                     d.nearest.clone().unwrap_or_else(|| "-".into()),
                     f(d.similarity),
                     if d.correct { "yes" } else { "no" }.to_string(),
+                    d.nearest_among_blocs.clone().unwrap_or_else(|| "-".into()),
+                    if d.correct_among_blocs { "yes" } else { "no" }.to_string(),
                 ]
             })
             .collect();
         out.push_str(&format!(
-            "Nearest bloc, leave one document out ({}): {}/{} right, accuracy {}\n{}\n",
+            "Nearest bloc, leave one document out ({}): among all blocs {}/{} right (accuracy {}), \
+             among these blocs {}/{} right (accuracy {})\n{}\n",
             nb.blocs.join(", "),
             nb.correct,
             nb.n,
             f(nb.accuracy),
-            table(&["held-out document", "issuer", "bloc", "nearest bloc", "cosine", "right"], &rows)
+            nb.correct_among_blocs,
+            nb.n,
+            f(nb.accuracy_among_blocs),
+            table(
+                &[
+                    "held-out document",
+                    "issuer",
+                    "bloc",
+                    "nearest bloc",
+                    "cosine",
+                    "right",
+                    "nearest of these",
+                    "right"
+                ],
+                &rows
+            )
         ));
     }
     out
@@ -227,8 +253,15 @@ fn to_csv(r: &EvaluateReport) -> Result<String> {
     }
     if let Some(nb) = &r.nearest_bloc {
         put("nearest_bloc_accuracy", "", "", num(nb.accuracy));
+        put("nearest_bloc_accuracy_among_blocs", "", "", num(nb.accuracy_among_blocs));
         for d in &nb.documents {
             put("nearest_bloc", &d.bloc, d.nearest.as_deref().unwrap_or_default(), num(d.similarity));
+            put(
+                "nearest_bloc_among_blocs",
+                &d.bloc,
+                d.nearest_among_blocs.as_deref().unwrap_or_default(),
+                String::new(),
+            );
         }
     }
     render::csv(&["metric", "gold", "predicted", "value"], rows.into_iter().map(|r| r.to_vec()))

@@ -111,7 +111,7 @@ pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
 
     let mut stages = vec![("read".to_string(), read_s)];
     stages.extend(analysis.timings.iter().map(|(n, s)| (n.to_string(), *s)));
-    stages.extend([("issuers".into(), issuers_s), ("clusters".into(), clusters_s), ("write".into(), write_s)]);
+    stages.extend([("issuers".into(), issuers_s), ("topics".into(), clusters_s), ("write".into(), write_s)]);
     let report = FitReport {
         docs: analysis.corpus.documents.len(),
         mb,

@@ -75,7 +75,9 @@ impl ClusterParams {
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         let mut best: Option<Clusters> = None;
         for _ in 0..self.n_init {
+            let t0 = std::time::Instant::now();
             let start = kmeans_plus_plus(x.view(), k, &mut rng);
+            if std::env::var("KM_T").is_ok() { eprintln!("init {:.3}", t0.elapsed().as_secs_f64()); }
             let centroids = lloyd(x.view(), &sq_norms, start, self.max_iter, tolerance);
             let (labels, inertia) = assign(x.view(), &centroids);
             if best.as_ref().is_none_or(|b| inertia < b.inertia) {

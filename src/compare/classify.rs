@@ -1,26 +1,42 @@
 //! Classifying a new text in the space of a fitted model: topic, scores, stance and cues per
-//! passage, then the blocs and issuers whose positions are nearest to the document.
+//! passage, then the blocs and issuers nearest to the document.
 //!
 //! Nothing is refitted: the text is split and tokenised with the model's parameters, weighted
-//! with its stored idf and projected on its SVD basis. The document's position is the unit mean
-//! of its passage vectors (as for a group, see [`super::similarity::centroid`]); its nearness to
-//! a group is the cosine with that group's saved position.
+//! with its stored idf and projected on its SVD basis.
+//!
+//! **Nearest group.** The reduced space places a text by what it talks about; whether it sides
+//! with a bloc shows in the stances it takes. So a group `g` is scored by the log-likelihood of
+//! the document's passages under a small generative model of `g`, two independent parts:
+//!
+//! - *semantic*: each unit passage vector `x` is a von Mises–Fisher draw around the group's
+//!   position `μ_g`, with one concentration `κ` for all groups, so the part is `κ · Σ x·μ_g`.
+//!   `κ` is estimated from the fitted passages (Banerjee et al. 2005, from the mean resultant
+//!   length of the groups), not tuned.
+//! - *stance*: each position `(topic, stance)` of a passage is drawn from the group's stance
+//!   distribution on that topic, shrunk toward the corpus-wide one (Dirichlet prior worth
+//!   [`PRIOR_PASSAGES`] passages); counted against the corpus-wide distribution, so a topic the
+//!   group never spoke to weighs nothing: `Σ ln(θ_g(s|t) / θ(s|t))`.
+//!
+//! Groups are ranked by the sum, divided by the number of passages (`score`). `similarity`
+//! stays the plain cosine between the document's unit mean vector and the group's position.
 
 use std::collections::BTreeMap;
 
-use ndarray::ArrayView1;
+use ndarray::{Array1, ArrayView2};
 use serde::Serialize;
 
 use super::evidence::Cue;
-use super::similarity::centroid;
 use crate::model::{GroupPosition, Model};
-use crate::pipeline::{features, split_text, Passage};
+use crate::pipeline::{features_with, positions, split_text, Passage};
 use crate::reduce::l2_normalize_rows;
 use crate::text::analyze::Analyzer;
 use crate::text::lang::Lang;
 use crate::text::segment::SegmentParams;
 use crate::topics::{Lexicon, Stance};
 use crate::{Error, Result};
+
+/// Weight, in passages, of the corpus-wide stance distribution a group's own is shrunk toward.
+pub const PRIOR_PASSAGES: f64 = 1.0;
 
 /// One passage of the classified text. `start`/`end` are byte offsets in the input text; cue
 /// offsets are bytes in the passage's normalised `text`.
@@ -38,11 +54,16 @@ pub struct ClassifiedPassage {
     pub cues: Vec<Cue>,
 }
 
-/// A group and the cosine between its position and the document's.
+/// A group and how near the document is to it (see the module doc).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Nearest {
     pub name: String,
+    /// Cosine between the document's unit mean vector and the group's position.
     pub similarity: f64,
+    /// Stance evidence per passage: `Σ ln(θ_g(s|t) / θ(s|t)) / n` (0 = no evidence either way).
+    pub stance_evidence: f64,
+    /// Log-likelihood per passage, up to a constant shared by all groups: the ranking key.
+    pub score: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -53,20 +74,123 @@ pub struct Classification {
     pub nearest_issuers: Vec<Nearest>,
 }
 
-/// Groups sorted by cosine with `doc` (a unit vector), nearest first, ties by name. Groups
-/// without passages (zero position) are left out.
-pub fn nearest(doc: ArrayView1<f64>, groups: &[GroupPosition]) -> Vec<Nearest> {
-    let mut out: Vec<Nearest> = groups
-        .iter()
-        .filter_map(|g| {
-            let dot: f64 = g.vector.iter().zip(doc.iter()).map(|(&x, &y)| x as f64 * y).sum();
-            let norm: f64 = g.vector.iter().map(|&x| x as f64 * x as f64).sum::<f64>().sqrt();
-            (g.n_passages > 0 && norm > 0.0)
-                .then(|| Nearest { name: g.name.clone(), similarity: (dot / norm).clamp(-1.0, 1.0) })
-        })
-        .collect();
-    out.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then_with(|| a.name.cmp(&b.name)));
-    out
+/// What a document brings to the nearest-group scoring: its passages' unit vectors and the
+/// positions they hold.
+#[derive(Debug, Clone)]
+pub struct DocEvidence {
+    /// Sum of the unit passage vectors.
+    pub sum: Array1<f64>,
+    pub n_passages: usize,
+    /// Passages per (topic, stance).
+    pub stances: BTreeMap<(String, Stance), usize>,
+}
+
+impl DocEvidence {
+    pub fn new(vectors: ArrayView2<f32>, positions: &[Vec<(String, Stance)>]) -> DocEvidence {
+        let mut sum = Array1::<f64>::zeros(vectors.ncols());
+        for row in vectors.rows() {
+            sum.zip_mut_with(&row, |a, &b| *a += b as f64);
+        }
+        let mut stances = BTreeMap::new();
+        for (t, s) in positions.iter().flatten() {
+            *stances.entry((t.clone(), *s)).or_insert(0) += 1;
+        }
+        DocEvidence { sum, n_passages: vectors.nrows(), stances }
+    }
+}
+
+/// Index of a stance in `[support, oppose, neutral]` count arrays.
+fn slot(s: Stance) -> usize {
+    match s {
+        Stance::Support => 0,
+        Stance::Oppose => 1,
+        Stance::Neutral => 2,
+    }
+}
+
+/// Nearest-group scorer fitted on the positions of one grouping (blocs or issuers), which
+/// together hold every passage of the fitted corpus.
+#[derive(Debug, Clone)]
+pub struct GroupScorer<'a> {
+    groups: Vec<&'a GroupPosition>,
+    /// Per group: topic → passages per stance.
+    profiles: Vec<BTreeMap<&'a str, [f64; 3]>>,
+    /// Corpus-wide stance distribution per topic (add-one smoothed).
+    prior: BTreeMap<&'a str, [f64; 3]>,
+    /// vMF concentration of passages around their group's position.
+    pub kappa: f64,
+}
+
+impl<'a> GroupScorer<'a> {
+    /// Groups without passages are left out.
+    pub fn fit(groups: &'a [GroupPosition]) -> GroupScorer<'a> {
+        let groups: Vec<&GroupPosition> = groups.iter().filter(|g| g.n_passages > 0).collect();
+        let profiles: Vec<BTreeMap<&str, [f64; 3]>> = groups
+            .iter()
+            .map(|g| {
+                let mut p: BTreeMap<&str, [f64; 3]> = BTreeMap::new();
+                for (t, s, n) in &g.stances {
+                    p.entry(t.as_str()).or_default()[slot(*s)] += *n as f64;
+                }
+                p
+            })
+            .collect();
+        let mut prior: BTreeMap<&str, [f64; 3]> = BTreeMap::new();
+        for (t, c) in profiles.iter().flatten() {
+            let e = prior.entry(t).or_default();
+            (0..3).for_each(|i| e[i] += c[i]);
+        }
+        for c in prior.values_mut() {
+            let n: f64 = c.iter().sum();
+            c.iter_mut().for_each(|x| *x = (*x + 1.0) / (n + 3.0));
+        }
+        let n: usize = groups.iter().map(|g| g.n_passages).sum();
+        let dims = groups.first().map_or(0, |g| g.vector.len()) as f64;
+        let rbar = groups.iter().map(|g| g.resultant * g.n_passages as f64).sum::<f64>() / n.max(1) as f64;
+        GroupScorer { groups, profiles, prior, kappa: vmf_kappa(rbar, dims) }
+    }
+
+    /// Every group, best score first (ties by name).
+    pub fn rank(&self, doc: &DocEvidence) -> Vec<Nearest> {
+        let n = doc.n_passages.max(1) as f64;
+        let doc_norm = doc.sum.dot(&doc.sum).sqrt();
+        let mut out: Vec<Nearest> = self
+            .groups
+            .iter()
+            .zip(&self.profiles)
+            .map(|(g, profile)| {
+                let dot: f64 = g.vector.iter().zip(doc.sum.iter()).map(|(&x, &y)| x as f64 * y).sum();
+                let norm: f64 = g.vector.iter().map(|&x| x as f64 * x as f64).sum::<f64>().sqrt();
+                let along = if norm > 0.0 { dot / norm } else { 0.0 };
+                let stance: f64 = doc
+                    .stances
+                    .iter()
+                    .map(|((t, s), &c)| {
+                        let Some(base) = self.prior.get(t.as_str()) else { return 0.0 };
+                        let own = profile.get(t.as_str()).copied().unwrap_or_default();
+                        let i = slot(*s);
+                        let theta = (own[i] + PRIOR_PASSAGES * base[i]) / (own.iter().sum::<f64>() + PRIOR_PASSAGES);
+                        c as f64 * (theta / base[i]).ln()
+                    })
+                    .sum();
+                Nearest {
+                    name: g.name.clone(),
+                    similarity: if doc_norm > 0.0 { (along / doc_norm).clamp(-1.0, 1.0) } else { 0.0 },
+                    stance_evidence: stance / n,
+                    score: (self.kappa * along + stance) / n,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.name.cmp(&b.name)));
+        out
+    }
+}
+
+/// Concentration of a von Mises–Fisher distribution in `dims` dimensions whose mean resultant
+/// length is `rbar`: the approximation `κ ≈ r̄(d − r̄²)/(1 − r̄²)` of Banerjee et al. (2005).
+pub fn vmf_kappa(rbar: f64, dims: f64) -> f64 {
+    let r = rbar.clamp(0.0, 0.999);
+    r * (dims - r * r) / (1.0 - r * r)
 }
 
 /// The passages of `text` (named `name` in messages); an error when there is none, so a caller
@@ -87,11 +211,15 @@ pub fn classify(model: &Model, lexicon: &Lexicon, name: &str, text: &str, lang: 
     let params = &model.params;
     let split = split_checked(name, text, &params.segment)?;
     let analyzer = Analyzer::new(lang, params.analyzer);
-    let docs: Vec<_> = split.iter().map(|p| features(&p.text, &analyzer, params.concepts.then_some(lexicon))).collect();
+    let held: Vec<Vec<(String, Stance)>> = split.iter().map(|p| positions(lexicon, &p.text)).collect();
+    let docs: Vec<_> = split
+        .iter()
+        .zip(&held)
+        .map(|(p, pos)| features_with(&p.text, &analyzer, params.concepts.then_some(lexicon), pos))
+        .collect();
     let mut vectors = model.svd.transform(&model.tfidf.transform(&docs));
     l2_normalize_rows(&mut vectors);
-    let rows: Vec<usize> = (0..split.len()).collect();
-    let position = centroid(vectors.view(), &rows);
+    let evidence = DocEvidence::new(vectors.view(), &held);
     let passages = split
         .into_iter()
         .map(|p| {
@@ -112,8 +240,8 @@ pub fn classify(model: &Model, lexicon: &Lexicon, name: &str, text: &str, lang: 
         .collect();
     Ok(Classification {
         passages,
-        nearest_blocs: nearest(position.view(), &model.blocs),
-        nearest_issuers: nearest(position.view(), &model.issuers),
+        nearest_blocs: GroupScorer::fit(&model.blocs).rank(&evidence),
+        nearest_issuers: GroupScorer::fit(&model.issuers).rank(&evidence),
     })
 }
 
@@ -122,22 +250,70 @@ mod tests {
     use super::*;
     use ndarray::array;
 
-    fn group(name: &str, n: usize, vector: Vec<f32>) -> GroupPosition {
-        GroupPosition { name: name.into(), n_passages: n, vector }
+    fn group(name: &str, n: usize, vector: Vec<f32>, stances: &[(&str, Stance, usize)]) -> GroupPosition {
+        GroupPosition {
+            name: name.into(),
+            n_passages: n,
+            vector,
+            resultant: 0.5,
+            stances: stances.iter().map(|&(t, s, k)| (t.to_string(), s, k)).collect(),
+        }
+    }
+
+    fn names(n: &[Nearest]) -> Vec<&str> {
+        n.iter().map(|g| g.name.as_str()).collect()
     }
 
     #[test]
-    fn nearest_groups_by_cosine_skipping_empty_ones() {
+    fn kappa_follows_the_banerjee_approximation() {
+        assert_eq!(vmf_kappa(0.0, 100.0), 0.0);
+        assert!((vmf_kappa(0.5, 100.0) - 0.5 * 99.75 / 0.75).abs() < 1e-12);
+        assert!(vmf_kappa(0.6, 100.0) > vmf_kappa(0.5, 100.0));
+        assert!(vmf_kappa(1.0, 100.0).is_finite(), "a single-passage group does not make κ infinite");
+    }
+
+    #[test]
+    fn without_positions_groups_rank_by_cosine_skipping_empty_ones() {
         let groups = [
-            group("b", 3, vec![0.0, 1.0]),
-            group("a", 2, vec![0.6, 0.8]),
-            group("empty", 0, vec![0.0, 0.0]),
-            group("c", 1, vec![0.0, 2.0]),
+            group("b", 3, vec![0.0, 1.0], &[]),
+            group("a", 2, vec![0.6, 0.8], &[]),
+            group("empty", 0, vec![0.0, 0.0], &[]),
+            group("c", 1, vec![0.0, 2.0], &[]),
         ];
-        let doc = array![0.0, 1.0];
-        let n = nearest(doc.view(), &groups);
-        let names: Vec<&str> = n.iter().map(|g| g.name.as_str()).collect();
-        assert_eq!(names, ["b", "c", "a"], "ties by name; unnormalised positions are fine");
+        let doc = DocEvidence::new(array![[0.0f32, 1.0], [0.0, 1.0]].view(), &[vec![], vec![]]);
+        let n = GroupScorer::fit(&groups).rank(&doc);
+        assert_eq!(names(&n), ["b", "c", "a"], "ties by name; unnormalised positions are fine");
         assert!((n[2].similarity - 0.8).abs() < 1e-6);
+        assert!(n.iter().all(|g| g.stance_evidence == 0.0));
+    }
+
+    #[test]
+    fn stances_held_decide_between_groups_that_talk_alike() {
+        let b = "binding_norms";
+        let groups = [
+            group("for", 4, vec![1.0, 0.0], &[(b, Stance::Support, 4)]),
+            group("against", 4, vec![1.0, 0.0], &[(b, Stance::Oppose, 3), ("ai", Stance::Support, 1)]),
+            group("closer", 4, vec![0.9, 0.1], &[]),
+        ];
+        let scorer = GroupScorer::fit(&groups);
+        let vectors = array![[1.0f32, 0.0]];
+        let support = DocEvidence::new(vectors.view(), &[vec![(b.to_string(), Stance::Support)]]);
+        let n = scorer.rank(&support);
+        assert_eq!(names(&n), ["for", "closer", "against"]);
+        assert!(n[0].stance_evidence > 0.0 && n[2].stance_evidence < 0.0);
+        assert_eq!(n[1].stance_evidence, 0.0, "a group silent on the topic gets no stance evidence");
+        assert!((n[0].similarity - n[2].similarity).abs() < 1e-12);
+        let oppose = DocEvidence::new(vectors.view(), &[vec![(b.to_string(), Stance::Oppose)]]);
+        assert_eq!(scorer.rank(&oppose)[0].name, "against");
+        let unknown = DocEvidence::new(vectors.view(), &[vec![("new_topic".to_string(), Stance::Oppose)]]);
+        assert!(scorer.rank(&unknown).iter().all(|g| g.stance_evidence == 0.0), "a topic no group spoke to");
+    }
+
+    #[test]
+    fn evidence_sums_passage_vectors_and_counts_positions() {
+        let held = vec![vec![("ai".to_string(), Stance::Support)], vec![("ai".to_string(), Stance::Support)]];
+        let d = DocEvidence::new(array![[1.0f32, 0.0], [0.0, 1.0]].view(), &held);
+        assert_eq!(d.sum, array![1.0, 1.0]);
+        assert_eq!((d.n_passages, d.stances[&("ai".to_string(), Stance::Support)]), (2, 2));
     }
 }

@@ -8,8 +8,9 @@
 //!   confounded with topic errors; accuracy and balanced accuracy (mean recall over the stances
 //!   present in the gold file).
 //! - **Nearest bloc**: for each document of the chosen blocs, the pipeline is fitted on the
-//!   corpus without it, the document is classified in that space, and its nearest bloc (cosine
-//!   with the bloc positions) is compared with its own.
+//!   corpus without it, the document is classified in that space (`classify::GroupScorer`:
+//!   semantic and stance evidence), and its nearest bloc — of all blocs, and among the chosen
+//!   ones — is compared with its own.
 //!
 //! Undefined precision or recall (nothing predicted, nothing gold) counts as 0, as in
 //! scikit-learn's `zero_division=0`.
@@ -204,13 +205,17 @@ pub struct HeldOut {
     pub document: String,
     pub issuer: String,
     pub bloc: String,
-    /// Nearest bloc of the model fitted without the document, and its cosine.
+    /// Nearest of all blocs in the model fitted without the document, and its cosine.
     pub nearest: Option<String>,
     pub similarity: Option<f64>,
     pub correct: bool,
+    /// Nearest among the evaluated blocs only.
+    pub nearest_among_blocs: Option<String>,
+    pub correct_among_blocs: bool,
 }
 
-/// Leave-one-document-out nearest bloc for the documents of `blocs` (see the module doc).
+/// Leave-one-document-out nearest bloc for the documents of `blocs` (see the module doc): the
+/// nearest of all blocs, and the nearest among `blocs`.
 pub fn nearest_bloc_loo(corpus: &Corpus, lexicon: &Lexicon, params: &Params, blocs: &[&str]) -> Result<Vec<HeldOut>> {
     let mut out = Vec::new();
     for (i, doc) in corpus.documents.iter().enumerate() {
@@ -223,6 +228,7 @@ pub fn nearest_bloc_loo(corpus: &Corpus, lexicon: &Lexicon, params: &Params, blo
         let model = Model::from_analysis(&analysis);
         let c = classify(&model, lexicon, &doc.id, &doc.text, doc.lang)?;
         let best = c.nearest_blocs.first();
+        let among = c.nearest_blocs.iter().find(|n| blocs.contains(&n.name.as_str()));
         out.push(HeldOut {
             document: doc.id.clone(),
             issuer: doc.issuer.clone(),
@@ -230,6 +236,8 @@ pub fn nearest_bloc_loo(corpus: &Corpus, lexicon: &Lexicon, params: &Params, blo
             nearest: best.map(|n| n.name.clone()),
             similarity: best.map(|n| n.similarity),
             correct: best.is_some_and(|n| n.name == doc.bloc),
+            nearest_among_blocs: among.map(|n| n.name.clone()),
+            correct_among_blocs: among.is_some_and(|n| n.name == doc.bloc),
         });
     }
     Ok(out)

@@ -5,6 +5,7 @@
 //! Saved as one binary file (bincode), written to a temporary file and renamed, so an
 //! interrupted save never leaves a half-written model behind.
 
+use std::collections::BTreeMap;
 use std::io::BufReader;
 use std::path::Path;
 
@@ -16,18 +17,25 @@ use crate::compare::similarity::centroid;
 use crate::compare::{GroupBy, Grouping};
 use crate::pipeline::{Analysis, Params};
 use crate::reduce::Svd;
+use crate::topics::Stance;
 use crate::vectorize::TfIdf;
 use crate::{Error, Result};
 
 /// Bumped whenever the saved layout changes; older files are refused with a clear message.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
-/// A group's position: the unit mean of its passages' reduced vectors.
+/// A group's position: the unit mean of its passages' reduced vectors, with what
+/// classification needs to weigh a new text against it (see `compare::classify`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupPosition {
     pub name: String,
     pub n_passages: usize,
     pub vector: Vec<f32>,
+    /// Length of the plain mean of the group's unit passage vectors (0–1): how tightly its
+    /// passages gather around `vector`.
+    pub resultant: f64,
+    /// Passages per (topic, stance) held, sorted: the group's stance profile.
+    pub stances: Vec<(String, Stance, usize)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -54,10 +62,21 @@ fn positions(a: &Analysis, by: GroupBy) -> Vec<GroupPosition> {
         .enumerate()
         .map(|(k, name)| {
             let rows: Vec<usize> = (0..a.passages.len()).filter(|&p| g.of[p] == k).collect();
+            let mut sum = vec![0.0f64; a.vectors.ncols()];
+            let mut stances: BTreeMap<(String, Stance), usize> = BTreeMap::new();
+            for &p in &rows {
+                sum.iter_mut().zip(a.vectors.row(p)).for_each(|(s, &x)| *s += x as f64);
+                for (t, s) in &a.passages[p].topics {
+                    *stances.entry((t.clone(), *s)).or_insert(0) += 1;
+                }
+            }
+            let norm = sum.iter().map(|x| x * x).sum::<f64>().sqrt();
             GroupPosition {
                 name: name.clone(),
                 n_passages: rows.len(),
                 vector: centroid(a.vectors.view(), &rows).iter().map(|&x| x as f32).collect(),
+                resultant: if rows.is_empty() { 0.0 } else { norm / rows.len() as f64 },
+                stances: stances.into_iter().map(|((t, s), n)| (t, s, n)).collect(),
             }
         })
         .collect()

@@ -1,11 +1,12 @@
 //! Loading `models/topics.toml`: the serde schema of the file and its compilation into patterns.
 //! Every mistake in the file is reported with the file name and what to fix.
 
-use super::pattern::{Alt, Pattern};
+use super::index::PatternIndex;
+use super::pattern::{Alt, Pattern, Piece};
 use super::{Cue, Lexicon, Markers, Settings, Stance, TopicDef};
 use crate::{Error, Result};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -93,39 +94,33 @@ pub(super) fn parse(src: &str, origin: &str) -> Result<Lexicon> {
     let plain = |list: &[String], what: &str| -> Result<Vec<Pattern>> {
         list.iter().map(|p| Pattern::parse(p, &classes, None).map_err(|e| bad(format!("{what} `{p}`: {e}")))).collect()
     };
-    let markers = Markers {
-        negators: plain(&raw.markers.negators, "negator")?,
-        not_negations: plain(&raw.markers.not_negations, "not_negations")?,
-        hedges: plain(&raw.markers.hedges, "hedge")?,
-        contrast: plain(&raw.markers.contrast, "contrast marker")?,
-        clause_breaks: plain(&raw.markers.clause_breaks, "clause break")?,
-    };
 
     let concept_ids: Vec<String> = raw.concepts.keys().cloned().collect();
     let concept_index: BTreeMap<String, usize> = concept_ids.iter().enumerate().map(|(i, c)| (c.clone(), i)).collect();
-    let mut concept_patterns = Vec::new();
+    let (mut concept_patterns, mut concept_of) = (Vec::new(), Vec::new());
     for (c, (id, concept)) in raw.concepts.iter().enumerate() {
         if concept.fr.is_empty() || concept.en.is_empty() {
             return Err(bad(format!("concept `{id}` needs both `fr` and `en` expressions")));
         }
         for p in concept.fr.iter().chain(&concept.en) {
             let pat = Pattern::parse(p, &classes, None).map_err(|e| bad(format!("concept `{id}`, `{p}`: {e}")))?;
-            if pat.first_alts().is_none() {
+            if !pat.first_pieces().all(|p| matches!(p, Piece::Tok(_))) {
                 return Err(bad(format!("concept `{id}`, `{p}`: must start with a word")));
             }
-            concept_patterns.push((c, pat));
+            concept_of.push(c);
+            concept_patterns.push(pat);
         }
     }
-    let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut by_prefix: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, (_, pat)) in concept_patterns.iter().enumerate() {
-        for a in pat.first_alts().unwrap_or_default() {
-            match a.exact_key() {
-                Some(k) => by_first.entry(k.to_string()).or_default().push(i),
-                None => by_prefix.entry(super::prefix_key(a.text()).to_string()).or_default().push(i),
-            }
-        }
-    }
+    // Concept patterns first: they are matched before the cues that may refer to concepts.
+    let mut index = PatternIndex::default();
+    let concept_patterns = index.add(concept_patterns);
+    let markers = Markers {
+        negators: index.add(plain(&raw.markers.negators, "negator")?),
+        not_negations: index.add(plain(&raw.markers.not_negations, "not_negations")?),
+        hedges: index.add(plain(&raw.markers.hedges, "hedge")?),
+        contrast: index.add(plain(&raw.markers.contrast, "contrast marker")?),
+        clause_breaks: index.add(plain(&raw.markers.clause_breaks, "clause break")?),
+    };
 
     let mut topics = Vec::new();
     for t in raw.topics {
@@ -159,13 +154,16 @@ pub(super) fn parse(src: &str, origin: &str) -> Result<Lexicon> {
                 if full.weight <= 0.0 {
                     return Err(bad(format!("{where_}: weight must be positive")));
                 }
-                cues.push(Cue { pattern, polarity, weight: full.weight, fixed: full.fixed, requires });
+                cues.push((pattern, Cue { polarity, weight: full.weight, fixed: full.fixed, requires }));
             }
         }
-        let sources = |p: Stance| cues.iter().filter(|c| c.polarity == p).map(|c| c.pattern.source.clone()).collect();
+        let sources =
+            |p: Stance| cues.iter().filter(|(_, c)| c.polarity == p).map(|(pat, _)| pat.source.clone()).collect();
+        let (support, oppose) = (sources(Stance::Support), sources(Stance::Oppose));
+        let (patterns, cues): (Vec<Pattern>, Vec<Cue>) = cues.into_iter().unzip();
         topics.push(TopicDef {
-            support: sources(Stance::Support),
-            oppose: sources(Stance::Oppose),
+            support,
+            oppose,
             id: t.id,
             label: t.label,
             label_fr: t.label_fr,
@@ -173,6 +171,7 @@ pub(super) fn parse(src: &str, origin: &str) -> Result<Lexicon> {
             concepts: t.concepts,
             weights,
             cues,
+            cue_patterns: index.add(patterns),
         });
     }
     if topics.is_empty() {
@@ -183,8 +182,8 @@ pub(super) fn parse(src: &str, origin: &str) -> Result<Lexicon> {
         settings: raw.settings,
         concept_ids,
         concept_patterns,
-        by_first,
-        by_prefix,
+        concept_of,
+        index,
         markers,
         topics,
     })

@@ -8,14 +8,15 @@
 //! @binding_instrument`) and are read with negation, hedging and contrast (see [`stance`]).
 //! Everything is plain data in the TOML file, so an analyst can read and edit the rules.
 
+mod index;
 mod lexicon;
 mod pattern;
 mod stance;
 
-use crate::text::analyze::words;
 use crate::{Error, Result};
-use pattern::{Pattern, Tokens};
-use std::collections::{BTreeMap, HashMap};
+use index::{PatternIndex, PatternSet};
+use pattern::Tokens;
+use std::collections::BTreeMap;
 
 /// A passage's position toward a topic's proposition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
@@ -71,6 +72,9 @@ pub struct TopicDef {
     weights: Vec<(usize, f64)>,
     #[serde(skip)]
     cues: Vec<Cue>,
+    /// The cues' patterns, same order as `cues`.
+    #[serde(skip)]
+    cue_patterns: PatternSet,
 }
 
 /// A concept occurrence; offsets are bytes in the passage text.
@@ -123,16 +127,16 @@ struct Settings {
 
 #[derive(Debug, Clone)]
 struct Markers {
-    negators: Vec<Pattern>,
-    not_negations: Vec<Pattern>,
-    hedges: Vec<Pattern>,
-    contrast: Vec<Pattern>,
-    clause_breaks: Vec<Pattern>,
+    negators: PatternSet,
+    not_negations: PatternSet,
+    hedges: PatternSet,
+    contrast: PatternSet,
+    clause_breaks: PatternSet,
 }
 
+/// A stance cue (its pattern is in [`TopicDef::cue_patterns`]).
 #[derive(Debug, Clone)]
 struct Cue {
-    pattern: Pattern,
     polarity: Stance,
     weight: f64,
     /// Immune to negation and contrast (the cue already carries its own polarity, e.g.
@@ -148,19 +152,32 @@ pub struct Lexicon {
     version: String,
     settings: Settings,
     concept_ids: Vec<String>,
-    concept_patterns: Vec<(usize, Pattern)>,
-    /// Concept patterns indexed by their exact first word, and (`by_prefix`) those starting with
-    /// a prefix, by the prefix's first two characters ([`prefix_key`]).
-    by_first: HashMap<String, Vec<usize>>,
-    by_prefix: HashMap<String, Vec<usize>>,
+    /// Every expression of every concept; `concept_of[p]` is the concept of pattern p.
+    concept_patterns: PatternSet,
+    concept_of: Vec<usize>,
+    /// All patterns (concepts, markers, cues) by what they can start with.
+    index: PatternIndex,
     markers: Markers,
     topics: Vec<TopicDef>,
 }
 
-/// The index key of a prefix pattern or a word: its first two characters (the whole string if
-/// shorter). A word can only match prefixes that share that key, so we skip the others.
-fn prefix_key(s: &str) -> &str {
-    s.char_indices().nth(2).map_or(s, |(i, _)| &s[..i])
+/// Everything the lexicon finds in one passage, from a single tokenisation and matching pass
+/// ([`Lexicon::annotate`]): what the pipeline needs for features, topics and stances.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Annotation {
+    /// Concept occurrences, in text order (as [`Lexicon::concepts`]).
+    pub concepts: Vec<ConceptHit>,
+    /// Topic scores (as [`Lexicon::assign`]).
+    pub assignment: TopicAssignment,
+    /// The stance toward each topic of `assignment.topics`, same order (as [`Lexicon::stance`]).
+    pub stances: Vec<StanceCall>,
+}
+
+impl Annotation {
+    /// Every topic the passage speaks to with its stance, best topic first.
+    pub fn positions(&self) -> Vec<(String, Stance)> {
+        self.assignment.topics.iter().cloned().zip(self.stances.iter().map(|s| s.stance)).collect()
+    }
 }
 
 const BUILTIN: &str = include_str!("../../models/topics.toml");
@@ -203,9 +220,46 @@ impl Lexicon {
         })
     }
 
+    /// Concepts, topic scores and the stance toward every topic the passage speaks to, from one
+    /// tokenisation: what [`Lexicon::concepts`], [`Lexicon::assign`] and [`Lexicon::stance`] give
+    /// one by one, for the cost of one of them.
+    pub fn annotate(&self, text: &str) -> Annotation {
+        let t = self.tokens(text);
+        let assignment = self.assignment(&t);
+        let mut context = None;
+        let stances = assignment
+            .topics
+            .iter()
+            .filter_map(|id| self.topic(id))
+            .map(|def| stance::call(self, def, &t, &mut context))
+            .collect();
+        Annotation { concepts: self.concept_hits(&t), assignment, stances }
+    }
+
     /// All concept occurrences in the passage (non-overlapping, longest match first, in text order).
     pub fn concepts(&self, text: &str) -> Vec<ConceptHit> {
-        let t = self.tokens(text);
+        self.concept_hits(&self.tokens(text))
+    }
+
+    /// The passage's topic scores and its topic (None below the threshold).
+    ///
+    /// A topic's score is the sum over its concepts of `weight × (1 + ln count)` (repeats add
+    /// less than new concepts), divided by `sqrt(words / length_norm_words)` for passages longer
+    /// than that, so a long paragraph does not win on mere length. Ties go to the earlier topic.
+    pub fn assign(&self, text: &str) -> TopicAssignment {
+        self.assignment(&self.tokens(text))
+    }
+
+    /// Stance of the passage toward `topic`'s proposition; see [`stance`] for the rules.
+    /// An unknown topic gives `neutral` with no cues (use [`Lexicon::check_topic`] first).
+    pub fn stance(&self, topic: &str, text: &str) -> StanceCall {
+        match self.topic(topic) {
+            Some(def) => stance::call(self, def, &self.tokens(text), &mut None),
+            None => StanceCall { stance: Stance::Neutral, cues: Vec::new() },
+        }
+    }
+
+    fn concept_hits(&self, t: &Tokens) -> Vec<ConceptHit> {
         let mut hits: Vec<ConceptHit> = t
             .concept_at
             .iter()
@@ -222,13 +276,7 @@ impl Lexicon {
         hits
     }
 
-    /// The passage's topic scores and its topic (None below the threshold).
-    ///
-    /// A topic's score is the sum over its concepts of `weight × (1 + ln count)` (repeats add
-    /// less than new concepts), divided by `sqrt(words / length_norm_words)` for passages longer
-    /// than that, so a long paragraph does not win on mere length. Ties go to the earlier topic.
-    pub fn assign(&self, text: &str) -> TopicAssignment {
-        let t = self.tokens(text);
+    fn assignment(&self, t: &Tokens) -> TopicAssignment {
         let mut counts = vec![0usize; self.concept_ids.len()];
         for (c, _) in t.concept_at.iter().flatten() {
             counts[*c] += 1;
@@ -260,46 +308,30 @@ impl Lexicon {
         TopicAssignment { topic, score, scores, topics }
     }
 
-    /// Stance of the passage toward `topic`'s proposition; see [`stance`] for the rules.
-    /// An unknown topic gives `neutral` with no cues (use [`Lexicon::check_topic`] first).
-    pub fn stance(&self, topic: &str, text: &str) -> StanceCall {
-        match self.topic(topic) {
-            Some(def) => stance::call(self, def, &self.tokens(text)),
-            None => StanceCall { stance: Stance::Neutral, cues: Vec::new() },
-        }
-    }
-
-    /// Tokenises `text` and selects its concept occurrences: longest first, then leftmost.
+    /// Tokenises `text`, selects its concept occurrences (longest first, then leftmost) and lists,
+    /// per word, the patterns that may start there.
     fn tokens<'a>(&self, text: &'a str) -> Tokens<'a> {
-        let words = words(text);
-        let mut t = Tokens { text, concept_at: vec![None; words.len()], words };
+        let mut t = Tokens::new(text);
+        self.index.fill(&mut t, false);
         let mut found = Vec::new(); // (start, end, concept)
-        let mut cands = Vec::new();
         for i in 0..t.words.len() {
-            cands.clear();
-            if let Some(list) = self.by_first.get(&t.words[i].text) {
-                cands.extend_from_slice(list);
-            }
-            if let Some(list) = self.by_prefix.get(prefix_key(&t.words[i].text)) {
-                cands.extend_from_slice(list);
-            }
-            cands.sort_unstable();
-            cands.dedup();
-            for &p in &cands {
-                let (c, pat) = &self.concept_patterns[p];
-                if let Some(m) = pat.match_at(&t, i) {
-                    found.push((m.start, m.end, *c));
+            for p in self.concept_patterns.candidates(&t, i) {
+                if let Some(m) = self.concept_patterns.patterns[p].match_at(&t, i) {
+                    found.push((m.start, m.end, self.concept_of[p]));
                 }
             }
         }
         found.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)).then(a.2.cmp(&b.2)));
         let mut taken = vec![false; t.words.len()];
-        for (s, e, c) in found {
-            if taken[s..e].iter().any(|&x| x) {
+        for (s, e, c) in &found {
+            if taken[*s..*e].iter().any(|&x| x) {
                 continue;
             }
-            taken[s..e].iter_mut().for_each(|x| *x = true);
-            t.concept_at[s] = Some((c, e));
+            taken[*s..*e].iter_mut().for_each(|x| *x = true);
+            t.concept_at[*s] = Some((*c, *e));
+        }
+        if !found.is_empty() {
+            self.index.fill(&mut t, true); // cues that start with `@concept`
         }
         t
     }

@@ -54,6 +54,26 @@ pub(crate) struct Tokens<'a> {
     pub words: Vec<Word>,
     /// `concept_at[i] = Some((concept, end_token))` when a selected concept hit starts at token i.
     pub concept_at: Vec<Option<(usize, usize)>>,
+    /// Ids of the patterns that may start at token i: `starts[start_ptr[i]..start_ptr[i + 1]]`
+    /// (filled by [`super::index::PatternIndex::fill`]).
+    pub starts: Vec<u32>,
+    pub start_ptr: Vec<usize>,
+}
+
+impl<'a> Tokens<'a> {
+    /// The words of `text`, no concept or candidate known yet.
+    pub fn new(text: &'a str) -> Tokens<'a> {
+        let words = words(text);
+        Tokens { text, concept_at: vec![None; words.len()], words, starts: Vec::new(), start_ptr: Vec::new() }
+    }
+
+    /// Pattern ids that may start at token `i` (sorted); empty before the index filled them.
+    pub fn candidates(&self, i: usize) -> &[u32] {
+        match (self.start_ptr.get(i), self.start_ptr.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.starts[a..b],
+            _ => &[],
+        }
+    }
 }
 
 /// A successful match: token range and the tokens that fell into gaps (negators there count).
@@ -156,19 +176,13 @@ impl Pattern {
         }
     }
 
-    /// The possible first tokens (used to index concept patterns); None if an option starts
-    /// with a concept.
-    pub(crate) fn first_alts(&self) -> Option<Vec<&Alt>> {
-        match self.elems.first() {
-            Some(Elem::Choice(options)) => options
-                .iter()
-                .map(|o| match o.first() {
-                    Some(Piece::Tok(a)) => Some(a),
-                    _ => None,
-                })
-                .collect(),
-            _ => None,
-        }
+    /// The first piece of each option of the first element: what the pattern can start with.
+    pub(crate) fn first_pieces(&self) -> impl Iterator<Item = &Piece> {
+        let options = match self.elems.first() {
+            Some(Elem::Choice(options)) => options.as_slice(),
+            _ => &[],
+        };
+        options.iter().filter_map(|o| o.first())
     }
 
     /// Matches starting exactly at token `start`; gaps take as few words as possible.
@@ -224,9 +238,7 @@ mod tests {
     use super::*;
 
     fn toks(text: &str) -> Tokens<'_> {
-        let words = words(text);
-        let n = words.len();
-        Tokens { text, words, concept_at: vec![None; n] }
+        Tokens::new(text)
     }
 
     fn first_match(p: &str, text: &str) -> Option<(usize, usize, Vec<usize>)> {

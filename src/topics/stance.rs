@@ -17,11 +17,11 @@
 //! The weighted sum of surviving cues decides: ≥ `stance_margin` support, ≤ −margin oppose,
 //! otherwise neutral (no decisive cue, or balanced).
 
-use super::pattern::{Match, Pattern, Tokens};
+use super::pattern::{Match, Tokens};
 use super::{CueHit, Lexicon, Stance, StanceCall, TopicDef};
 
-/// Token-level context computed once per passage.
-struct Context {
+/// Token-level context computed once per passage (and shared by its topics).
+pub(super) struct Context {
     negator: Vec<bool>,
     hedge: Vec<bool>,
     /// Clause number of each token (a new clause after `.;:!?,()` or a clause-break word).
@@ -32,34 +32,30 @@ struct Context {
     contrast_ends: Vec<usize>,
 }
 
-fn all_matches(t: &Tokens, pats: &[Pattern]) -> Vec<Match> {
-    (0..t.words.len()).flat_map(|i| pats.iter().filter_map(move |p| p.match_at(t, i))).collect()
-}
-
 impl Context {
     fn new(lex: &Lexicon, t: &Tokens) -> Context {
         let n = t.words.len();
         let m = &lex.markers;
         let mut exempt = vec![false; n];
-        for hit in all_matches(t, &m.not_negations) {
+        for hit in m.not_negations.all_matches(t) {
             exempt[hit.start..hit.end].iter_mut().for_each(|x| *x = true);
         }
         let mut negator = vec![false; n];
-        for hit in all_matches(t, &m.negators) {
+        for hit in m.negators.all_matches(t) {
             if !exempt[hit.start] {
                 negator[hit.start] = true;
             }
         }
         let mut hedge = vec![false; n];
-        for hit in all_matches(t, &m.hedges) {
+        for hit in m.hedges.all_matches(t) {
             hedge[hit.start] = true;
         }
         let mut breaks = vec![false; n];
         let mut contrast_ends = Vec::new();
-        for hit in all_matches(t, &m.clause_breaks) {
+        for hit in m.clause_breaks.all_matches(t) {
             breaks[hit.start] = true;
         }
-        for hit in all_matches(t, &m.contrast) {
+        for hit in m.contrast.all_matches(t) {
             breaks[hit.start] = true;
             contrast_ends.push(hit.end);
         }
@@ -96,20 +92,23 @@ impl Context {
     }
 }
 
-pub(super) fn call(lex: &Lexicon, def: &TopicDef, t: &Tokens) -> StanceCall {
+/// The stance of the passage `t` toward `def`'s proposition. `context` is computed on first need
+/// and kept, so the topics of one passage share it.
+pub(super) fn call(lex: &Lexicon, def: &TopicDef, t: &Tokens, context: &mut Option<Context>) -> StanceCall {
     let present: Vec<usize> = t.concept_at.iter().flatten().map(|(c, _)| *c).collect();
     let mut cands: Vec<(usize, Match)> = Vec::new();
-    for (k, cue) in def.cues.iter().enumerate() {
-        if !cue.requires.is_empty() && !cue.requires.iter().any(|c| present.contains(c)) {
-            continue;
-        }
-        for i in 0..t.words.len() {
-            if let Some(m) = cue.pattern.match_at(t, i) {
-                cands.push((k, m));
+    for i in 0..t.words.len() {
+        for k in def.cue_patterns.candidates(t, i) {
+            let requires = &def.cues[k].requires;
+            if requires.is_empty() || requires.iter().any(|c| present.contains(c)) {
+                cands.extend(def.cue_patterns.patterns[k].match_at(t, i).map(|m| (k, m)));
             }
         }
     }
-    let ctx = Context::new(lex, t);
+    if cands.is_empty() {
+        return StanceCall { stance: Stance::Neutral, cues: Vec::new() };
+    }
+    let ctx = context.get_or_insert_with(|| Context::new(lex, t));
     // A cue is a phrase: it does not run across a sentence boundary.
     cands.retain(|(_, m)| ctx.sentence[m.start] == ctx.sentence[m.end - 1]);
     // Longest first, then heavier, then leftmost, then file order: deterministic.
@@ -135,7 +134,7 @@ pub(super) fn call(lex: &Lexicon, def: &TopicDef, t: &Tokens) -> StanceCall {
         let polarity = if negated { cue.polarity.flipped() } else { cue.polarity };
         score += if polarity == Stance::Support { cue.weight } else { -cue.weight };
         hits.push(CueHit {
-            cue: cue.pattern.source.clone(),
+            cue: def.cue_patterns.patterns[k].source.clone(),
             polarity,
             negated,
             start: t.words[m.start].start,

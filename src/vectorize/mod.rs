@@ -5,10 +5,11 @@
 //! Why our own and not linfa's: linfa recomputes idf for every batch it transforms (a single new
 //! document would get idf = 1), folds accents away and gives no stable column order.
 //!
-//! Fitting is built for the 100k-passage corpus: words are interned once (ids = rank in the sorted
-//! unigram list), a term is a packed `u64` key (bigram = two ids, no `String` per occurrence),
-//! document frequencies are counted in parallel per-thread maps, and only the surviving terms
-//! ever become strings.
+//! Fitting is built for the 100k-passage corpus: each passage's tokens are interned to `u32` ids
+//! as soon as they are made ([`TfIdfParams::fit_transform_with`] never holds every token as a
+//! `String`; ids = rank in the sorted unigram list), a term is a packed `u64` key (bigram = two
+//! ids), document frequencies are counted in parallel per-thread maps, and only the surviving
+//! terms ever become strings.
 
 mod csr;
 
@@ -16,6 +17,7 @@ pub use csr::Csr;
 
 use crate::{Error, Result};
 use rayon::prelude::*;
+use std::borrow::Borrow;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -74,14 +76,25 @@ pub struct TfIdf {
 impl TfIdfParams {
     /// Learns vocabulary and idf; errors if no term survives `min_df` / `max_df`.
     pub fn fit(&self, docs: &[TokenDoc]) -> Result<TfIdf> {
-        Ok(self.fit_keys(docs)?.0)
+        Ok(self.fit_keys(docs.len(), |i| &docs[i])?.0)
     }
 
     /// [`TfIdfParams::fit`] then the L2-normalised TF-IDF rows of `docs`, without re-reading strings.
     pub fn fit_transform(&self, docs: &[TokenDoc]) -> Result<(TfIdf, Csr)> {
-        let (model, ids, columns) = self.fit_keys(docs)?;
+        self.fit_transform_with(docs.len(), |i| &docs[i])
+    }
+
+    /// [`TfIdfParams::fit_transform`] of `n_docs` documents made on demand by `make(i)` (e.g.
+    /// tokenised from passage i), each called once and interned at once: the tokens of the whole
+    /// corpus are never held as strings, only as `u32` ids (a 10th of the memory).
+    pub fn fit_transform_with<D: Borrow<TokenDoc>>(
+        &self,
+        n_docs: usize,
+        make: impl Fn(usize) -> D + Sync,
+    ) -> Result<(TfIdf, Csr)> {
+        let (model, ids, columns) = self.fit_keys(n_docs, make)?;
         let (ids, columns, mut keys) = (&ids, &columns, Vec::new());
-        let x = model.rows(docs.len(), move |i, cols| {
+        let x = model.rows(n_docs, move |i, cols| {
             term_keys(&ids[i], self.ngram_max, &mut keys);
             cols.extend(keys.iter().filter_map(|k| columns.get(k).copied()));
         });
@@ -110,21 +123,14 @@ impl TfIdfParams {
     }
 
     /// Vocabulary + idf, plus what `fit_transform` reuses: token ids per document and term key → column.
-    fn fit_keys(&self, docs: &[TokenDoc]) -> Result<(TfIdf, Vec<DocIds>, KeyMap<u64, u32>)> {
-        self.check(docs.len())?;
-        let words = unique_sorted_words(docs);
-        if words.len() >= u32::MAX as usize {
-            return Err(Error::data(format!("{} distinct tokens: more than this vectoriser can index", words.len())));
-        }
-        let rank: KeyMap<&str, u32> = words.iter().enumerate().map(|(i, w)| (*w, i as u32)).collect();
-        let id = |w: &String| rank[w.as_str()];
-        let ids: Vec<DocIds> = docs
-            .par_iter()
-            .map(|d| DocIds { words: d.words.iter().map(id).collect(), extra: d.extra.iter().map(id).collect() })
-            .collect();
-        drop(rank);
-
-        let max_count = self.max_df * docs.len() as f64;
+    fn fit_keys<D: Borrow<TokenDoc>>(
+        &self,
+        n_docs: usize,
+        make: impl Fn(usize) -> D + Sync,
+    ) -> Result<(TfIdf, Vec<DocIds>, KeyMap<u64, u32>)> {
+        self.check(n_docs)?;
+        let (words, ids) = intern(n_docs, make)?;
+        let max_count = self.max_df * n_docs as f64;
         let mut kept: Vec<(String, u64, u32)> = document_frequencies(&ids, self.ngram_max)
             .into_iter()
             .filter(|&(_, df)| df as usize >= self.min_df && df as f64 <= max_count)
@@ -135,25 +141,31 @@ impl TfIdfParams {
                 "no term occurs in at least min_df = {} and at most max_df = {} of the {} passages: lower min_df or raise max_df",
                 self.min_df,
                 self.max_df,
-                docs.len()
+                n_docs
             )));
         }
         kept.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let n = docs.len() as f64;
+        let n = n_docs as f64;
         let columns = kept.iter().enumerate().map(|(col, &(_, key, _))| (key, col as u32)).collect();
         let idf = kept.iter().map(|&(_, _, df)| smooth_idf(n, df as f64)).collect();
         let vocabulary = kept.into_iter().map(|(term, _, _)| term).collect();
-        Ok((TfIdf { params: self.clone(), vocabulary, idf, n_docs: docs.len() }, ids, columns))
+        Ok((TfIdf { params: self.clone(), vocabulary, idf, n_docs }, ids, columns))
     }
 }
 
 impl TfIdf {
     /// L2-normalised TF-IDF rows with the STORED idf; terms outside the vocabulary are ignored.
     pub fn transform(&self, docs: &[TokenDoc]) -> Csr {
+        self.transform_with(docs.len(), |i| &docs[i])
+    }
+
+    /// [`TfIdf::transform`] of `n_docs` documents made on demand by `make(i)`.
+    pub fn transform_with<D: Borrow<TokenDoc>>(&self, n_docs: usize, make: impl Fn(usize) -> D + Sync) -> Csr {
         let column = &self.lookup();
-        let mut bigram = String::new();
-        self.rows(docs.len(), move |i, cols| {
-            let d = &docs[i];
+        let (make, mut bigram) = (&make, String::new());
+        self.rows(n_docs, move |i, cols| {
+            let d = make(i);
+            let d = d.borrow();
             cols.extend(d.words.iter().chain(&d.extra).filter_map(|w| column.get(w.as_str()).copied()));
             if self.params.ngram_max >= 2 {
                 for pair in d.words.windows(2) {
@@ -280,31 +292,76 @@ fn term_keys(d: &DocIds, ngram_max: usize, out: &mut Vec<u64>) {
     }
 }
 
-fn term_string(key: u64, words: &[&str]) -> String {
-    let (a, b) = (words[(key >> 32) as usize], key & UNIGRAM);
+fn term_string(key: u64, words: &[String]) -> String {
+    let (a, b) = (&words[(key >> 32) as usize], key & UNIGRAM);
     if b == UNIGRAM {
-        a.to_string()
+        a.clone()
     } else {
-        [a, words[b as usize]].join(" ")
+        [a.as_str(), &words[b as usize]].join(" ")
     }
 }
 
-/// Every distinct token (words and extras), sorted by byte order (= Python's code-point order).
-fn unique_sorted_words(docs: &[TokenDoc]) -> Vec<&str> {
-    let set = docs
-        .par_iter()
-        .fold(KeySet::default, |mut s, d| {
-            s.extend(d.words.iter().chain(&d.extra).map(String::as_str));
-            s
+/// Makes every document once and replaces its tokens by ids: the rank of the token among all
+/// distinct tokens (words and extras) sorted by byte order (= Python's code-point order).
+///
+/// Fixed blocks of documents are interned in parallel, each into its own small dictionary; the
+/// dictionaries are then merged and sorted, and each block's local ids are mapped to ranks. So
+/// only the ids and the distinct tokens stay in memory, and the ids do not depend on scheduling.
+fn intern<D: Borrow<TokenDoc>>(n_docs: usize, make: impl Fn(usize) -> D + Sync) -> Result<(Vec<String>, Vec<DocIds>)> {
+    const BLOCK: usize = 4096;
+    struct Block {
+        words: Vec<String>,
+        docs: Vec<DocIds>,
+    }
+    let blocks: Vec<Block> = (0..n_docs.div_ceil(BLOCK))
+        .into_par_iter()
+        .map(|b| {
+            let mut local = KeyMap::<String, u32>::default();
+            let mut id = |w: &String| match local.get(w.as_str()) {
+                Some(&id) => id,
+                None => {
+                    let id = local.len() as u32;
+                    local.insert(w.clone(), id);
+                    id
+                }
+            };
+            let docs = (b * BLOCK..n_docs.min((b + 1) * BLOCK))
+                .map(|i| {
+                    let d = make(i);
+                    let d = d.borrow();
+                    DocIds { words: d.words.iter().map(&mut id).collect(), extra: d.extra.iter().map(&mut id).collect() }
+                })
+                .collect();
+            let mut words = vec![String::new(); local.len()];
+            local.into_iter().for_each(|(w, id)| words[id as usize] = w);
+            Block { words, docs }
         })
-        .reduce(KeySet::default, |a, b| {
-            let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-            big.extend(small);
-            big
-        });
-    let mut words: Vec<&str> = set.into_iter().collect();
-    words.par_sort_unstable();
-    words
+        .collect();
+    let mut all: Vec<&str> = blocks
+        .iter()
+        .flat_map(|b| b.words.iter().map(String::as_str))
+        .collect::<KeySet<&str>>()
+        .into_iter()
+        .collect();
+    all.par_sort_unstable();
+    if all.len() >= u32::MAX as usize {
+        return Err(Error::data(format!("{} distinct tokens: more than this vectoriser can index", all.len())));
+    }
+    let rank: KeyMap<&str, u32> = all.iter().enumerate().map(|(i, w)| (*w, i as u32)).collect();
+    let to_rank: Vec<Vec<u32>> = blocks.par_iter().map(|b| b.words.iter().map(|w| rank[w.as_str()]).collect()).collect();
+    drop(rank);
+    let words: Vec<String> = all.into_iter().map(str::to_string).collect();
+    let ids = blocks
+        .into_par_iter()
+        .zip(to_rank)
+        .flat_map_iter(|(b, to_rank)| {
+            b.docs.into_iter().map(move |mut d| {
+                d.words.iter_mut().chain(&mut d.extra).for_each(|l| *l = to_rank[*l as usize]);
+                d
+            })
+        })
+        .collect();
+    Ok((words, ids))
 }
 
 /// Number of documents containing each term key; one map per thread, merged (integer counts, so
@@ -336,7 +393,7 @@ fn document_frequencies(ids: &[DocIds], ngram_max: usize) -> KeyMap<u64, u32> {
 
 /// A fast non-cryptographic hasher for our own keys (packed ids and tokens; not attacker-facing).
 #[derive(Default, Clone, Copy)]
-struct KeyHasher(u64);
+pub(crate) struct KeyHasher(u64);
 
 impl Hasher for KeyHasher {
     fn write(&mut self, bytes: &[u8]) {
@@ -362,7 +419,8 @@ impl Hasher for KeyHasher {
     }
 }
 
-type KeyMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
+/// A hash map with [`KeyHasher`] (also used by the topic lexicon's pattern index).
+pub(crate) type KeyMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
 type KeySet<K> = HashSet<K, BuildHasherDefault<KeyHasher>>;
 
 #[cfg(test)]
@@ -429,6 +487,37 @@ mod tests {
         assert!(matches!(p.fit(&docs), Err(Error::Data(_))));
         assert!(TfIdfParams::default().fit(&[]).is_err());
         assert!(TfIdfParams { ngram_max: 3, ..Default::default() }.fit(&docs).is_err());
+    }
+
+    #[test]
+    fn streaming_fit_across_intern_blocks_matches_string_transform() {
+        // More documents than one intern block, so block dictionaries are merged.
+        let mut state = 7u64;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as usize
+        };
+        let docs: Vec<TokenDoc> = (0..9000)
+            .map(|_| {
+                let words = (0..1 + next() % 6).map(|_| format!("w{}", next() % 300)).collect();
+                TokenDoc { words, extra: vec![format!("§c{}", next() % 5)] }
+            })
+            .collect();
+        let p = TfIdfParams { min_df: 2, max_df: 0.5, ..TfIdfParams::default() };
+        let (m, x) = p.fit_transform_with(docs.len(), |i| docs[i].clone()).unwrap();
+        let mut df = std::collections::BTreeMap::<String, usize>::new();
+        for d in &docs {
+            let mut terms: Vec<String> = d.words.iter().chain(&d.extra).cloned().collect();
+            terms.extend(d.words.windows(2).map(|w| w.join(" ")));
+            terms.sort();
+            terms.dedup();
+            terms.into_iter().for_each(|t| *df.entry(t).or_default() += 1);
+        }
+        let want: Vec<&String> = df.iter().filter(|(_, &c)| c >= 2 && c as f64 <= 4500.0).map(|(t, _)| t).collect();
+        assert_eq!(m.vocabulary.iter().collect::<Vec<_>>(), want);
+        // Rows from interned ids equal rows looked up by string.
+        assert_eq!(m.transform(&docs), x);
+        assert_eq!(p.fit_transform(&docs).unwrap().1, x);
     }
 
     #[test]
