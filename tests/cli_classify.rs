@@ -6,14 +6,6 @@ mod common;
 use common::*;
 use serde_json::Value;
 
-fn fails(mut cmd: assert_cmd::Command, code: i32, needles: &[&str]) {
-    let out = cmd.output().expect("runs");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(code), "stderr: {err}");
-    assert!(out.stdout.is_empty() && !err.contains("panicked"), "{err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "one-line error, got: {err}");
-    needles.iter().for_each(|n| assert!(err.contains(n), "stderr lacks {n:?}: {err}"));
-}
 
 const FR_STATEMENT: &str = "La Fédération de Russie estime qu'il est nécessaire d'élaborer, sous l'égide des Nations Unies, \
 une convention universelle juridiquement contraignante sur la sécurité internationale de l'information.\n\n\

@@ -37,7 +37,7 @@ pub struct ClassifyArgs {
     #[arg(long, value_name = "PATH")]
     pub model: Option<PathBuf>,
     /// Language of the text (fr or en) [default: detected]
-    #[arg(long, value_parser = parse_lang)]
+    #[arg(long, value_parser = super::parse_lang)]
     pub lang: Option<Lang>,
     /// Candidate blocs for the nearest blocs [default: every bloc of the model]
     #[arg(long, value_name = "BLOC,…", value_delimiter = ',')]
@@ -45,11 +45,6 @@ pub struct ClassifyArgs {
     /// Nearest blocs and issuers listed (0 = all)
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub top: usize,
-}
-
-/// `--lang` values: the codes the manifest accepts.
-pub fn parse_lang(s: &str) -> std::result::Result<Lang, String> {
-    Lang::parse(s).ok_or_else(|| format!("'{s}' is not supported; use fr or en"))
 }
 
 /// The saved model at `path` (a model file, or a folder holding model.bin).

@@ -35,8 +35,8 @@ pub struct IngestArgs {
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
     /// Language of the text files (fr, en) [default: detected]
-    #[arg(long, value_name = "LANG")]
-    pub lang: Option<String>,
+    #[arg(long, value_name = "LANG", value_parser = super::parse_lang)]
+    pub lang: Option<Lang>,
     /// Document type of the text files (declaration, statement, …)
     #[arg(long, value_name = "TYPE")]
     pub doc_type: Option<String>,
@@ -62,11 +62,7 @@ impl IngestArgs {
             ))
         })?;
         let text = corpus::read_text(path)?;
-        let lang = match &self.lang {
-            Some(l) => Lang::parse(l)
-                .ok_or_else(|| Error::usage(format!("--lang '{l}' is not supported; use fr or en, or leave it out")))?,
-            None => lang::detect(&text),
-        };
+        let lang = self.lang.unwrap_or_else(|| lang::detect(&text));
         let id = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
         Ok(Document {
             id,

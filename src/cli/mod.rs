@@ -188,6 +188,11 @@ impl Ctx {
     }
 }
 
+/// Parses `--lang` values (the codes the manifest accepts), for clap's `value_parser`.
+pub fn parse_lang(s: &str) -> std::result::Result<crate::text::lang::Lang, String> {
+    crate::text::lang::Lang::parse(s).ok_or_else(|| format!("'{s}' is not supported; use fr or en"))
+}
+
 /// Writes `s` to stdout; a closed pipe (`stance … | head`) is not an error.
 pub fn emit(s: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();

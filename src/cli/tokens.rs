@@ -12,7 +12,7 @@ use crate::render::table::table;
 use crate::render::{self, Format};
 use crate::text::analyze::Analyzer;
 use crate::text::lang::{self, Lang};
-use crate::{Error, Result};
+use crate::Result;
 
 /// Show the passages, tokens and concepts the analyser finds in a text
 #[derive(Debug, Args)]
@@ -24,8 +24,8 @@ pub struct TokensArgs {
     /// Text file, or - for standard input
     pub file: PathBuf,
     /// Language (fr or en) [default: detected]
-    #[arg(long)]
-    pub lang: Option<String>,
+    #[arg(long, value_parser = super::parse_lang)]
+    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, Serialize)]
@@ -47,12 +47,7 @@ pub struct TokensReport {
 
 pub fn run(ctx: &Ctx, args: TokensArgs) -> Result<()> {
     let (name, text) = read_input(&args.file)?;
-    let lang = match &args.lang {
-        Some(l) => {
-            Lang::parse(l).ok_or_else(|| Error::usage(format!("--lang '{l}' is not supported; use fr or en")))?
-        }
-        None => lang::detect(&text),
-    };
+    let lang = args.lang.unwrap_or_else(|| lang::detect(&text));
     let params = ctx.params();
     let lexicon = ctx.lexicon()?;
     let analyzer = Analyzer::new(lang, params.analyzer);

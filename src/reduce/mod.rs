@@ -63,7 +63,10 @@ impl SvdParams {
         let rank_max = x.n_rows.min(x.n_cols);
         let k = self.k.min(rank_max);
         let l = (k + self.oversample).min(rank_max);
+        let t0 = std::time::Instant::now();
+        let tp = |w: &str| if std::env::var("SVD_T").is_ok() { eprintln!("{w} {:.3}", t0.elapsed().as_secs_f64()) };
         let xt = x.transpose();
+        tp("transpose");
 
         // Range finder. The random start is Ω = XᵀG with G Gaussian (n_rows × l: fewer draws than
         // an n_cols × l Ω, same guarantees), then n_iter power iterations: Q = orth((X Xᵀ)^(n_iter+1) G).
@@ -72,10 +75,14 @@ impl SvdParams {
         // this skips the costlier Gram of the n_cols × l block every iteration.
         let mut q = gaussian(x.n_rows, l, self.seed);
         let mut z = Array2::<f32>::zeros((x.n_cols, l));
+        tp("gaussian");
         for _ in 0..=self.n_iter {
             xt.dot_dense_into(&q, &mut z);
+            tp(" xt q");
             x.dot_dense_into(&z, &mut q);
+            tp(" x z");
             linalg::orthonormalize(&mut q, 1);
+            tp(" orth");
         }
         linalg::orthonormalize(&mut q, 1); // CholeskyQR2: the second pass makes Q orthonormal to f32 precision
 
@@ -83,14 +90,20 @@ impl SvdParams {
         xt.dot_dense_into(&q, &mut z);
         let bt = z;
         drop((q, xt));
-        let (lambda, w) = linalg::symmetric_eigen(&linalg::gram(&bt));
+        tp("bt");
+        let g = linalg::gram(&bt);
+        tp("gram");
+        let (lambda, w) = linalg::symmetric_eigen(&g);
+        tp("eigen");
         let sigma: Vec<f64> = lambda.iter().take(k).map(|&v| v.max(0.0).sqrt()).collect();
         // Directions below f32 resolution are rounding noise (rank-deficient input): zero them.
         let floor = sigma[0] * 1e-6;
         let map =
             Array2::from_shape_fn((k, l), |(c, i)| if sigma[c] > floor { (w[[i, c]] / sigma[c]) as f32 } else { 0.0 });
         let mut components = map.dot(&bt.t()); // k × n_cols, no transposed copy of Bᵀ
+        tp("components");
         flip_signs(&mut components);
+        tp("flip");
         Ok(Svd { components, singular_values: sigma })
     }
 
@@ -265,7 +278,7 @@ mod tests {
     fn bench_svd_dump() {
         let x: Csr = bincode::deserialize(&std::fs::read(std::env::var("SVD_LOAD").unwrap()).unwrap()).unwrap();
         let reference = SvdParams { n_iter: 10, ..SvdParams::default() }.fit(&x).unwrap();
-        for n_iter in [1, 2, 3, 4] {
+        for n_iter in std::env::var("SVD_ITERS").map(|s| s.split(",").map(|v| v.parse().unwrap()).collect::<Vec<usize>>()).unwrap_or(vec![1, 2, 3, 4]) {
             let t = std::time::Instant::now();
             let svd = SvdParams { n_iter, ..SvdParams::default() }.fit(&x).unwrap();
             let rel: Vec<f64> =
