@@ -18,6 +18,9 @@
 #   BENCH_REPEAT=N        run both N times per size (interleaved); the report keeps, per tool, the
 #                         run with the median wall time and lists all of them (default 1)
 #   BENCH_NO_BUILD=1      skip `cargo build --release` (use the binary as it is)
+#   BENCH_CHECK_MAX_MB=N  agreement check in scikit-learn-like mode (stance fit --no-lexicon
+#                         --stopwords none --keep-numbers, and the reference's top singular values
+#                         from perf/sk_singular_values.py) for sizes <= N MB (default 10; 0: never)
 #   BENCH_NATIVE_BLAS=1   run the sklearn reference with OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset
 #                         (default: the environment as it is; see docs/performance.md)
 #   BENCH_DOC=FILE        the document for --score (default: the largest text in seeds/)
@@ -100,7 +103,9 @@ corpus() {
   echo "$dir"
 }
 
-# replicate SRC DST N: N copies of SRC (hard links), files prefixed c1_..cN_, issuers unchanged.
+# replicate SRC DST N: N copies of SRC, files prefixed c1_..cN_, issuers unchanged. Copy 1 is a
+# hard link; copy c ends with c-1 extra newlines, so that no two files have the same content
+# (stance refuses duplicate texts) while both tools cut them into the same passages.
 # Stands in for the full 199 MB UNGDC, which is not available offline. Note: every term of a
 # copy appears >= N times, so min_df=2 keeps the corpus' hapaxes too (more features than real text).
 replicate() {
@@ -114,6 +119,12 @@ for c in range(1, n + 1):
     for r in rows:
         d, f = os.path.split(r['file'])
         rel = os.path.join(d, f'c{c}_{f}')
+        if c > 1:
+            shutil.copyfile(os.path.join(src, r['file']), os.path.join(out, rel))
+            with open(os.path.join(out, rel), 'a', encoding='utf-8') as fh:
+                fh.write('\n' * (c - 1))
+            res.append({**r, 'file': rel})
+            continue
         try:
             os.link(os.path.join(src, r['file']), os.path.join(out, rel))
         except OSError:
@@ -168,6 +179,19 @@ run_stance() {  # DIR RUNDIR
   [ "$rc" = 0 ] || say "  stance fit failed (exit $rc): $(tail -3 "$run/stance.err" | tr '\n' ' ')"
 }
 
+# Agreement check, untimed: stance with the reference's feature set (words only, no stopword list,
+# numbers kept) -> RUNDIR/stance_sklike/, and the reference's top singular values -> RUNDIR/sk_sv.json.
+run_check() {  # DIR RUNDIR
+  local dir=$1 run=$2
+  [ -z "$BUILD_ERR" ] && [ -x "$BIN" ] || return 0
+  say "  agreement check (scikit-learn-like stance fit, reference singular values) ..."
+  "$BIN" fit --corpus "$dir" --min-df 2 --max-df 0.9 --dims 100 --k 20 --out "$run/stance_sklike" \
+    --no-lexicon --stopwords none --keep-numbers --format json --quiet \
+    > "$run/stance_sklike.json" 2> "$run/stance_sklike.err" || say "  scikit-learn-like stance fit failed"
+  "$PY" "$HERE/sk_singular_values.py" "$SHARED/perf/sklearn_pipeline.py" "$dir" \
+    > "$run/sk_sv.json" 2> "$run/sk_sv.err" || say "  sk_singular_values.py failed"
+}
+
 bench() {
   local sizes=("$@") mb dir run runs=() r repeat=${BENCH_REPEAT:-1}
   [[ "$repeat" =~ ^[1-9][0-9]*$ ]] || die "BENCH_REPEAT='$repeat' is not a positive number"
@@ -189,6 +213,7 @@ bench() {
       run_sklearn "$dir" "$run/r$r"
       run_stance "$dir" "$run/r$r"
     done
+    if [[ "$mb" =~ ^[0-9]+$ ]] && [ "$mb" -le "${BENCH_CHECK_MAX_MB:-10}" ]; then run_check "$dir" "$run/r1"; fi
     runs+=("$mb=$run=$dir")
   done
   mkdir -p "$RESULTS"

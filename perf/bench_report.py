@@ -110,8 +110,8 @@ def corpus_info(corpus):
             'issuers': len({r['issuer'] for r in rows})}
 
 
-def compare(py, run):
-    ref, cand = os.path.join(run, 'sk.csv'), os.path.join(run, 'stance', 'issuer_similarity.csv')
+def compare(py, run, out='stance'):
+    ref, cand = os.path.join(run, 'sk.csv'), os.path.join(run, out, 'issuer_similarity.csv')
     if not (os.path.exists(ref) and os.path.exists(cand)):
         return {'error': f'missing {ref if not os.path.exists(ref) else cand}'}
     p = subprocess.run([sys.executable, py, ref, cand], capture_output=True, text=True)
@@ -139,7 +139,23 @@ def point(spec, compare_py):
         p['speedup_total'] = ratio(skr.get('total_s'), str_.get('total_s'))
         p['rss_ratio'] = ratio(st.get('peak_rss_mb'), sk.get('peak_rss_mb'), 3)
         p['similarity'] = compare(compare_py, os.path.join(run, 'r1'))
+    check = agreement_check(compare_py, os.path.join(run, 'r1'), str_)
+    if check:
+        p['check'] = check
     return p
+
+
+def agreement_check(compare_py, run, stance_report):
+    """The untimed scikit-learn-like stance run and the reference's singular values (bench.sh run_check)."""
+    sklike = last_json(read(os.path.join(run, 'stance_sklike.json')))
+    sk_sv = last_json(read(os.path.join(run, 'sk_sv.json')))
+    if not (sklike or sk_sv):
+        return None
+    return {'similarity_sklike': compare(compare_py, run, 'stance_sklike') if sklike else None,
+            'sklike': {k: sklike.get(k) for k in ('passages', 'features', 'nnz')} if sklike else None,
+            'singular_values': {'sklearn': (sk_sv or {}).get('singular_values'),
+                                'stance': stance_report.get('top_singular_values'),
+                                'stance_sklike': (sklike or {}).get('top_singular_values')}}
 
 
 def label(mb):
@@ -200,12 +216,13 @@ def markdown(res):
                   + ', '.join(sorted({f'{b[0]} {b[1] or ""}'.strip() + f' ×{b[2]}' for b in blas})) + '.', '']
     lines += ['| corpus | MB | docs | passages | features | nnz | sklearn wall s | stance wall s | speed-up '
               f'(≥{TARGET_SPEEDUP:g}×) | sklearn RSS MB | stance RSS MB | RSS ratio (≤{TARGET_RSS_RATIO}) '
-              '| similarity r |',
-              '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|']
+              '| similarity r | r, sklearn-like mode |',
+              '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|']
     for p in res['points']:
         sk, st = p['sklearn'], p['stance']
         skr, str_ = sk.get('report') or {}, st.get('report') or {}
         r = (p.get('similarity') or {}).get('pearson')
+        r_sklike = ((p.get('check') or {}).get('similarity_sklike') or {}).get('pearson')
         noisy = bool(p['busy_pct']) and max(p['busy_pct']) >= 15
         lines.append('| ' + ' | '.join([
             p['label'] + (' ⚠ noisy' if noisy else ''), fmt(p['corpus']['mb'], 1), fmt(p['corpus']['docs']),
@@ -215,11 +232,12 @@ def markdown(res):
             fmt(p.get('speedup_wall')) + mark(p.get('speedup_wall'), lambda v: v >= TARGET_SPEEDUP),
             fmt(sk.get('peak_rss_mb'), 0), fmt(st.get('peak_rss_mb'), 0) if st['ok'] else '–',
             fmt(p.get('rss_ratio'), 3) + mark(p.get('rss_ratio'), lambda v: v <= TARGET_RSS_RATIO),
-            fmt(r, 4)]) + ' |')
+            fmt(r, 4), fmt(r_sklike, 4)]) + ' |')
     lines += ['', 'Passages, features, nnz: one number when both engines agree, else sklearn / stance. '
               'Wall time and peak RSS: `/usr/bin/time -v` around the whole process. Speed-up = sklearn wall / '
               'stance wall; RSS ratio = stance / sklearn; similarity r = Pearson correlation of the upper '
-              'triangles of the two issuer × issuer matrices (perf/compare_similarity.py). ⚠ noisy: other work '
+              'triangles of the two issuer × issuer matrices (perf/compare_similarity.py); sklearn-like mode: the same for '
+              '`stance fit --no-lexicon --stopwords none --keep-numbers` (untimed, sizes ≤ BENCH_CHECK_MAX_MB). ⚠ noisy: other work '
               'kept the CPUs ≥ 15 % busy just before a run; do not compare those timings.', '']
     for p in res['points']:
         sk, st = p['sklearn'], p['stance']
@@ -252,7 +270,34 @@ def markdown(res):
                       f"max |Δ| {fmt(sim['max_abs_diff'], 4)}).", '']
         elif sim:
             lines += [f"Similarity agreement: not computed ({sim['error']}).", '']
+        lines += check_lines(p.get('check'))
     return '\n'.join(lines).rstrip() + '\n'
+
+
+def check_lines(check):
+    """Markdown for the agreement check in scikit-learn-like mode (None: not run at this size)."""
+    if not check:
+        return []
+    lines = []
+    sim, sk = check.get('similarity_sklike'), check.get('sklike')
+    if sim and 'error' not in sim:
+        lines += [f"Agreement in scikit-learn-like mode (`stance fit --no-lexicon --stopwords none --keep-numbers`: "
+                  f"{fmt(sk['passages'])} passages, {fmt(sk['features'])} features, {fmt(sk['nnz'])} nnz): "
+                  f"Pearson r = {fmt(sim['pearson'], 4)} (mean |Δ| {fmt(sim['mean_abs_diff'], 4)}, "
+                  f"max |Δ| {fmt(sim['max_abs_diff'], 4)}).", '']
+    elif sim:
+        lines += [f"Agreement in scikit-learn-like mode: not computed ({sim['error']}).", '']
+    sv = check.get('singular_values') or {}
+    cols = [('scikit-learn', sv.get('sklearn')), ('stance, scikit-learn-like', sv.get('stance_sklike')),
+            ('stance (default features)', sv.get('stance'))]
+    cols = [(n, v) for n, v in cols if v]
+    if cols:
+        lines += ['Top singular values of the TF-IDF matrix (TruncatedSVD, 100 components):', '',
+                  '| σ | ' + ' | '.join(n for n, _ in cols) + ' |', '|--:|' + '--:|' * len(cols)]
+        for i in range(max(len(v) for _, v in cols)):
+            lines.append(f'| {i + 1} | ' + ' | '.join(fmt(v[i], 4) if i < len(v) else '–' for _, v in cols) + ' |')
+        lines.append('')
+    return lines
 
 
 def update_docs(path, table):

@@ -265,12 +265,14 @@ impl Analysis {
         })?;
         drop(concepts);
         progress("reducing dimensions (SVD)");
-        let svd = timed(&mut timings, "svd", || params.svd.fit(&matrix))?;
-        let vectors = timed(&mut timings, "project", || {
-            let mut v = svd.transform(&matrix);
-            l2_normalize_rows(&mut v);
-            v
-        });
+        // Fit and projection X·V in one pass, then unit rows (LSA), as scikit-learn's
+        // `TruncatedSVD.fit_transform` + `Normalizer` in the reference.
+        let (svd, vectors) = timed(&mut timings, "svd", || {
+            params.svd.fit_transform(&matrix).map(|(svd, mut v)| {
+                l2_normalize_rows(&mut v);
+                (svd, v)
+            })
+        })?;
         progress("clustering");
         let clusters = timed(&mut timings, "kmeans", || params.cluster.fit(&vectors))?;
         for (p, &c) in passages.iter_mut().zip(&clusters.labels) {

@@ -23,7 +23,9 @@ use crate::{Error, Result};
 #[command(after_help = "Examples:
   stance fit --out fitted/
   stance fit --corpus ungdc-50mb/ --min-df 2 --max-df 0.9 --dims 100 --k 20 --out out/ --timings
-  stance fit --format json --quiet     # counts and per-stage seconds as one JSON object")]
+  stance fit --format json --quiet     # counts and per-stage seconds as one JSON object
+  stance fit --corpus ungdc-10mb/ --no-lexicon --stopwords none --keep-numbers --out sk-like/
+                                       # the scikit-learn reference's features, for the agreement check")]
 pub struct FitArgs {
     /// Output folder: model.bin, issuer_similarity.csv, clusters/cluster_NN.csv
     #[arg(long, value_name = "DIR", default_value = "stance-model")]
@@ -40,6 +42,26 @@ pub struct FitArgs {
     /// Number of k-means clusters
     #[arg(long, value_name = "N")]
     pub k: Option<usize>,
+    /// SVD power iterations (more: more accurate trailing dimensions, slower)
+    #[arg(long, value_name = "N")]
+    pub svd_iter: Option<usize>,
+    /// Words only: no concept or position features from the topic lexicon (the features of the
+    /// scikit-learn reference; topics and stances are still found, for display)
+    #[arg(long)]
+    pub no_lexicon: bool,
+    /// Stopword list: `standard` (~150 words per language) or `none` (keep every word, as the
+    /// scikit-learn reference)
+    #[arg(long, value_name = "LIST", value_parser = ["standard", "none"], default_value = "standard")]
+    pub stopwords: String,
+    /// Keep tokens without a letter, such as `2030` (as the scikit-learn reference)
+    #[arg(long)]
+    pub keep_numbers: bool,
+    /// Passages shorter than this many words are merged into a neighbour or dropped (default 6)
+    #[arg(long, value_name = "N")]
+    pub min_words: Option<usize>,
+    /// Paragraphs longer than this many words are cut at sentence ends (default 200)
+    #[arg(long, value_name = "N")]
+    pub max_words: Option<usize>,
     /// Print seconds per stage on stderr
     #[arg(long)]
     pub timings: bool,
@@ -55,6 +77,8 @@ pub struct FitReport {
     pub nnz: usize,
     pub clusters: usize,
     pub dims: usize,
+    /// The 10 largest singular values of the TF-IDF matrix (agreement check against scikit-learn).
+    pub top_singular_values: Vec<f64>,
     pub model: String,
     pub out: String,
     /// Seconds per stage (JSON: an object keyed by stage).
@@ -83,6 +107,21 @@ pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
     if let Some(v) = args.k {
         params.cluster.k = v.max(1);
     }
+    if let Some(v) = args.svd_iter {
+        params.svd.n_iter = v;
+    }
+    if args.no_lexicon {
+        params.concepts = false;
+        params.tfidf.extra_weight = 1.0;
+    }
+    if let Some(v) = args.min_words {
+        params.segment.min_words = v;
+    }
+    if let Some(v) = args.max_words {
+        params.segment.max_words = v.max(1);
+    }
+    params.analyzer.keep_stopwords = args.stopwords == "none";
+    params.analyzer.keep_numbers = args.keep_numbers;
     if let Some(ws) = &ctx.global.workspace {
         return fit_workspace(ctx, ws, params);
     }
@@ -91,7 +130,11 @@ pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
     let read_s = t.elapsed().as_secs_f64();
     let mb = corpus.bytes() as f64 / 1e6;
     let lexicon = ctx.lexicon()?;
-    let analysis = ctx.run_pipeline(corpus, lexicon, params)?;
+    let mut analysis = ctx.run_pipeline(corpus, lexicon, params)?;
+    let (features, nnz) = (analysis.matrix.n_cols, analysis.matrix.nnz());
+    // The TF-IDF matrix is not saved and nothing below reads it: free it before the model is
+    // built (the write is where memory peaks).
+    analysis.matrix = crate::vectorize::Csr::zeros(0, 0);
 
     let t = Instant::now();
     let grouping = Grouping::new(&analysis, GroupBy::Issuer);
@@ -117,10 +160,11 @@ pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
         mb,
         issuers: grouping.labels.len(),
         passages: analysis.passages.len(),
-        features: analysis.matrix.n_cols,
-        nnz: analysis.matrix.nnz(),
+        features,
+        nnz,
         clusters: analysis.clusters.centroids.nrows(),
         dims: analysis.svd.k(),
+        top_singular_values: analysis.svd.singular_values.iter().take(10).map(|v| (v * 1e6).round() / 1e6).collect(),
         model: analysis.model_id(),
         out: args.out.display().to_string(),
         stages_s: stages.iter().cloned().collect(),

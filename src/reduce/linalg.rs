@@ -5,7 +5,7 @@
 //! results are identical for any number of threads.
 
 use ndarray::parallel::prelude::*;
-use ndarray::{s, Array2, ArrayViewMut1, Axis};
+use ndarray::{s, Array2, ArrayView2, ArrayViewMut1, Axis};
 
 /// Rows per parallel chunk: small enough for cache and memory, fixed for determinism.
 const CHUNK: usize = 2048;
@@ -25,6 +25,27 @@ pub(crate) fn gram(a: &Array2<f32>) -> Array2<f64> {
         g += &p;
     }
     g
+}
+
+/// `a · b` for a tall `a`, in parallel over fixed row chunks (each row's result does not depend
+/// on the chunking, so it is the same for any number of threads).
+pub(crate) fn par_dot(a: &Array2<f32>, b: &ArrayView2<f32>) -> Array2<f32> {
+    let mut out = Array2::zeros((a.nrows(), b.ncols()));
+    out.axis_chunks_iter_mut(Axis(0), CHUNK)
+        .into_par_iter()
+        .zip(a.axis_chunks_iter(Axis(0), CHUNK))
+        .for_each(|(mut o, a)| ndarray::linalg::general_mat_mul(1.0, &a, b, 0.0, &mut o));
+    out
+}
+
+/// The transpose of a tall `a`, as a row-major matrix, copied in parallel cache-sized blocks.
+pub(crate) fn par_transpose(a: &Array2<f32>) -> Array2<f32> {
+    let mut out = Array2::zeros((a.ncols(), a.nrows()));
+    out.axis_chunks_iter_mut(Axis(1), CHUNK)
+        .into_par_iter()
+        .zip(a.axis_chunks_iter(Axis(0), CHUNK))
+        .for_each(|(mut o, a)| o.assign(&a.t()));
+    out
 }
 
 /// Makes the columns of the tall `a` orthonormal in place (Cholesky QR: A = QR with RᵀR = AᵀA),

@@ -77,12 +77,20 @@ fn lowercase_into(w: &str, buf: &mut String) {
 }
 
 /// Analyser switches, recorded in the fitted model so new texts are tokenised the same way.
+/// All off by default; `keep_stopwords` and `keep_numbers` exist to mimic scikit-learn's
+/// default analyser (no stopword list, numbers are tokens) in the agreement check of `perf/`.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq)]
 pub struct AnalyzerOptions {
     /// Snowball stemming (off by default: display terms stay readable).
     pub stem: bool,
     /// `sécurité` → `securite` (off by default: accents distinguish French words).
     pub strip_accents: bool,
+    /// Keep stopwords (`--stopwords none`).
+    #[serde(default)]
+    pub keep_stopwords: bool,
+    /// Keep tokens without a letter, such as `2030` (`--keep-numbers`).
+    #[serde(default)]
+    pub keep_numbers: bool,
 }
 
 /// Turns normalised text of one language into content tokens.
@@ -103,6 +111,7 @@ impl Analyzer {
     /// Content tokens of an already-normalised text: words → drop stopwords → drop tokens
     /// without a letter (numbers, `2021-2025`) and 1-character tokens → optional Snowball stem →
     /// optional accent stripping. Order preserved (bigrams are built from this sequence later).
+    /// `keep_stopwords` / `keep_numbers` skip the first two filters.
     ///
     /// Stopwords of both languages are dropped whatever the analyser's language: quotes and
     /// names mix them (`the Convention de Budapest`), and the two lists share no content word
@@ -114,7 +123,11 @@ impl Analyzer {
             lowercase_into(&text[start..end], &mut buf);
             let mut chars = buf.chars();
             let long_enough = chars.next().is_some() && chars.next().is_some();
-            if !long_enough || !buf.chars().any(char::is_alphabetic) || stopwords(None).contains(buf.as_str()) {
+            let o = &self.options;
+            if !long_enough
+                || !(o.keep_numbers || buf.chars().any(char::is_alphabetic))
+                || !o.keep_stopwords && stopwords(None).contains(buf.as_str())
+            {
                 continue;
             }
             let token = match &self.stemmer {
@@ -201,12 +214,21 @@ mod tests {
     }
 
     #[test]
+    fn stopwords_and_numbers_kept_on_request() {
+        let all = AnalyzerOptions { keep_stopwords: true, keep_numbers: true, ..Default::default() };
+        let a = Analyzer::new(Lang::En, all);
+        assert_eq!(a.tokens("The 2030 Agenda of the UN, a plan"), ["the", "2030", "agenda", "of", "the", "un", "plan"]);
+        let numbers = Analyzer::new(Lang::En, AnalyzerOptions { keep_numbers: true, ..Default::default() });
+        assert_eq!(numbers.tokens("The 2030 Agenda"), ["2030", "agenda"]);
+    }
+
+    #[test]
     fn stemming_on_and_off() {
         let plain = Analyzer::new(Lang::Fr, AnalyzerOptions::default());
         assert_eq!(plain.tokens("normes internationales"), ["normes", "internationales"]);
-        let stem = Analyzer::new(Lang::Fr, AnalyzerOptions { stem: true, strip_accents: false });
+        let stem = Analyzer::new(Lang::Fr, AnalyzerOptions { stem: true, ..Default::default() });
         assert_eq!(stem.tokens("normes internationales"), ["norm", "international"]);
-        let en = Analyzer::new(Lang::En, AnalyzerOptions { stem: true, strip_accents: false });
+        let en = Analyzer::new(Lang::En, AnalyzerOptions { stem: true, ..Default::default() });
         assert_eq!(en.tokens("binding norms"), ["bind", "norm"]);
     }
 
@@ -252,7 +274,7 @@ mod tests {
     fn accents_stripped_only_when_asked() {
         let keep = Analyzer::new(Lang::Fr, AnalyzerOptions::default());
         assert_eq!(keep.tokens("sécurité numérique"), ["sécurité", "numérique"]);
-        let strip = Analyzer::new(Lang::Fr, AnalyzerOptions { stem: false, strip_accents: true });
+        let strip = Analyzer::new(Lang::Fr, AnalyzerOptions { strip_accents: true, ..Default::default() });
         assert_eq!(strip.tokens("sécurité numérique"), ["securite", "numerique"]);
     }
 }

@@ -62,27 +62,60 @@ impl PatternIndex {
     }
 
     /// Sets `t.starts` / `t.start_ptr`: the ids of the patterns that may start at each word,
-    /// sorted. Concept-keyed patterns are only added once `t.concept_at` is known (`with_concepts`).
-    pub fn fill(&self, t: &mut Tokens, with_concepts: bool) {
-        let mut buf = Vec::new();
+    /// sorted (one lookup per word). Cues that start with a concept are added by
+    /// [`PatternIndex::add_concept_starts`] once `t.concept_at` is known.
+    pub fn fill(&self, t: &mut Tokens) {
         let mut starts = Vec::new();
         let mut start_ptr = Vec::with_capacity(t.words.len() + 1);
         start_ptr.push(0);
-        for (w, hit) in t.words.iter().zip(&t.concept_at) {
-            buf.clear();
-            buf.extend(self.exact.get(w.text.as_str()).into_iter().flatten());
-            buf.extend(self.prefix.get(prefix_key(&w.text)).into_iter().flatten());
-            if let (true, Some((c, _))) = (with_concepts, hit) {
-                buf.extend(self.by_concept.get(*c).into_iter().flatten());
+        for w in &t.words {
+            let from = starts.len();
+            let exact = self.exact.get(w.text.as_str()).map_or(&[][..], Vec::as_slice);
+            let prefix = self.prefix.get(prefix_key(&w.text)).map_or(&[][..], Vec::as_slice);
+            starts.extend_from_slice(exact);
+            if !prefix.is_empty() {
+                starts.extend_from_slice(prefix);
+                if !exact.is_empty() {
+                    starts[from..].sort_unstable();
+                    dedup_tail(&mut starts, from);
+                }
             }
-            buf.sort_unstable();
-            buf.dedup();
-            starts.extend_from_slice(&buf);
             start_ptr.push(starts.len());
         }
         t.starts = starts;
         t.start_ptr = start_ptr;
     }
+
+    /// Adds the patterns keyed by the concept that starts at each word (after concept matching).
+    pub fn add_concept_starts(&self, t: &mut Tokens) {
+        let extra =
+            |hit: &Option<(usize, usize)>| hit.and_then(|(c, _)| self.by_concept.get(c)).filter(|l| !l.is_empty());
+        if !t.concept_at.iter().any(|h| extra(h).is_some()) {
+            return;
+        }
+        let mut starts = Vec::with_capacity(t.starts.len() + 8);
+        let mut start_ptr = Vec::with_capacity(t.start_ptr.len());
+        start_ptr.push(0);
+        for (i, hit) in t.concept_at.iter().enumerate() {
+            let from = starts.len();
+            starts.extend_from_slice(t.candidates(i));
+            if let Some(list) = extra(hit) {
+                starts.extend_from_slice(list);
+                starts[from..].sort_unstable();
+                dedup_tail(&mut starts, from);
+            }
+            start_ptr.push(starts.len());
+        }
+        t.starts = starts;
+        t.start_ptr = start_ptr;
+    }
+}
+
+/// Removes repeats from the sorted tail `v[from..]`.
+fn dedup_tail(v: &mut Vec<u32>, from: usize) {
+    let mut tail = v.split_off(from);
+    tail.dedup();
+    v.extend(tail);
 }
 
 impl PatternSet {

@@ -300,7 +300,8 @@ impl Lexicon {
         let (id, score) = best.unwrap_or(("", 0.0));
         let threshold = self.settings.topic_threshold;
         let topic = (score >= threshold && score > 0.0).then(|| id.to_string());
-        let mut on: Vec<(&String, f64)> = scores.iter().filter(|(_, &v)| v >= threshold && v > 0.0).map(|(k, &v)| (k, v)).collect();
+        let mut on: Vec<(&String, f64)> =
+            scores.iter().filter(|(_, &v)| v >= threshold && v > 0.0).map(|(k, &v)| (k, v)).collect();
         // Best first; ties keep the lexicon's topic order, like `topic`.
         let order = |t: &str| self.topics.iter().position(|d| d.id == t).unwrap_or(usize::MAX);
         on.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| order(a.0).cmp(&order(b.0))));
@@ -312,7 +313,7 @@ impl Lexicon {
     /// per word, the patterns that may start there.
     fn tokens<'a>(&self, text: &'a str) -> Tokens<'a> {
         let mut t = Tokens::new(text);
-        self.index.fill(&mut t, false);
+        self.index.fill(&mut t);
         let mut found = Vec::new(); // (start, end, concept)
         for i in 0..t.words.len() {
             for p in self.concept_patterns.candidates(&t, i) {
@@ -330,9 +331,7 @@ impl Lexicon {
             taken[*s..*e].iter_mut().for_each(|x| *x = true);
             t.concept_at[*s] = Some((*c, *e));
         }
-        if !found.is_empty() {
-            self.index.fill(&mut t, true); // cues that start with `@concept`
-        }
+        self.index.add_concept_starts(&mut t); // cues that start with `@concept`
         t
     }
 }

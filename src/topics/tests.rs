@@ -154,33 +154,6 @@ fn bad_lexicon_files_give_located_errors() {
     assert!(Lexicon::from_path(&dir.path().join("missing.toml")).is_err());
 }
 
-/// Equality harness for refactors: dumps concepts, topic scores and the stance (with cues) toward
-/// every topic for each paragraph of the texts in `STANCE_LEX_DIR`, to `STANCE_LEX_OUT`.
-#[test]
-#[ignore]
-fn dump_annotations() {
-    use std::fmt::Write;
-    let dir = std::env::var("STANCE_LEX_DIR").unwrap();
-    let l = lex();
-    let mut paths: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
-    paths.sort();
-    let mut out = String::new();
-    for p in paths {
-        let Ok(text) = std::fs::read_to_string(&p) else { continue };
-        for para in text.split("\n\n").map(crate::text::normalize::normalize) {
-            let c: Vec<_> = l.concepts(&para).into_iter().map(|h| (h.concept, h.start, h.end)).collect();
-            let a = l.assign(&para);
-            writeln!(out, "{c:?}\n{:?} {} {:?} {:?}", a.topic, a.score, a.scores, a.topics).unwrap();
-            for t in l.topics() {
-                let s = l.stance(&t.id, &para);
-                let cues: Vec<_> = s.cues.iter().map(|h| (&h.cue, h.polarity, h.negated, h.start, h.end)).collect();
-                writeln!(out, "{} {:?} {cues:?}", t.id, s.stance).unwrap();
-            }
-        }
-    }
-    std::fs::write(std::env::var("STANCE_LEX_OUT").unwrap(), out).unwrap();
-}
-
 #[test]
 fn annotate_agrees_with_the_separate_calls() {
     let l = lex();
@@ -190,13 +163,19 @@ fn annotate_agrees_with_the_separate_calls() {
     let concepts = |hits: &[ConceptHit]| hits.iter().map(|h| (h.concept.clone(), h.start, h.end)).collect::<Vec<_>>();
     assert_eq!(concepts(&a.concepts), concepts(&l.concepts(text)));
     let assigned = l.assign(text);
-    assert_eq!((&a.assignment.topic, &a.assignment.topics, &a.assignment.scores), (&assigned.topic, &assigned.topics, &assigned.scores));
+    assert_eq!(
+        (&a.assignment.topic, &a.assignment.topics, &a.assignment.scores),
+        (&assigned.topic, &assigned.topics, &assigned.scores)
+    );
     assert!(a.assignment.topics.len() >= 2, "{:?}", a.assignment.topics);
     assert_eq!(a.stances.len(), a.assignment.topics.len());
     for (t, call) in a.assignment.topics.iter().zip(&a.stances) {
         let alone = l.stance(t, text);
         assert_eq!(call.stance, alone.stance, "{t}");
-        assert_eq!(call.cues.iter().map(|c| (&c.cue, c.start)).collect::<Vec<_>>(), alone.cues.iter().map(|c| (&c.cue, c.start)).collect::<Vec<_>>());
+        assert_eq!(
+            call.cues.iter().map(|c| (&c.cue, c.start)).collect::<Vec<_>>(),
+            alone.cues.iter().map(|c| (&c.cue, c.start)).collect::<Vec<_>>()
+        );
     }
     assert_eq!(a.positions()[0].0, a.assignment.topics[0]);
 }

@@ -329,7 +329,10 @@ fn intern<D: Borrow<TokenDoc>>(n_docs: usize, make: impl Fn(usize) -> D + Sync) 
                 .map(|i| {
                     let d = make(i);
                     let d = d.borrow();
-                    DocIds { words: d.words.iter().map(&mut id).collect(), extra: d.extra.iter().map(&mut id).collect() }
+                    DocIds {
+                        words: d.words.iter().map(&mut id).collect(),
+                        extra: d.extra.iter().map(&mut id).collect(),
+                    }
                 })
                 .collect();
             let mut words = vec![String::new(); local.len()];
@@ -337,18 +340,15 @@ fn intern<D: Borrow<TokenDoc>>(n_docs: usize, make: impl Fn(usize) -> D + Sync) 
             Block { words, docs }
         })
         .collect();
-    let mut all: Vec<&str> = blocks
-        .iter()
-        .flat_map(|b| b.words.iter().map(String::as_str))
-        .collect::<KeySet<&str>>()
-        .into_iter()
-        .collect();
+    let mut all: Vec<&str> =
+        blocks.iter().flat_map(|b| b.words.iter().map(String::as_str)).collect::<KeySet<&str>>().into_iter().collect();
     all.par_sort_unstable();
     if all.len() >= u32::MAX as usize {
         return Err(Error::data(format!("{} distinct tokens: more than this vectoriser can index", all.len())));
     }
     let rank: KeyMap<&str, u32> = all.iter().enumerate().map(|(i, w)| (*w, i as u32)).collect();
-    let to_rank: Vec<Vec<u32>> = blocks.par_iter().map(|b| b.words.iter().map(|w| rank[w.as_str()]).collect()).collect();
+    let to_rank: Vec<Vec<u32>> =
+        blocks.par_iter().map(|b| b.words.iter().map(|w| rank[w.as_str()]).collect()).collect();
     drop(rank);
     let words: Vec<String> = all.into_iter().map(str::to_string).collect();
     let ids = blocks
