@@ -44,3 +44,10 @@ impl Error {
         }
     }
 }
+
+/// Lets our algorithms implement linfa's `Fit` trait (see `cluster`).
+impl From<linfa::Error> for Error {
+    fn from(e: linfa::Error) -> Self {
+        Error::Data(e.to_string())
+    }
+}

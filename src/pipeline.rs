@@ -173,7 +173,12 @@ pub fn features_with(
 }
 
 /// [`features_with`] for concepts already found (`None`: no lexicon, words only).
-fn token_doc(text: &str, analyzer: &Analyzer, concepts: Option<&[ConceptHit]>, positions: &[(String, Stance)]) -> TokenDoc {
+fn token_doc(
+    text: &str,
+    analyzer: &Analyzer,
+    concepts: Option<&[ConceptHit]>,
+    positions: &[(String, Stance)],
+) -> TokenDoc {
     let words = analyzer.tokens(text);
     let Some(concepts) = concepts else { return TokenDoc { words, extra: Vec::new() } };
     let mut extra: Vec<String> = concepts.iter().map(|h| format!("{CONCEPT_PREFIX}{}", h.concept)).collect();

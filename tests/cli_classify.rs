@@ -6,7 +6,6 @@ mod common;
 use common::*;
 use serde_json::Value;
 
-
 const FR_STATEMENT: &str = "La Fédération de Russie estime qu'il est nécessaire d'élaborer, sous l'égide des Nations Unies, \
 une convention universelle juridiquement contraignante sur la sécurité internationale de l'information.\n\n\
 Les dispositions de la Convention de Budapest sont inacceptables, car elles portent atteinte à la souveraineté des États.\n";

@@ -5,7 +5,6 @@ mod common;
 
 use common::*;
 
-
 fn gold_fixture() -> String {
     format!("{}/tests/fixtures/gold_passages.csv", env!("CARGO_MANIFEST_DIR"))
 }

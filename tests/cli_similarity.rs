@@ -32,11 +32,12 @@ fn json_schema_symmetric_unit_diagonal() {
     assert_eq!(l, sorted, "labels sorted");
     assert!(l.contains(&"CIS".to_string()) && l.contains(&"European Union".to_string()));
     let m = matrix(&v);
-    for i in 0..l.len() {
-        assert_eq!(m[i][i], Some(1.0));
-        for j in 0..l.len() {
-            assert_eq!(m[i][j], m[j][i], "symmetric at {i},{j}");
-            let x = m[i][j].expect("every issuer has passages overall");
+    assert_eq!(m.len(), l.len());
+    for (i, row) in m.iter().enumerate() {
+        assert_eq!(row[i], Some(1.0));
+        for (j, cell) in row.iter().enumerate() {
+            assert_eq!(*cell, m[j][i], "symmetric at {i},{j}");
+            let x = cell.expect("every issuer has passages overall");
             assert!((-1.0..=1.0).contains(&x));
         }
     }
@@ -91,7 +92,10 @@ fn binding_norms_separates_russia_aligned_from_western() {
     assert!(ra.len() >= 2 && !we.is_empty(), "binding_norms passages: russia-aligned {ra:?}, western {we:?}");
     let within = mean_between(&v, &ra, &ra);
     let across = mean_between(&v, &ra, &we);
-    assert!(within > 2.0 * across && within > across + 0.1, "within russia-aligned {within:.3} vs russia-aligned×western {across:.3}");
+    assert!(
+        within > 2.0 * across && within > across + 0.1,
+        "within russia-aligned {within:.3} vs russia-aligned×western {across:.3}"
+    );
 }
 
 #[test]
@@ -136,7 +140,8 @@ fn csv_is_tidy_and_matches_json() {
 #[test]
 fn topics_lists_all_topics_and_clusters() {
     let v = json(on_seeds(&["topics", "--format", "json"]));
-    let ids: Vec<&str> = v["topics"].as_array().expect("topics").iter().map(|t| t["id"].as_str().expect("id")).collect();
+    let ids: Vec<&str> =
+        v["topics"].as_array().expect("topics").iter().map(|t| t["id"].as_str().expect("id")).collect();
     assert_eq!(ids.len(), 13);
     assert!(ids.contains(&"binding_norms") && ids.contains(&"budapest_convention"));
     let bn = &v["topics"][0];

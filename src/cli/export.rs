@@ -7,13 +7,13 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 
-use crate::fsio::write_atomic;
 use super::report::{sides, with_progress};
 use super::Ctx;
 use crate::compare::keyness::KeynessParams;
 use crate::compare::sides::{compare, CompareParams, Side};
 use crate::compare::{GroupBy, SimilarityParams};
 use crate::export::{self, columns, TopicMatrix, SCHEMA_JSON, SCHEMA_VERSION};
+use crate::fsio::write_atomic;
 use crate::pipeline::Analysis;
 use crate::render;
 use crate::topics::Stance;

@@ -156,4 +156,3 @@ pub fn run(ctx: &Ctx, args: IngestArgs) -> Result<()> {
         }
     })
 }
-

@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use crate::fsio::write_atomic;
 use super::Ctx;
 use crate::compare::sides::Side;
 use crate::compare::SimilarityParams;
 use crate::export::report::{Report, ReportParams};
+use crate::fsio::write_atomic;
 use crate::render::html;
 use crate::{Error, Result};
 

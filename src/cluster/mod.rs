@@ -93,6 +93,28 @@ impl Clusters {
     }
 }
 
+/// The linfa shape: `ClusterParams` is a linfa algorithm (`params.fit(&dataset)`), and the
+/// fitted `Clusters` predicts like any linfa model, so the clustering plugs into linfa pipelines.
+impl<T> linfa::traits::Fit<Array2<f32>, T, Error> for ClusterParams {
+    type Object = Clusters;
+
+    fn fit(&self, dataset: &linfa::DatasetBase<Array2<f32>, T>) -> Result<Clusters> {
+        ClusterParams::fit(self, dataset.records())
+    }
+}
+
+impl linfa::traits::PredictInplace<Array2<f32>, ndarray::Array1<usize>> for Clusters {
+    fn predict_inplace(&self, x: &Array2<f32>, y: &mut ndarray::Array1<usize>) {
+        for (slot, label) in y.iter_mut().zip(self.predict(x)) {
+            *slot = label;
+        }
+    }
+
+    fn default_target(&self, x: &Array2<f32>) -> ndarray::Array1<usize> {
+        ndarray::Array1::zeros(x.nrows())
+    }
+}
+
 /// scikit-learn's stopping threshold: 1e-4 × the mean variance of the features, compared with
 /// the total squared centroid shift of an iteration.
 fn sklearn_tolerance(x: ArrayView2<f32>) -> f64 {
@@ -439,5 +461,18 @@ mod tests {
         assert!(ClusterParams::default().fit(&Array2::zeros((0, 3))).is_err());
         assert!(ClusterParams { k: 0, ..Default::default() }.fit(&x).is_err());
         assert!(ClusterParams::default().fit(&ndarray::array![[f32::NAN, 1.]]).is_err());
+    }
+
+    #[test]
+    fn works_as_a_linfa_algorithm() {
+        use linfa::traits::{Fit, Predict};
+        let x = ndarray::array![[0.0f32, 0.0], [0.1, 0.0], [5.0, 5.0], [5.1, 5.0]];
+        let params = ClusterParams { k: 2, ..Default::default() };
+        let dataset = linfa::DatasetBase::from(x.clone());
+        let fitted = Fit::<_, _, Error>::fit(&params, &dataset).unwrap();
+        let labels: ndarray::Array1<usize> = Predict::predict(&fitted, &x);
+        assert_eq!(labels.to_vec(), fitted.labels);
+        assert_eq!(labels[0], labels[1]);
+        assert_ne!(labels[0], labels[2]);
     }
 }
