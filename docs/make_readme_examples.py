@@ -60,7 +60,9 @@ EXAMPLES = [
 def run(cmd):
     args = shlex.split(cmd.replace("WORK", str(WORK)))
     args[0] = str(BIN)
-    out = subprocess.run(args + ["--quiet"], cwd=ROOT, capture_output=True, text=True)
+    # report and export say what they wrote on stderr; the others print data only.
+    quiet = [] if args[1] in ("report", "export") else ["--quiet"]
+    out = subprocess.run(args + quiet, cwd=ROOT, capture_output=True, text=True)
     text = (out.stdout + out.stderr).rstrip("\n")
     return text.replace(str(WORK), "/tmp/demo")
 
