@@ -8,9 +8,9 @@ use clap::Args;
 use serde_json::json;
 
 use super::{emit, read_input, Ctx};
-use crate::compare::classify::{classify, split_checked, Classification, Nearest};
+use crate::compare::classify::{classify_prepared, split_checked, Classification, Nearest, Prepared};
 use crate::compare::evidence::{highlight, Emphasis};
-use crate::model::Model;
+use crate::model::{Model, ModelFile};
 use crate::render::table::table;
 use crate::render::{self, Format};
 use crate::text::lang::{self, Lang};
@@ -47,12 +47,12 @@ pub struct ClassifyArgs {
     pub top: usize,
 }
 
-/// The saved model at `path` (a model file, or a folder holding model.bin).
-fn load_model(path: &Path) -> Result<Model> {
+/// The saved model at `path` (a model file, or a folder holding model.bin), header only.
+fn open_model(path: &Path) -> Result<ModelFile> {
     if path.is_dir() {
-        Model::load(&path.join("model.bin"))
+        ModelFile::open(&path.join("model.bin"))
     } else {
-        Model::load(path)
+        ModelFile::open(path)
     }
 }
 
@@ -63,26 +63,40 @@ pub fn run(ctx: &Ctx, args: ClassifyArgs) -> Result<()> {
     if args.model.is_none() {
         split_checked(&name, &text, &ctx.params().segment)?; // fail before fitting the corpus
     }
-    let model = match &args.model {
-        Some(path) => {
-            let model = load_model(path)?;
-            if model.lexicon_version != lexicon.version() {
+    // A saved model is read in part: its header, then only the terms of the text.
+    let file = args.model.as_deref().map(open_model).transpose()?;
+    let fitted;
+    let header = match &file {
+        Some(f) => {
+            if f.header.lexicon_version != lexicon.version() {
                 ctx.warn(&format!(
                     "{}: fitted with lexicon {}, classifying with {}; refit with `stance fit` for consistent topics",
-                    path.display(),
-                    model.lexicon_version,
+                    f.path().display(),
+                    f.header.lexicon_version,
                     lexicon.version()
                 ));
             }
-            model
+            &f.header
         }
-        None => Model::from_analysis(&ctx.analysis()?),
+        None => {
+            fitted = Model::from_analysis(&ctx.analysis()?);
+            &fitted
+        }
     };
-    if let Some(b) = args.blocs.iter().find(|b| !model.blocs.iter().any(|g| &g.name == *b)) {
-        let known: Vec<&str> = model.blocs.iter().map(|g| g.name.as_str()).collect();
+    if let Some(b) = args.blocs.iter().find(|b| !header.blocs.iter().any(|g| &g.name == *b)) {
+        let known: Vec<&str> = header.blocs.iter().map(|g| g.name.as_str()).collect();
         return Err(Error::usage(format!("unknown bloc '{b}' in --blocs; known blocs: {}", known.join(", "))));
     }
-    let mut c = classify(&model, &lexicon, &name, &text, lang)?;
+    let prepared = Prepared::new(&header.params, &lexicon, &name, &text, lang)?;
+    let slice;
+    let model = match &file {
+        Some(f) => {
+            slice = f.slice(&prepared.terms())?;
+            &slice
+        }
+        None => header,
+    };
+    let mut c = classify_prepared(model, &lexicon, prepared);
     if !args.blocs.is_empty() {
         c.nearest_blocs.retain(|g| args.blocs.contains(&g.name));
     }

@@ -20,19 +20,20 @@
 //! Groups are ranked by the sum, divided by the number of passages (`score`). `similarity`
 //! stays the plain cosine between the document's unit mean vector and the group's position.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ndarray::{Array1, ArrayView2};
 use serde::Serialize;
 
 use super::evidence::Cue;
-use crate::model::{GroupPosition, Model};
-use crate::pipeline::{features_with, positions, split_text, Passage};
+use crate::model::{slice_terms, GroupPosition, Model};
+use crate::pipeline::{features_with, positions, split_text, Params, Passage};
 use crate::reduce::l2_normalize_rows;
 use crate::text::analyze::Analyzer;
 use crate::text::lang::Lang;
 use crate::text::segment::SegmentParams;
 use crate::topics::{Lexicon, Stance};
+use crate::vectorize::TokenDoc;
 use crate::{Error, Result};
 
 /// Weight, in passages, of the corpus-wide stance distribution a group's own is shrunk toward.
@@ -206,17 +207,45 @@ pub fn split_checked(name: &str, text: &str, segment: &SegmentParams) -> Result<
     Ok(split)
 }
 
+/// A text split into passages and tokenised with a model's parameters, before scoring: its
+/// [`Prepared::terms`] say which part of a saved model it needs ([`crate::model::ModelFile::slice`]).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    split: Vec<Passage>,
+    held: Vec<Vec<(String, Stance)>>,
+    docs: Vec<TokenDoc>,
+    ngram_max: usize,
+}
+
+impl Prepared {
+    /// Splits and tokenises `text` (named `name` in messages) as a model fitted with `params` does.
+    pub fn new(params: &Params, lexicon: &Lexicon, name: &str, text: &str, lang: Lang) -> Result<Prepared> {
+        let split = split_checked(name, text, &params.segment)?;
+        let analyzer = Analyzer::new(lang, params.analyzer);
+        let held: Vec<Vec<(String, Stance)>> = split.iter().map(|p| positions(lexicon, &p.text)).collect();
+        let docs = split
+            .iter()
+            .zip(&held)
+            .map(|(p, pos)| features_with(&p.text, &analyzer, params.concepts.then_some(lexicon), pos))
+            .collect();
+        Ok(Prepared { split, held, docs, ngram_max: params.tfidf.ngram_max })
+    }
+
+    /// Every term (words, lexicon features, bigrams) the text can weigh in the model.
+    pub fn terms(&self) -> BTreeSet<String> {
+        slice_terms(&self.docs, self.ngram_max)
+    }
+}
+
 /// Classifies `text` (named `name` in messages) with a saved or freshly fitted `model`.
 pub fn classify(model: &Model, lexicon: &Lexicon, name: &str, text: &str, lang: Lang) -> Result<Classification> {
-    let params = &model.params;
-    let split = split_checked(name, text, &params.segment)?;
-    let analyzer = Analyzer::new(lang, params.analyzer);
-    let held: Vec<Vec<(String, Stance)>> = split.iter().map(|p| positions(lexicon, &p.text)).collect();
-    let docs: Vec<_> = split
-        .iter()
-        .zip(&held)
-        .map(|(p, pos)| features_with(&p.text, &analyzer, params.concepts.then_some(lexicon), pos))
-        .collect();
+    Ok(classify_prepared(model, lexicon, Prepared::new(&model.params, lexicon, name, text, lang)?))
+}
+
+/// [`classify`] of a text prepared with `model`'s parameters; `model` may be a slice holding
+/// [`Prepared::terms`] only (same numbers as the whole model).
+pub fn classify_prepared(model: &Model, lexicon: &Lexicon, prepared: Prepared) -> Classification {
+    let Prepared { split, held, docs, .. } = prepared;
     let mut vectors = model.svd.transform(&model.tfidf.transform(&docs));
     l2_normalize_rows(&mut vectors);
     let evidence = DocEvidence::new(vectors.view(), &held);
@@ -238,11 +267,11 @@ pub fn classify(model: &Model, lexicon: &Lexicon, name: &str, text: &str, lang: 
             }
         })
         .collect();
-    Ok(Classification {
+    Classification {
         passages,
         nearest_blocs: GroupScorer::fit(&model.blocs).rank(&evidence),
         nearest_issuers: GroupScorer::fit(&model.issuers).rank(&evidence),
-    })
+    }
 }
 
 #[cfg(test)]
@@ -307,6 +336,25 @@ mod tests {
         assert_eq!(scorer.rank(&oppose)[0].name, "against");
         let unknown = DocEvidence::new(vectors.view(), &[vec![("new_topic".to_string(), Stance::Oppose)]]);
         assert!(scorer.rank(&unknown).iter().all(|g| g.stance_evidence == 0.0), "a topic no group spoke to");
+    }
+
+    #[test]
+    fn a_slice_of_a_saved_model_classifies_like_the_whole_model() {
+        let model = crate::model::tests::seeds_model();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("model.bin");
+        model.save(&path).unwrap();
+        let lexicon = Lexicon::builtin();
+        let text = "We support a legally binding convention on information security under the United Nations, \
+                    and voluntary norms of responsible State behaviour in cyberspace. Internet governance must \
+                    remain multistakeholder.\n\nExisting international law applies to cyberspace; the Budapest \
+                    Convention on Cybercrime frames cooperation against cybercrime.";
+        let full = classify(&model, &lexicon, "new.txt", text, Lang::En).unwrap();
+        let prepared = Prepared::new(&model.params, &lexicon, "new.txt", text, Lang::En).unwrap();
+        let slice = crate::model::ModelFile::open(&path).unwrap().slice(&prepared.terms()).unwrap();
+        assert!(!slice.tfidf.vocabulary.is_empty() && slice.tfidf.vocabulary.len() < model.tfidf.vocabulary.len());
+        assert!(!full.nearest_blocs.is_empty());
+        assert_eq!(classify_prepared(&slice, &lexicon, prepared), full, "bit for bit");
     }
 
     #[test]

@@ -2,12 +2,23 @@
 //! vocabulary and idf, SVD basis, cluster centroids, the issuer and bloc positions, the
 //! parameters, seed, lexicon version and corpus hash.
 //!
-//! Saved as one binary file (bincode), written to a temporary file and renamed, so an
-//! interrupted save never leaves a half-written model behind.
+//! Saved as one binary file, written to a temporary file and renamed, so an interrupted save
+//! never leaves a half-written model behind. The layout lets `classify` read only what one
+//! document needs ([`ModelFile::slice`]) instead of the whole model (hundreds of MB for a large
+//! corpus):
+//!
+//! ```text
+//! u32 format version | u64 header length | header (bincode [`Model`] without vocabulary, idf
+//! and SVD components, plus the section sizes) | vocabulary offsets ((n + 1) × u64) |
+//! vocabulary (sorted terms, one UTF-8 blob) | idf (n × f64) | SVD components TERM-MAJOR (n × k f32)
+//! ```
+//!
+//! All numbers are little-endian; a term's SVD column is one contiguous read.
 
-use std::collections::BTreeMap;
-use std::io::BufReader;
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
 
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
@@ -18,11 +29,11 @@ use crate::compare::{GroupBy, Grouping};
 use crate::pipeline::{Analysis, Params};
 use crate::reduce::Svd;
 use crate::topics::Stance;
-use crate::vectorize::TfIdf;
+use crate::vectorize::{TfIdf, TokenDoc};
 use crate::{Error, Result};
 
 /// Bumped whenever the saved layout changes; older files are refused with a clear message.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// A group's position: the unit mean of its passages' reduced vectors, with what
 /// classification needs to weigh a new text against it (see `compare::classify`).
@@ -100,35 +111,337 @@ impl Model {
         }
     }
 
-    /// Writes the model atomically (temp file in the same folder, then rename).
+    /// Writes the model atomically (temp file in the same folder, then rename), in the layout
+    /// of the module doc.
     pub fn save(&self, path: &Path) -> Result<()> {
+        let cannot =
+            |e: &dyn std::fmt::Display| Error::data(format!("{}: cannot write the model: {e}", path.display()));
+        let vocabulary = &self.tfidf.vocabulary;
+        let header = Header {
+            n_terms: vocabulary.len() as u64,
+            k: self.svd.k() as u64,
+            blob_len: vocabulary.iter().map(|t| t.len() as u64).sum(),
+            model: self.without_terms(),
+        };
+        let header = bincode::serialize(&header).map_err(|e| cannot(&e))?;
         crate::fsio::write_atomic_with(path, |w| {
-            bincode::serialize_into(w, self)
-                .map_err(|e| Error::data(format!("{}: cannot write the model: {e}", path.display())))
+            let mut put = |bytes: &[u8]| w.write_all(bytes).map_err(|e| Error::io(path, e));
+            put(&FORMAT_VERSION.to_le_bytes())?;
+            put(&(header.len() as u64).to_le_bytes())?;
+            put(&header)?;
+            let mut offset = 0u64;
+            put(&offset.to_le_bytes())?;
+            for t in vocabulary {
+                offset += t.len() as u64;
+                put(&offset.to_le_bytes())?;
+            }
+            for t in vocabulary {
+                put(t.as_bytes())?;
+            }
+            put(&self.tfidf.idf.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>())?;
+            let mut column = Vec::with_capacity(4 * self.svd.k());
+            for c in self.svd.components.columns() {
+                column.clear();
+                column.extend(c.iter().flat_map(|x| x.to_le_bytes()));
+                put(&column)?;
+            }
+            Ok(())
         })
     }
 
+    /// Reads the whole model (see [`ModelFile::slice`] to read only some terms).
     pub fn load(path: &Path) -> Result<Model> {
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        let model: Model = bincode::deserialize_from(BufReader::new(file)).map_err(|_| {
-            Error::data(format!(
-                "{}: not a stance model (or a damaged one); refit it with `stance fit`",
-                path.display()
-            ))
-        })?;
-        if model.format_version != FORMAT_VERSION {
-            return Err(Error::data(format!(
-                "{}: model format {} but this stance reads format {FORMAT_VERSION}; refit it with `stance fit`",
-                path.display(),
-                model.format_version
-            )));
+        ModelFile::open(path)?.load()
+    }
+
+    /// This model without vocabulary, idf and SVD components: the header of its file.
+    fn without_terms(&self) -> Model {
+        Model {
+            tfidf: TfIdf { vocabulary: Vec::new(), idf: Vec::new(), ..self.tfidf.clone() },
+            svd: Svd { components: Array2::zeros((0, 0)), singular_values: self.svd.singular_values.clone() },
+            ..self.clone()
         }
-        Ok(model)
+    }
+
+    /// A model without terms (a file header, or a workspace model's row) given the `terms`
+    /// (sorted, with their idf and SVD column of `k` values): the one way a slice of a model is
+    /// made, so that scoring with it gives the whole model's numbers for texts whose terms it holds.
+    pub fn with_terms(mut self, k: usize, terms: impl IntoIterator<Item = (String, f64, Vec<f32>)>) -> Model {
+        let (mut vocabulary, mut idf, mut columns) = (Vec::new(), Vec::new(), Vec::new());
+        for (term, w, column) in terms {
+            vocabulary.push(term);
+            idf.push(w);
+            columns.push(column);
+        }
+        self.svd.components =
+            Array2::from_shape_fn((k, columns.len()), |(i, j)| columns[j].get(i).copied().unwrap_or(0.0));
+        self.tfidf.vocabulary = vocabulary;
+        self.tfidf.idf = idf;
+        self
     }
 
     /// The group positions as a matrix (one row per group), for nearest-group scoring.
     pub fn matrix(groups: &[GroupPosition]) -> Array2<f32> {
         let k = groups.first().map_or(0, |g| g.vector.len());
         Array2::from_shape_fn((groups.len(), k), |(i, j)| groups[i].vector[j])
+    }
+}
+
+/// Every term `docs` can hit in a vectoriser with n-grams up to `ngram_max` (words, lexicon
+/// features, bigrams): what a slice of a model must hold to score them.
+pub fn slice_terms(docs: &[TokenDoc], ngram_max: usize) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for d in docs {
+        out.extend(d.words.iter().chain(&d.extra).cloned());
+        if ngram_max >= 2 {
+            out.extend(d.words.windows(2).map(|w| format!("{} {}", w[0], w[1])));
+        }
+    }
+    out
+}
+
+/// What follows the format version in a model file.
+#[derive(Serialize, Deserialize)]
+struct Header {
+    n_terms: u64,
+    k: u64,
+    /// Bytes of the vocabulary blob.
+    blob_len: u64,
+    /// The model without vocabulary, idf and components.
+    model: Model,
+}
+
+/// An open model file whose header is read: the terms are read on demand.
+#[derive(Debug)]
+pub struct ModelFile {
+    path: PathBuf,
+    file: File,
+    /// The model without vocabulary, idf and SVD components (parameters, clusters, groups…).
+    pub header: Model,
+    n_terms: usize,
+    k: usize,
+    /// Byte offsets of the sections: vocabulary offsets, vocabulary blob, idf, components.
+    at_offsets: u64,
+    at_blob: u64,
+    at_idf: u64,
+    at_components: u64,
+    blob_len: usize,
+}
+
+impl ModelFile {
+    /// Opens `path` and reads its header; an old or foreign file is refused with what to do.
+    pub fn open(path: &Path) -> Result<ModelFile> {
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let damaged = || {
+            Error::data(format!(
+                "{}: not a stance model (or a damaged one); refit it with `stance fit`",
+                path.display()
+            ))
+        };
+        let mut version = [0u8; 4];
+        file.read_exact_at(&mut version, 0).map_err(|_| damaged())?;
+        let version = u32::from_le_bytes(version);
+        if version != FORMAT_VERSION {
+            return Err(Error::data(format!(
+                "{}: model format {version} but this stance reads format {FORMAT_VERSION}; refit it with `stance fit`",
+                path.display()
+            )));
+        }
+        let mut header_len = [0u8; 8];
+        file.read_exact_at(&mut header_len, 4).map_err(|_| damaged())?;
+        let header_len = u64::from_le_bytes(header_len);
+        let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+        if header_len > len {
+            return Err(damaged());
+        }
+        let mut bytes = vec![0u8; header_len as usize];
+        file.read_exact_at(&mut bytes, 12).map_err(|_| damaged())?;
+        let h: Header = bincode::deserialize(&bytes).map_err(|_| damaged())?;
+        let at_offsets = 12 + header_len;
+        let at_blob = at_offsets.checked_add(h.n_terms.checked_add(1).ok_or_else(damaged)?.saturating_mul(8));
+        let at_idf = at_blob.and_then(|a| a.checked_add(h.blob_len));
+        let at_components = at_idf.and_then(|a| a.checked_add(h.n_terms.saturating_mul(8)));
+        let end = at_components.and_then(|a| a.checked_add(h.n_terms.saturating_mul(h.k).saturating_mul(4)));
+        match (at_blob, at_idf, at_components, end) {
+            (Some(at_blob), Some(at_idf), Some(at_components), Some(end)) if end == len => Ok(ModelFile {
+                path: path.to_path_buf(),
+                file,
+                header: h.model,
+                n_terms: h.n_terms as usize,
+                k: h.k as usize,
+                at_offsets,
+                at_blob,
+                at_idf,
+                at_components,
+                blob_len: h.blob_len as usize,
+            }),
+            _ => Err(damaged()),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn read(&self, len: usize, at: u64) -> Result<Vec<u8>> {
+        let mut buf = vec![0u8; len];
+        self.file.read_exact_at(&mut buf, at).map_err(|e| Error::io(&self.path, e))?;
+        Ok(buf)
+    }
+
+    /// The vocabulary blob and its `n + 1` offsets (as read: little-endian u64). Not checked: a
+    /// damaged one finds fewer terms, [`ModelFile::load`] checks every term.
+    fn vocabulary(&self) -> Result<Vocabulary> {
+        let offsets = self.read((self.n_terms + 1) * 8, self.at_offsets)?;
+        let blob = self.read(self.blob_len, self.at_blob)?;
+        Ok(Vocabulary { offsets, blob })
+    }
+
+    /// The model holding only those of `terms` it knows, each with its idf and SVD column (one
+    /// positioned read each): what classifying a text whose terms are `terms` needs, with the
+    /// same numbers as the whole model.
+    pub fn slice(&self, terms: &BTreeSet<String>) -> Result<Model> {
+        let vocabulary = self.vocabulary()?;
+        let mut found = Vec::new();
+        for term in terms {
+            if let Some(j) = vocabulary.find(term) {
+                let idf = self.read(8, self.at_idf + 8 * j as u64)?;
+                found.push((term.clone(), f64_le(&idf)[0], self.column(j)?));
+            }
+        }
+        Ok(self.header.clone().with_terms(self.k, found))
+    }
+
+    /// SVD column `j` (k values).
+    fn column(&self, j: usize) -> Result<Vec<f32>> {
+        let bytes = self.read(4 * self.k, self.at_components + (4 * self.k * j) as u64)?;
+        Ok(bytes.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
+    }
+
+    /// The whole model.
+    pub fn load(self) -> Result<Model> {
+        let vocabulary = self.vocabulary()?;
+        let idf = f64_le(&self.read(8 * self.n_terms, self.at_idf)?);
+        let bytes = self.read(4 * self.k * self.n_terms, self.at_components)?;
+        let term_major: Vec<f32> =
+            bytes.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+        let (n, k) = (self.n_terms, self.k);
+        let components = Array2::from_shape_fn((k, n), |(i, j)| term_major[j * k + i]);
+        let terms: Option<Vec<String>> = (0..n)
+            .map(|j| {
+                let (a, b) = vocabulary.bounds(j)?;
+                Some(std::str::from_utf8(vocabulary.blob.get(a..b)?).ok()?.to_string())
+            })
+            .collect();
+        let Some(terms) = terms else {
+            return Err(Error::data(format!(
+                "{}: damaged vocabulary; refit it with `stance fit`",
+                self.path.display()
+            )));
+        };
+        let mut model = self.header;
+        model.tfidf.vocabulary = terms;
+        model.tfidf.idf = idf;
+        model.svd.components = components;
+        Ok(model)
+    }
+}
+
+fn f64_le(b: &[u8]) -> Vec<f64> {
+    b.chunks_exact(8).map(|c| f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])).collect()
+}
+
+/// A file's sorted vocabulary as read: terms are found by binary search without being decoded.
+struct Vocabulary {
+    offsets: Vec<u8>,
+    blob: Vec<u8>,
+}
+
+impl Vocabulary {
+    fn offset(&self, i: usize) -> Option<usize> {
+        let b = self.offsets.get(8 * i..8 * i + 8)?;
+        usize::try_from(u64::from_le_bytes(b.try_into().ok()?)).ok()
+    }
+
+    fn bounds(&self, j: usize) -> Option<(usize, usize)> {
+        Some((self.offset(j)?, self.offset(j + 1)?))
+    }
+
+    /// Term `j` as bytes (empty if the offsets are damaged).
+    fn bytes(&self, j: usize) -> &[u8] {
+        self.bounds(j).and_then(|(a, b)| self.blob.get(a..b)).unwrap_or_default()
+    }
+
+    /// Column of `term`: byte order is the `str` order the vocabulary is sorted in.
+    fn find(&self, term: &str) -> Option<usize> {
+        let n = self.offsets.len() / 8 - 1;
+        let (mut lo, mut hi) = (0, n);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.bytes(mid).cmp(term.as_bytes()) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::topics::Lexicon;
+
+    /// A model fitted on the seed corpus.
+    pub(crate) fn seeds_model() -> Model {
+        let corpus = crate::corpus::load(Path::new("seeds")).unwrap();
+        let a = Analysis::run(corpus, Lexicon::builtin(), &Params::default(), &|_| {}).unwrap();
+        Model::from_analysis(&a)
+    }
+
+    #[test]
+    fn saves_and_loads_whole_and_in_slices() {
+        let model = seeds_model();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("model.bin");
+        model.save(&path).unwrap();
+        assert_eq!(Model::load(&path).unwrap(), model);
+
+        let file = ModelFile::open(&path).unwrap();
+        assert_eq!(file.header, model.without_terms());
+        let v = &model.tfidf.vocabulary;
+        let terms: BTreeSet<String> =
+            [&v[0], &v[v.len() / 2], &v[v.len() - 1], &"not-a-term".to_string()].into_iter().cloned().collect();
+        let slice = file.slice(&terms).unwrap();
+        let kept = [0, v.len() / 2, v.len() - 1];
+        assert_eq!(slice.tfidf.vocabulary, kept.map(|j| v[j].clone()));
+        assert_eq!(slice.tfidf.idf, kept.map(|j| model.tfidf.idf[j]));
+        for (c, j) in kept.into_iter().enumerate() {
+            assert_eq!(slice.svd.components.column(c), model.svd.components.column(j));
+        }
+        assert_eq!((slice.blocs, slice.clusters), (model.blocs, model.clusters));
+    }
+
+    #[test]
+    fn refuses_old_and_damaged_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("model.bin");
+        std::fs::write(&path, [2u8, 0, 0, 0, 1, 2, 3]).unwrap();
+        let e = ModelFile::open(&path).unwrap_err().to_string();
+        assert!(e.contains("model format 2") && e.contains("refit"), "{e}");
+
+        let mut bytes = Vec::new();
+        bytes.extend(FORMAT_VERSION.to_le_bytes());
+        bytes.extend(u64::MAX.to_le_bytes());
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(Model::load(&path).unwrap_err().to_string().contains("not a stance model"));
+
+        let model = seeds_model();
+        model.save(&path).unwrap();
+        let mut full = std::fs::read(&path).unwrap();
+        full.pop();
+        std::fs::write(&path, &full).unwrap();
+        assert!(Model::load(&path).unwrap_err().to_string().contains("damaged"), "a truncated file");
     }
 }

@@ -167,15 +167,7 @@ pub(super) fn slice(c: &Connection, at: &Paths, m: &ModelInfo, terms: &BTreeSet<
         let (term, value) = row.map_err(|e| at.err(e))?;
         found.insert(term, value);
     }
-    let (mut vocabulary, mut idf, mut columns) = (Vec::new(), Vec::new(), Vec::new());
-    for (term, (w, basis)) in found {
-        vocabulary.push(term);
-        idf.push(w);
-        columns.push(f32_from(&basis));
-    }
-    let k = m.dims as usize;
-    let components = Array2::from_shape_fn((k, columns.len()), |(i, j)| columns[j].get(i).copied().unwrap_or(0.0));
-    Ok(Model {
+    let header = Model {
         format_version: FORMAT_VERSION,
         id: m.id.clone(),
         params: m.params.clone(),
@@ -183,10 +175,16 @@ pub(super) fn slice(c: &Connection, at: &Paths, m: &ModelInfo, terms: &BTreeSet<
         corpus_hash: m.corpus_hash.clone(),
         n_documents: m.n_docs as usize,
         n_passages: 0,
-        tfidf: TfIdf { params: m.params.tfidf.clone(), vocabulary, idf, n_docs: m.tfidf_n_docs },
-        svd: Svd { components, singular_values: Vec::new() },
+        tfidf: TfIdf {
+            params: m.params.tfidf.clone(),
+            vocabulary: Vec::new(),
+            idf: Vec::new(),
+            n_docs: m.tfidf_n_docs,
+        },
+        svd: Svd { components: Array2::zeros((0, 0)), singular_values: Vec::new() },
         clusters: m.clusters.clone(),
         issuers: Vec::new(),
         blocs: Vec::new(),
-    })
+    };
+    Ok(header.with_terms(m.dims as usize, found.into_iter().map(|(term, (idf, basis))| (term, idf, f32_from(&basis)))))
 }

@@ -5,7 +5,7 @@
 //! [`Analysis::with_model`], stores their passages and adds their vectors to the previous run's
 //! group sums. Its cost grows with the new text, not with the corpus.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use rusqlite::{params, Connection};
@@ -128,18 +128,6 @@ fn batch_words(batch: &Corpus, params: &Params) -> Vec<TokenDoc> {
     tokenize(batch, &split(batch, &params.segment), params, None)
 }
 
-/// Every term `docs` can hit in a vectoriser with n-grams up to `ngram_max`.
-fn terms(docs: &[TokenDoc], ngram_max: usize) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for d in docs {
-        out.extend(d.words.iter().chain(&d.extra).cloned());
-        if ngram_max >= 2 {
-            out.extend(d.words.windows(2).map(|w| format!("{} {}", w[0], w[1])));
-        }
-    }
-    out
-}
-
 impl Workspace {
     /// Version of the registered model with id `id`, if any (a refit of the same documents with
     /// the same parameters has the same id).
@@ -248,7 +236,7 @@ impl Workspace {
             let params = &model.params;
             let words = batch_words(&batch, params);
             if !words.is_empty() {
-                let slice = models::slice(tx, at, &model, &terms(&words, params.tfidf.ngram_max))?;
+                let slice = models::slice(tx, at, &model, &crate::model::slice_terms(&words, params.tfidf.ngram_max))?;
                 report.oov_rate = Some(slice.tfidf.oov_rate(&words));
                 drop(words);
                 let a = Analysis::with_model(batch, lexicon.clone(), &slice, progress)?;
@@ -344,7 +332,7 @@ mod tests {
         let full = Analysis::with_model(batch.clone(), lexicon.clone(), &model, &|_| {}).unwrap();
         let m = ws.latest_model().unwrap();
         let words = batch_words(&batch, &params);
-        let slice = ws.read(|tx, at| models::slice(tx, at, &m, &terms(&words, 2))).unwrap();
+        let slice = ws.read(|tx, at| models::slice(tx, at, &m, &crate::model::slice_terms(&words, 2))).unwrap();
         assert!(!slice.tfidf.vocabulary.is_empty() && slice.tfidf.vocabulary.len() < model.tfidf.vocabulary.len());
         let part = Analysis::with_model(batch, lexicon, &slice, &|_| {}).unwrap();
         assert_eq!(part.matrix.nnz(), full.matrix.nnz(), "the slice holds every known term of the batch");
