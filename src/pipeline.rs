@@ -241,31 +241,56 @@ fn timed<T>(timings: &mut Vec<(&'static str, f64)>, name: &'static str, f: impl 
     out
 }
 
+/// The first stages shared by fitting and scoring: passages, then their topics, stances and
+/// concept hits (kept for the features).
+fn prepare(
+    corpus: &Corpus,
+    lexicon: &Lexicon,
+    params: &Params,
+    timings: &mut Vec<(&'static str, f64)>,
+    progress: &dyn Fn(&str),
+) -> Result<(Vec<Passage>, Vec<Vec<ConceptHit>>)> {
+    progress("splitting passages");
+    let mut passages = timed(timings, "split", || split(corpus, &params.segment));
+    if passages.is_empty() {
+        return Err(Error::data(format!(
+            "{}: no passage of at least {} words in any document; add text or lower --min-words",
+            corpus.root.display(),
+            params.segment.min_words
+        )));
+    }
+    progress("finding topics and stances");
+    let concepts = timed(timings, "lexicon", || annotate_concepts(&mut passages, lexicon));
+    Ok((passages, concepts))
+}
+
+/// The features of passage `i`, from its text, its document's language and its annotations.
+fn passage_features(
+    corpus: &Corpus,
+    passages: &[Passage],
+    concepts: &[Vec<ConceptHit>],
+    analyzers: &Analyzers,
+    params: &Params,
+    i: usize,
+) -> TokenDoc {
+    let p = &passages[i];
+    let concepts = params.concepts.then(|| concepts[i].as_slice());
+    token_doc(&p.text, analyzers.of(corpus, p), concepts, &p.topics)
+}
+
 impl Analysis {
     /// Fits every stage on `corpus`. `progress` is told the name of each stage as it starts.
     pub fn run(corpus: Corpus, lexicon: Lexicon, params: &Params, progress: &dyn Fn(&str)) -> Result<Analysis> {
         let params = params.clone();
         let mut timings = Vec::new();
-        progress("splitting passages");
-        let mut passages = timed(&mut timings, "split", || split(&corpus, &params.segment));
-        if passages.is_empty() {
-            return Err(Error::data(format!(
-                "{}: no passage of at least {} words in any document; add text or lower --min-words",
-                corpus.root.display(),
-                params.segment.min_words
-            )));
-        }
-        progress("finding topics and stances");
-        let concepts = timed(&mut timings, "lexicon", || annotate_concepts(&mut passages, &lexicon));
+        let (mut passages, concepts) = prepare(&corpus, &lexicon, &params, &mut timings, progress)?;
         progress("computing TF-IDF");
         // Each passage is tokenised when the vectoriser asks for it and interned at once: the
         // corpus' tokens are never all held as strings.
         let (tfidf, matrix) = timed(&mut timings, "tfidf", || {
             let analyzers = Analyzers::new(&params);
             params.tfidf.fit_transform_with(passages.len(), |i| {
-                let p = &passages[i];
-                let concepts = params.concepts.then(|| concepts[i].as_slice());
-                token_doc(&p.text, analyzers.of(&corpus, p), concepts, &p.topics)
+                passage_features(&corpus, &passages, &concepts, &analyzers, &params, i)
             })
         })?;
         drop(concepts);
@@ -292,19 +317,11 @@ impl Analysis {
     pub fn with_model(corpus: Corpus, lexicon: Lexicon, model: &Model, progress: &dyn Fn(&str)) -> Result<Analysis> {
         let params = model.params.clone();
         let mut timings = Vec::new();
-        progress("splitting passages");
-        let mut passages = timed(&mut timings, "split", || split(&corpus, &params.segment));
-        if passages.is_empty() {
-            return Err(Error::data(format!("{}: no passage in any document", corpus.root.display())));
-        }
-        progress("finding topics and stances");
-        let concepts = timed(&mut timings, "lexicon", || annotate_concepts(&mut passages, &lexicon));
+        let (mut passages, concepts) = prepare(&corpus, &lexicon, &params, &mut timings, progress)?;
         let matrix = timed(&mut timings, "tfidf", || {
             let analyzers = Analyzers::new(&params);
             model.tfidf.transform_with(passages.len(), |i| {
-                let p = &passages[i];
-                let concepts = params.concepts.then(|| concepts[i].as_slice());
-                token_doc(&p.text, analyzers.of(&corpus, p), concepts, &p.topics)
+                passage_features(&corpus, &passages, &concepts, &analyzers, &params, i)
             })
         });
         drop(concepts);
@@ -334,12 +351,7 @@ impl Analysis {
         })
     }
 
-    /// Language of the document a passage comes from.
-    pub fn lang(&self, p: &Passage) -> Lang {
-        self.corpus.documents[p.doc].lang
-    }
-
-    /// The passages' issuers, as indices into `labels` (sorted issuer names).
+    /// The issuer of the document a passage comes from.
     pub fn issuer_of(&self, p: &Passage) -> &str {
         &self.corpus.documents[p.doc].issuer
     }

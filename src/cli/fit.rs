@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::{emit, Ctx};
 use crate::compare::similarity::similarity;
 use crate::compare::{GroupBy, Grouping, SimilarityMatrix, SimilarityParams};
+use crate::fsio::write_atomic;
 use crate::model::Model;
 use crate::pipeline::{model_id, Analysis, Params};
 use crate::render::table::table;
@@ -238,13 +239,4 @@ fn write_outputs(out: &Path, a: &Analysis, overall: &SimilarityMatrix, per_clust
         write_atomic(&clusters_dir.join(format!("cluster_{c:02}.csv")), matrix_csv(m)?.as_bytes())?;
     }
     Model::from_analysis(a).save(&out.join("model.bin"))
-}
-
-/// Writes a file through a temporary file and a rename, so readers never see half of it.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    std::io::Write::write_all(&mut tmp, bytes).map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
 }
