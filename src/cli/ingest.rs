@@ -100,9 +100,6 @@ fn collect(args: &IngestArgs) -> Result<Vec<Document>> {
             }
             let c = if is_manifest {
                 let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-                if !path.is_file() {
-                    return Err(Error::io(path, std::io::Error::from(std::io::ErrorKind::NotFound)));
-                }
                 corpus::load_manifest(dir, path)?
             } else {
                 corpus::load(path)?

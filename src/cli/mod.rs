@@ -252,19 +252,25 @@ pub fn main() -> i32 {
 }
 
 /// Reads a text named on the command line: a file, or standard input for `-`. Returns its
-/// display name and its text (UTF-8, CRLF → LF, not empty).
+/// display name and its text (UTF-8, line ends made LF, not empty), with the same size cap and
+/// normalisation for both (`corpus::read_bytes`, `corpus::text_from_bytes`).
 pub fn read_input(path: &Path) -> Result<(String, String)> {
     if path.as_os_str() == "-" {
+        let cap = corpus::max_file_bytes()?;
         let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+        std::io::Read::read_to_end(&mut std::io::Read::take(std::io::stdin(), cap + 1), &mut bytes)
             .map_err(|e| Error::data(format!("<stdin>: cannot read: {e}")))?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| Error::data("<stdin>: not valid UTF-8; convert the text to UTF-8 first"))?
-            .replace("\r\n", "\n");
-        if text.trim().is_empty() {
+        if bytes.len() as u64 > cap {
+            return Err(Error::data(format!(
+                "<stdin>: more than {} MB; split the text, or raise the limit with {}=N",
+                cap >> 20,
+                corpus::MAX_FILE_ENV
+            )));
+        }
+        if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(Error::data("<stdin>: no text on standard input; pipe a text or give a FILE"));
         }
-        return Ok(("<stdin>".to_string(), text));
+        return Ok(("<stdin>".to_string(), corpus::text_from_bytes("<stdin>", bytes)?));
     }
     if path.is_dir() {
         return Err(Error::usage(format!("{}: is a directory; give a text file or - for stdin", path.display())));

@@ -3,8 +3,14 @@
 //! Loading validates everything up front, so later stages can trust their input: every row
 //! points to a readable UTF-8, non-empty file, no file appears twice, dates are ISO.
 //! A directory without a manifest is read as one document per `.txt` file (issuer = file stem).
+//!
+//! Safety (docs/security.md): a manifest reads only regular files inside its folder — absolute
+//! paths, `..` escapes and symbolic links resolving outside are refused ([`resolve_in`]) — and
+//! every file is checked (regular, at most [`max_file_bytes`]) before it is opened, then read
+//! through a bounded reader ([`read_bytes`]).
 
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -106,6 +112,7 @@ pub fn load(dir: &Path) -> Result<Corpus> {
 /// Reads a manifest (see [`load`]) whose rows name files relative to `dir`.
 pub fn load_manifest(dir: &Path, manifest: &Path) -> Result<Corpus> {
     let rows = read_manifest(manifest)?;
+    let root = dir.canonicalize().map_err(|e| Error::io(dir, e))?;
     let mut corpus = Corpus::default();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut by_hash: BTreeMap<String, usize> = BTreeMap::new();
@@ -117,8 +124,9 @@ pub fn load_manifest(dir: &Path, manifest: &Path) -> Result<Corpus> {
                 "{at}: file '{file}' is listed twice (first on line {first}); keep one row per file"
             )));
         }
-        let path = dir.join(&file);
-        let text = read_text(&path).map_err(|e| Error::data(format!("{at}: {e}")))?;
+        let text = resolve_in(&root, &file)
+            .and_then(|path| read_text(&path))
+            .map_err(|e| Error::data(format!("{at}: {e}")))?;
         let hash = sha256_hex(text.as_bytes());
         if let Some(first) = by_hash.insert(hash.clone(), line) {
             return Err(Error::data(format!(
@@ -132,7 +140,7 @@ pub fn load_manifest(dir: &Path, manifest: &Path) -> Result<Corpus> {
 
 /// Parses the manifest into (line number, column → value) rows, checking the required columns.
 fn read_manifest(manifest: &Path) -> Result<Vec<(usize, BTreeMap<String, String>)>> {
-    let bytes = std::fs::read(manifest).map_err(|e| Error::io(manifest, e))?;
+    let bytes = read_bytes(manifest)?;
     let text = String::from_utf8(bytes)
         .map_err(|_| Error::data(format!("{}: not valid UTF-8; re-save it as UTF-8", manifest.display())))?;
     let mut reader =
@@ -227,23 +235,115 @@ pub fn is_iso_date(d: &str) -> bool {
     }
 }
 
-/// Reads a text file as UTF-8 (CRLF → LF), rejecting missing, unreadable, non-UTF-8 and empty
-/// files with a message that says what to do.
+/// Largest file read (texts, manifests), in MB, unless [`MAX_FILE_ENV`] says otherwise: a
+/// speech or a declaration is well under 1 MB, the whole 50 MB benchmark corpus has no file
+/// over 1 MB, so 64 MB leaves room for a book-length report while a stray disk image or
+/// `/dev/zero` is refused before it fills the memory.
+pub const DEFAULT_MAX_FILE_MB: u64 = 64;
+/// Environment variable overriding [`DEFAULT_MAX_FILE_MB`] (whole megabytes, at least 1).
+pub const MAX_FILE_ENV: &str = "STANCE_MAX_FILE_MB";
+
+/// The per-file size cap in bytes ([`DEFAULT_MAX_FILE_MB`], or [`MAX_FILE_ENV`]).
+pub fn max_file_bytes() -> Result<u64> {
+    let mb = match std::env::var(MAX_FILE_ENV) {
+        Ok(v) => v.trim().parse::<u64>().ok().filter(|&n| (1..=1 << 20).contains(&n)).ok_or_else(|| {
+            Error::usage(format!("{MAX_FILE_ENV}='{v}' is not a size in MB; give a whole number from 1 to 1048576"))
+        })?,
+        Err(_) => DEFAULT_MAX_FILE_MB,
+    };
+    Ok(mb << 20)
+}
+
+/// The path of manifest value `file` inside the (canonical) corpus folder `root`; refuses an
+/// absolute path and anything that resolves outside `root` (`..`, symbolic links).
+pub fn resolve_in(root: &Path, file: &str) -> Result<PathBuf> {
+    let rel = Path::new(file);
+    if rel.has_root() {
+        return Err(Error::data(format!(
+            "'{file}' is an absolute path; list files by their path relative to the corpus folder {} (copy the file into it)",
+            root.display()
+        )));
+    }
+    let path = root.join(rel);
+    let real = path.canonicalize().map_err(|e| Error::io(&path, e))?;
+    if !real.starts_with(root) {
+        return Err(Error::data(format!(
+            "'{file}' resolves outside the corpus folder {} (through '..' or a symbolic link); copy the file into the folder and list it by its relative path",
+            root.display()
+        )));
+    }
+    Ok(real)
+}
+
+/// Refuses anything but a regular file of at most `cap` bytes (checked on metadata, before
+/// any read: a FIFO would block, a device never end).
+fn check_regular(path: &Path, meta: &std::fs::Metadata, cap: u64) -> Result<()> {
+    let kind = meta.file_type();
+    if kind.is_dir() {
+        return Err(Error::data(format!("{}: is a folder, not a text file", path.display())));
+    }
+    if !kind.is_file() {
+        return Err(Error::data(format!(
+            "{}: not a regular file (a FIFO, device or socket); copy the text into a file",
+            path.display()
+        )));
+    }
+    if meta.len() > cap {
+        return Err(too_large(path, meta.len(), cap));
+    }
+    Ok(())
+}
+
+fn too_large(path: &Path, len: u64, cap: u64) -> Error {
+    Error::data(format!(
+        "{}: {:.1} MB is over the {} MB limit per file; split the text, or raise the limit with {MAX_FILE_ENV}=N",
+        path.display(),
+        len as f64 / (1u64 << 20) as f64,
+        cap >> 20
+    ))
+}
+
+/// Reads a whole file that must be a regular file within the size cap: checked before opening,
+/// opened non-blocking (a FIFO swapped in meanwhile cannot block), checked again on the open
+/// handle, and read through a reader that stops one byte past the cap.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    let cap = max_file_bytes()?;
+    check_regular(path, &std::fs::metadata(path).map_err(|e| Error::io(path, e))?, cap)?;
+    let mut open = std::fs::OpenOptions::new();
+    open.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut open, libc::O_NONBLOCK);
+    let file = open.open(path).map_err(|e| Error::io(path, e))?;
+    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+    check_regular(path, &meta, cap)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(cap + 1).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > cap {
+        return Err(too_large(path, bytes.len() as u64, cap));
+    }
+    Ok(bytes)
+}
+
+/// Reads a text file as UTF-8 (see [`text_from_bytes`]), rejecting missing, unreadable,
+/// non-regular, oversized, non-UTF-8 and empty files with a message that says what to do.
 pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    text_from_bytes(&path.display().to_string(), read_bytes(path)?)
+}
+
+/// A text from its bytes: UTF-8 without BOM, line ends CRLF and lone CR made LF — the one
+/// normalisation for files and standard input, so the same text gives the same passages.
+/// `name` is the file (or `<stdin>`) named in errors.
+pub fn text_from_bytes(name: &str, bytes: Vec<u8>) -> Result<String> {
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
-            return Err(Error::data(format!(
-                "{}: not valid UTF-8 (byte {at}); re-save the file as UTF-8",
-                path.display()
-            )));
+            return Err(Error::data(format!("{name}: not valid UTF-8 (byte {at}); re-save the file as UTF-8")));
         }
     };
     let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n").replace('\r', "\n");
     if text.trim().is_empty() {
-        return Err(Error::data(format!("{}: the file is empty; remove it or add its text", path.display())));
+        return Err(Error::data(format!("{name}: the file is empty; remove it or add its text")));
     }
     Ok(text)
 }
@@ -252,8 +352,9 @@ fn load_plain_dir(dir: &Path) -> Result<Corpus> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "txt") && p.is_file())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
         .collect();
+    let root = dir.canonicalize().map_err(|e| Error::io(dir, e))?;
     files.sort();
     let mut corpus = Corpus::default();
     corpus.warnings.push(format!(
@@ -261,7 +362,8 @@ fn load_plain_dir(dir: &Path) -> Result<Corpus> {
         dir.display()
     ));
     for path in files {
-        let text = read_text(&path)?;
+        let name = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        let text = read_text(&resolve_in(&root, &name).map_err(|e| Error::data(format!("{}: {e}", path.display())))?)?;
         let id = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
         let issuer = path.file_stem().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
         let hash = sha256_hex(text.as_bytes());
