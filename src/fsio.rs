@@ -1,16 +1,119 @@
 //! Atomic file writes: the bytes go to a temporary file in the target's folder, which is then
 //! renamed over the target. Readers never see half a file, and an interrupted or failed run leaves
 //! the previous file as it was.
+//!
+//! Output paths (docs/security.md): a write replaces only a regular file (or creates one); a
+//! symbolic link to a regular file is followed, so the link stays a link; a device, FIFO or
+//! socket — or a link to one — is refused, never replaced. `-` and `/dev/stdout` name standard
+//! output where a command can write there ([`output_file`]).
 
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::{Error, Result};
 
+/// Where a `--out FILE` goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// `-` or `/dev/stdout`.
+    Stdout,
+    /// A regular file (to create or replace), symbolic links resolved.
+    File(PathBuf),
+}
+
+/// Is `path` standard output (`-`, `/dev/stdout`)?
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-" || path == Path::new("/dev/stdout")
+}
+
+/// Checks a `--out FILE` before any work is done: standard output, or a file that
+/// [`writable_file`] accepts in a folder that exists.
+pub fn output_file(path: &Path) -> Result<Target> {
+    if is_stdout(path) {
+        return Ok(Target::Stdout);
+    }
+    let file = writable_file(path)?;
+    let dir = parent(&file);
+    if !dir.is_dir() {
+        return Err(Error::usage(format!(
+            "{}: folder not found; create it first or choose another --out",
+            dir.display()
+        )));
+    }
+    Ok(Target::File(file))
+}
+
+fn not_regular(path: &Path) -> Error {
+    Error::usage(format!(
+        "{}: not a regular file or folder (a device, FIFO or socket, or a link to one); stance never replaces it — choose another path",
+        path.display()
+    ))
+}
+
+/// The regular file that writing `path` replaces: `path` itself when it is absent or a regular
+/// file, the file a symbolic link resolves to (the link stays); a folder, a device, a FIFO, a
+/// socket, a link to one or a dangling link is refused.
+pub fn writable_file(path: &Path) -> Result<PathBuf> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(path.to_path_buf()),
+        Err(e) => return Err(Error::io(path, e)),
+        Ok(m) => m,
+    };
+    let (real, kind) = if meta.file_type().is_symlink() {
+        let real = path.canonicalize().map_err(|_| {
+            Error::usage(format!("{}: a symbolic link to nothing; remove it or choose another path", path.display()))
+        })?;
+        let kind = std::fs::metadata(&real).map_err(|e| Error::io(&real, e))?.file_type();
+        (real, kind)
+    } else {
+        (path.to_path_buf(), meta.file_type())
+    };
+    if kind.is_file() {
+        Ok(real)
+    } else if kind.is_dir() {
+        Err(Error::usage(format!("{}: is a directory; give a file name such as out.html", path.display())))
+    } else {
+        Err(not_regular(path))
+    }
+}
+
+/// Checks a `--out DIR`: absent (it will be created) or a folder, links resolved; standard
+/// output, a file or anything else is refused.
+pub fn writable_dir(path: &Path) -> Result<PathBuf> {
+    if is_stdout(path) {
+        return Err(Error::usage(format!(
+            "--out {}: this command writes several files; give a folder",
+            path.display()
+        )));
+    }
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if std::fs::symlink_metadata(path).is_ok() {
+                return Err(Error::usage(format!(
+                    "{}: a symbolic link to nothing; remove it or choose another path",
+                    path.display()
+                )));
+            }
+            Ok(path.to_path_buf())
+        }
+        Err(e) => Err(Error::io(path, e)),
+        Ok(m) if m.is_dir() => path.canonicalize().map_err(|e| Error::io(path, e)),
+        Ok(m) if m.is_file() => {
+            Err(Error::usage(format!("{}: is a file; give --out a folder such as out/", path.display())))
+        }
+        Ok(_) => Err(not_regular(path)),
+    }
+}
+
+fn parent(path: &Path) -> &Path {
+    path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
 /// Writes `path` atomically with `write`, which gets a buffered writer. The file is readable by
-/// all (0644), like a file written directly.
+/// all (0644), like a file written directly. Only a regular file is replaced ([`writable_file`]).
 pub fn write_atomic_with(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let path = &writable_file(path)?;
+    let dir = parent(path);
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
     {

@@ -140,3 +140,183 @@ The second paragraph supports the Budapest Convention on Cybercrime and its prot
     assert_eq!(a, b);
     assert_eq!(a.as_array().map(Vec::len), Some(2), "two paragraphs: {a}");
 }
+
+// Row 3: `--out` replaces only a regular file; `-` and /dev/stdout are standard output.
+
+fn report_to(out: &Path, corpus_dir: &Path) -> assert_cmd::Command {
+    let mut cmd = stance(&["report", "--draws", "0", "--corpus"]);
+    cmd.arg(corpus_dir).arg("--out").arg(out);
+    bounded(cmd)
+}
+
+#[test]
+fn row3_out_refuses_fifo_and_link_to_fifo() {
+    use std::os::unix::fs::FileTypeExt;
+    let c = small_corpus();
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    mkfifo(&fifo);
+    fails(report_to(&fifo, c.path()), 2, &["pipe", "not a regular file"]);
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO is left as it was");
+    let link = dir.path().join("link.html");
+    std::os::unix::fs::symlink(&fifo, &link).unwrap();
+    fails(report_to(&link, c.path()), 2, &["link.html", "not a regular file"]);
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link is left as it was");
+    let mut export = stance(&["export", "--draws", "0", "--corpus"]);
+    export.arg(c.path()).arg("--out").arg(&fifo);
+    fails(bounded(export), 2, &["pipe", "not a regular file"]);
+    let mut fit = stance(&["fit", "--corpus"]);
+    fit.arg(c.path()).arg("--out").arg(&link);
+    fails(bounded(fit), 2, &["link.html", "not a regular file"]);
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+}
+
+#[test]
+fn row3_out_through_a_link_keeps_the_link() {
+    let c = small_corpus();
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.html");
+    std::fs::write(&real, "old").unwrap();
+    let link = dir.path().join("report.html");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    stdout(report_to(&link, c.path()));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "still a link");
+    assert!(std::fs::read_to_string(&real).unwrap().contains("<html"), "the file it points to was written");
+    let dangling = dir.path().join("dangling.html");
+    std::os::unix::fs::symlink(dir.path().join("nowhere/x.html"), &dangling).unwrap();
+    fails(report_to(&dangling, c.path()), 2, &["dangling.html", "link to nothing"]);
+}
+
+#[test]
+fn row3_out_dash_and_dev_stdout_are_standard_output() {
+    let c = small_corpus();
+    for out in ["-", "/dev/stdout"] {
+        let page = stdout(report_to(Path::new(out), c.path()));
+        assert!(
+            page.starts_with("<!DOCTYPE html>") || page.contains("<html"),
+            "{out}: {}",
+            &page[..page.len().min(80)]
+        );
+        assert!(page.trim_end().ends_with("</html>"));
+    }
+}
+
+// Row 2: `init` never deletes what it did not create; concurrent inits cannot destroy each other.
+
+fn init_cmd(ws: &Path, corpus_dir: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("stance"));
+    cmd.args(["--quiet", "init", "--workspace"]).arg(ws).arg("--corpus").arg(corpus_dir);
+    cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped());
+    cmd
+}
+
+/// Starts `n` inits of `ws` at once; returns how many succeeded, checking every failure is a
+/// clean one-line refusal.
+fn race_inits(ws: &Path, corpus_dir: &Path, n: usize) -> usize {
+    let children: Vec<_> = (0..n).map(|_| init_cmd(ws, corpus_dir).spawn().expect("spawn")).collect();
+    let mut won = 0;
+    for child in children {
+        let out = child.wait_with_output().expect("wait");
+        let err = String::from_utf8_lossy(&out.stderr);
+        if out.status.success() {
+            won += 1;
+        } else {
+            assert_eq!(out.status.code(), Some(2), "{err}");
+            assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+            assert!(err.contains("already a workspace") || err.contains("another `stance init`"), "{err}");
+        }
+    }
+    won
+}
+
+/// No temporary folder or lock of an init is left beside `ws`.
+fn no_init_leftovers(ws: &Path) {
+    let prefix = format!(".{}.stance-init.", ws.file_name().unwrap().to_string_lossy());
+    let left: Vec<String> = std::fs::read_dir(ws.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(&prefix))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+#[test]
+fn row2_concurrent_inits_one_wins_and_its_workspace_survives() {
+    let c = small_corpus();
+    for round in 0..2 {
+        let parent = tempfile::tempdir().unwrap();
+        let ws = parent.path().join("ws");
+        let won = race_inits(&ws, c.path(), 20);
+        assert!(won <= 1, "round {round}: {won} inits succeeded");
+        if won == 1 {
+            assert!(ws.join("stance.db").is_file(), "round {round}: the winner's workspace was deleted");
+            let mut history = stance(&["history", "--format", "json", "--workspace"]);
+            history.arg(&ws);
+            stdout(history);
+        }
+        no_init_leftovers(&ws);
+    }
+}
+
+#[test]
+fn row2_concurrent_inits_keep_the_users_files() {
+    let c = small_corpus();
+    let parent = tempfile::tempdir().unwrap();
+    let ws = parent.path().join("ws");
+    std::fs::create_dir(&ws).unwrap();
+    std::fs::write(ws.join("notes.txt"), "mine").unwrap();
+    let won = race_inits(&ws, c.path(), 20);
+    assert!(won <= 1, "{won} inits succeeded");
+    assert_eq!(std::fs::read_to_string(ws.join("notes.txt")).unwrap(), "mine");
+    assert_eq!(ws.join("stance.db").is_file(), won == 1);
+    no_init_leftovers(&ws);
+}
+
+#[test]
+fn row2_failed_init_removes_only_what_it_made() {
+    let bad = corpus(Some("file,issuer\na.txt,X\n"), &[("a.txt", b"Bonjour.")]); // fails in the pipeline
+    let parent = tempfile::tempdir().unwrap();
+    let ws = parent.path().join("ws");
+    std::fs::create_dir(&ws).unwrap();
+    std::fs::write(ws.join("notes.txt"), "mine").unwrap();
+    let mut cmd = stance(&["init", "--workspace"]);
+    cmd.arg(&ws).arg("--corpus").arg(bad.path());
+    fails(cmd, 1, &["no passage"]);
+    let names: Vec<String> =
+        std::fs::read_dir(&ws).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+    assert_eq!(names, ["notes.txt"], "only the user's file is left");
+    no_init_leftovers(&ws);
+    // A folder that did not exist is not created by a failed init.
+    let fresh = parent.path().join("fresh");
+    let mut cmd = stance(&["init", "--workspace"]);
+    cmd.arg(&fresh).arg("--corpus").arg(bad.path());
+    fails(cmd, 1, &["no passage"]);
+    assert!(!fresh.exists());
+    no_init_leftovers(&fresh);
+}
+
+#[test]
+fn row2_stale_lock_of_a_killed_init_is_cleared_live_one_refused() {
+    let c = small_corpus();
+    let parent = tempfile::tempdir().unwrap();
+    let ws = parent.path().join("ws");
+    let lock = parent.path().join(".ws.stance-init.lock");
+    // A live lock (this test's own process) refuses.
+    std::fs::write(&lock, format!("{}\n", std::process::id())).unwrap();
+    let mut cmd = stance(&["init", "--workspace"]);
+    cmd.arg(&ws).arg("--corpus").arg(c.path());
+    fails(cmd, 2, &["another `stance init`", "lock"]);
+    // A killed run: its process is gone, its temporary folder left with a half-built database.
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let pid = gone.id();
+    gone.wait().unwrap();
+    let stale = parent.path().join(".ws.stance-init.XyZ123");
+    std::fs::create_dir(&stale).unwrap();
+    std::fs::write(stale.join("stance.db"), vec![0u8; 4096]).unwrap();
+    std::fs::write(&lock, format!("{pid}\n.ws.stance-init.XyZ123\n")).unwrap();
+    let mut cmd = stance(&["init", "--workspace"]);
+    cmd.arg(&ws).arg("--corpus").arg(c.path());
+    stdout(cmd);
+    assert!(ws.join("stance.db").is_file());
+    no_init_leftovers(&ws);
+}

@@ -99,9 +99,7 @@ struct Manifest {
 }
 
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
-    if args.out.is_file() {
-        return Err(Error::usage(format!("{}: is a file; give --out a folder such as exports/", args.out.display())));
-    }
+    crate::fsio::writable_dir(&args.out)?;
     std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
     let corpus = ctx.load_corpus()?;
     let pair = sides(args.compare.clone(), &corpus)?;

@@ -126,6 +126,7 @@ pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
     if let Some(ws) = &ctx.global.workspace {
         return fit_workspace(ctx, ws, params);
     }
+    crate::fsio::writable_dir(&args.out)?;
     let t = Instant::now();
     let corpus = ctx.load_corpus()?;
     let read_s = t.elapsed().as_secs_f64();

@@ -2,17 +2,17 @@
 //! comparison of two blocs, and the evidence passages. Data: `crate::export::report`; markup:
 //! `crate::render::html`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
-use super::Ctx;
+use super::{emit, Ctx};
 use crate::compare::sides::Side;
 use crate::compare::SimilarityParams;
 use crate::export::report::{Report, ReportParams};
-use crate::fsio::write_atomic;
+use crate::fsio::{output_file, write_atomic, Target};
 use crate::render::html;
-use crate::{Error, Result};
+use crate::Result;
 
 /// Write a self-contained HTML report: heatmaps, a bloc comparison and the evidence passages
 #[derive(Debug, Args)]
@@ -21,10 +21,12 @@ Heatmap cells show the value, its 95% interval and n on hover, and link to the p
 
 Examples:
   stance report --out report.html
+  stance report --out - > report.html
   stance report --out report.html --compare russia-aligned western
   stance report --out cis-eu.html --compare issuer:CIS \"issuer:European Union\" --evidence 4")]
 pub struct ReportArgs {
-    /// The HTML file to write (replaced atomically)
+    /// The HTML file to write (replaced atomically; only a regular file is replaced), or - for
+    /// standard output
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
     /// The two sides of the comparison: bloc names or issuer:NAME [default: the two largest blocs]
@@ -42,7 +44,7 @@ pub struct ReportArgs {
 }
 
 pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<()> {
-    check_output_file(&args.out)?;
+    let target = output_file(&args.out)?;
     let corpus = ctx.load_corpus()?;
     let compare = sides(args.compare, &corpus)?;
     let analysis = ctx.run_pipeline(corpus, ctx.lexicon()?, ctx.params())?;
@@ -54,7 +56,8 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<()> {
     };
     let report = with_progress(ctx, |progress| Report::build(&analysis, &params, progress))?;
     let page = html::render(&report);
-    write_atomic(&args.out, page.as_bytes())?;
+    let Target::File(out) = target else { return emit(&page) };
+    write_atomic(&out, page.as_bytes())?;
     if !ctx.global.quiet {
         eprintln!("stance: wrote {} ({} KB)", args.out.display(), page.len().div_ceil(1024));
     }
@@ -71,24 +74,6 @@ pub(super) fn sides(names: Option<Vec<String>>, corpus: &crate::corpus::Corpus) 
         }
         _ => Ok(None),
     }
-}
-
-/// The output must be a file path whose folder exists (checked first, so no work is wasted).
-fn check_output_file(out: &Path) -> Result<()> {
-    if out.is_dir() {
-        return Err(Error::usage(format!(
-            "{}: is a directory; give --out a file name such as report.html",
-            out.display()
-        )));
-    }
-    let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    if !dir.is_dir() {
-        return Err(Error::usage(format!(
-            "{}: folder not found; create it first or choose another --out",
-            dir.display()
-        )));
-    }
-    Ok(())
 }
 
 /// Runs `f` with a spinner on stderr naming its current step (only on a terminal, not --quiet).

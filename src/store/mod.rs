@@ -20,7 +20,8 @@
 //!
 //! Safety: every write is one `BEGIN IMMEDIATE` transaction (a killed process leaves the last
 //! committed state; WAL journal); a second writer waits `busy_timeout` then fails with a one-line
-//! message; `init` builds the database in a temporary file and renames it into place; model
+//! message; `init` builds the workspace in a temporary folder under an exclusive lock and renames
+//! it into place ([`Workspace::create`]), never deleting what it did not create; model
 //! files are written to a temporary file and renamed ([`crate::model::Model::save`]).
 
 mod diff;
@@ -91,40 +92,90 @@ impl Workspace {
         Ok(ws)
     }
 
-    /// Creates a workspace in `root` (made if missing) and fills it with `build`, all or nothing:
-    /// the database is built in a temporary file that is renamed to `stance.db` only on success.
+    /// Creates a workspace in `root` and fills it with `build`, all or nothing, never touching
+    /// what this run did not create (docs/security.md):
+    ///
+    /// 1. an exclusive lock file beside `root` (`.NAME.stance-init.lock`, created with
+    ///    `create_new`) keeps concurrent inits apart; a lock left by a killed run (its process is
+    ///    gone) is taken over and that run's temporary folder removed;
+    /// 2. the database and `models/` are built in a temporary folder of this run beside `root`;
+    /// 3. on success the folder is renamed to `root` (absent or empty), or — when `root` holds
+    ///    other files — `models/` then `stance.db` are renamed into it; on failure only the
+    ///    temporary folder (and what step 3 moved) is removed.
     pub fn create<T>(root: &Path, build: impl FnOnce(&mut Workspace) -> Result<T>) -> Result<T> {
-        let db = root.join(DB_FILE);
-        if db.exists() {
-            return Err(Error::usage(format!(
-                "{}: already a workspace; add texts with `stance ingest --workspace {} FILE…`",
+        let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).ok_or_else(|| {
+            Error::usage(format!("{}: give the workspace a folder name, such as ws/", root.display()))
+        })?;
+        let parent = root.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        let prefix = format!(".{name}.stance-init.");
+        let lock = InitLock::acquire(parent, &prefix, root)?;
+        let taken = |what: &str| {
+            Error::usage(format!(
+                "{}: already {what}; add texts with `stance ingest --workspace {} FILE…`",
                 root.display(),
+                root.display()
+            ))
+        };
+        if root.exists() && !root.is_dir() {
+            return Err(Error::usage(format!(
+                "{}: exists and is not a folder; choose another --workspace",
                 root.display()
             )));
         }
-        let fresh = !root.exists();
-        let out = Self::build_into(root, &db, build);
-        if out.is_err() && fresh {
-            let _ = std::fs::remove_dir_all(root); // we made it: leave nothing behind
+        if root.join(DB_FILE).exists() {
+            return Err(taken("a workspace"));
         }
-        out
+        if root.join(MODELS_DIR).exists() {
+            return Err(taken(&format!(
+                "has a {MODELS_DIR}/ folder (not made by stance init); move it away or choose another folder"
+            )));
+        }
+        let tmp = tempfile::Builder::new().prefix(&prefix).tempdir_in(parent).map_err(|e| Error::io(parent, e))?;
+        lock.record(tmp.path())?;
+        let out = Self::build_into(tmp.path(), build)?;
+        Self::move_into_place(tmp, root)?;
+        drop(lock);
+        Ok(out)
     }
 
-    fn build_into<T>(root: &Path, db: &Path, build: impl FnOnce(&mut Workspace) -> Result<T>) -> Result<T> {
-        std::fs::create_dir_all(root.join(MODELS_DIR)).map_err(|e| Error::io(root, e))?;
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(".stance.db.");
+    /// Builds a whole workspace in the (empty) folder `dir`.
+    fn build_into<T>(dir: &Path, build: impl FnOnce(&mut Workspace) -> Result<T>) -> Result<T> {
         #[cfg(unix)]
-        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644)); // not the temp file's 0600
-        let tmp = builder.tempfile_in(root).map_err(|e| Error::io(root, e))?;
-        let paths = Paths { root: root.to_path_buf(), db: db.to_path_buf() };
-        let mut ws = Workspace { conn: connect(tmp.path())?, paths };
-        schema::migrate(&mut ws.conn, db)?;
+        std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .map_err(|e| Error::io(dir, e))?; // not the temp folder's 0700
+        std::fs::create_dir(dir.join(MODELS_DIR)).map_err(|e| Error::io(dir, e))?;
+        let db = dir.join(DB_FILE);
+        let paths = Paths { root: dir.to_path_buf(), db: db.clone() };
+        let mut ws = Workspace { conn: connect(&db)?, paths };
+        schema::migrate(&mut ws.conn, &db)?;
         let out = build(&mut ws)?;
         ws.conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| ws.paths.err(e))?;
-        ws.conn.close().map_err(|(_, e)| db_error(db, e))?;
-        tmp.persist_noclobber(db).map_err(|e| Error::io(db, e.error))?;
+        ws.conn.close().map_err(|(_, e)| db_error(&db, e))?;
         Ok(out)
+    }
+
+    /// Step 3 of [`Workspace::create`]: `stance.db` appears last, so `root` is a workspace only
+    /// once everything is in place.
+    fn move_into_place(tmp: tempfile::TempDir, root: &Path) -> Result<()> {
+        if std::fs::rename(tmp.path(), root).is_ok() {
+            let _ = tmp.keep(); // renamed: nothing left to remove
+            return Ok(());
+        }
+        if !root.is_dir() {
+            return Err(Error::usage(format!(
+                "{}: exists and is not a folder; choose another --workspace",
+                root.display()
+            )));
+        }
+        let models = root.join(MODELS_DIR);
+        std::fs::rename(tmp.path().join(MODELS_DIR), &models).map_err(|e| Error::io(&models, e))?;
+        let db = root.join(DB_FILE);
+        if let Err(e) = std::fs::rename(tmp.path().join(DB_FILE), &db) {
+            let _ = std::fs::remove_dir_all(&models); // moved there by this run a moment ago
+            return Err(Error::io(&db, e));
+        }
+        Ok(())
     }
 
     pub fn root(&self) -> &Path {
@@ -146,6 +197,66 @@ impl Workspace {
         let paths = &self.paths;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(|e| paths.err(e))?;
         f(&tx, paths)
+    }
+}
+
+/// The exclusive lock of one `stance init` (see [`Workspace::create`]): a file created with
+/// `create_new`, holding the process id and the temporary folder of the run; removed on drop.
+struct InitLock {
+    path: PathBuf,
+}
+
+impl InitLock {
+    fn acquire(parent: &Path, prefix: &str, root: &Path) -> Result<InitLock> {
+        let path = parent.join(format!("{prefix}lock"));
+        for _ in 0..2 {
+            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(mut f) => {
+                    use std::io::Write;
+                    writeln!(f, "{}", std::process::id()).map_err(|e| Error::io(&path, e))?;
+                    return Ok(InitLock { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    if !Self::clear_stale(&path, parent, prefix) {
+                        break;
+                    }
+                }
+                Err(e) => return Err(Error::io(&path, e)),
+            }
+        }
+        Err(Error::usage(format!(
+            "{}: another `stance init` is creating this workspace (lock {}); wait for it to finish, or remove the lock if no stance is running",
+            root.display(),
+            path.display()
+        )))
+    }
+
+    /// Removes a lock whose process is gone, and the temporary folder that run named in it.
+    /// False when the lock is live (or unreadable: it may be being written).
+    fn clear_stale(path: &Path, parent: &Path, prefix: &str) -> bool {
+        let Ok(text) = std::fs::read_to_string(path) else { return false };
+        let mut lines = text.lines();
+        let Some(pid) = lines.next().and_then(|l| l.trim().parse::<u32>().ok()) else { return false };
+        if Path::new(&format!("/proc/{pid}")).exists() || !Path::new("/proc/self").exists() {
+            return false;
+        }
+        if let Some(tmp) = lines.next().filter(|t| t.starts_with(prefix) && !t.contains('/')) {
+            let _ = std::fs::remove_dir_all(parent.join(tmp));
+        }
+        std::fs::remove_file(path).is_ok()
+    }
+
+    /// Notes the run's temporary folder in the lock, so a later run can remove it if this one
+    /// is killed.
+    fn record(&self, tmp: &Path) -> Result<()> {
+        let name = tmp.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        std::fs::write(&self.path, format!("{}\n{name}\n", std::process::id())).map_err(|e| Error::io(&self.path, e))
+    }
+}
+
+impl Drop for InitLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
     }
 }
 
