@@ -16,6 +16,7 @@ pub mod corpus;
 pub mod error;
 pub mod export;
 pub mod fsio;
+pub mod limits;
 pub mod model;
 pub mod pipeline;
 pub mod reduce;

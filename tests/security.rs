@@ -320,3 +320,62 @@ fn row2_stale_lock_of_a_killed_init_is_cleared_live_one_refused() {
     assert!(ws.join("stance.db").is_file());
     no_init_leftovers(&ws);
 }
+
+// Row 4: every user-set count has a cap, with an error giving it; zero where meaningless is refused.
+
+#[test]
+fn row4_counts_over_their_cap_are_refused_fast() {
+    let c = small_corpus();
+    let on = |args: &[&str]| {
+        let mut cmd = stance(args);
+        cmd.arg("--corpus").arg(c.path());
+        bounded(cmd)
+    };
+    fails(on(&["similarity", "--draws", "100000000"]), 2, &["--draws 100000000", "cap of 10000"]);
+    fails(on(&["compare", "east", "west", "--draws", "10001"]), 2, &["--draws", "cap of 10000"]);
+    fails(on(&["compare", "east", "west", "--evidence", "100000"]), 2, &["--evidence", "cap of 100"]);
+    fails(on(&["report", "--out", "-", "--draws", "100000000"]), 2, &["--draws", "cap"]);
+    fails(on(&["export", "--out", "x", "--terms", "99999999"]), 2, &["--terms", "cap"]);
+    fails(on(&["fit", "--svd-iter", "100000"]), 2, &["--svd-iter 100000", "cap of 50"]);
+    fails(on(&["fit", "--dims", "100000"]), 2, &["--dims", "cap of 1000"]);
+    fails(on(&["fit", "--k", "1000000"]), 2, &["--k", "cap of 1000"]);
+    fails(on(&["topics", "--terms", "1000000000"]), 2, &["--terms", "cap"]);
+    let ws = tempfile::tempdir().unwrap();
+    let root = ws.path().join("ws");
+    let mut init = stance(&["init", "--workspace"]);
+    init.arg(&root).arg("--corpus").arg(c.path());
+    stdout(init);
+    let mut diff = stance(&["diff", "--draws", "100000000", "--workspace"]);
+    diff.arg(&root);
+    fails(bounded(diff), 2, &["--draws", "cap of 10000"]);
+}
+
+#[test]
+fn row4_zero_where_meaningless_is_refused() {
+    let c = small_corpus();
+    for (flag, what) in [("--k", "--k 0"), ("--dims", "--dims 0"), ("--min-words", "--min-words 0")] {
+        let mut cmd = stance(&["fit", flag, "0", "--corpus"]);
+        cmd.arg(c.path());
+        fails(bounded(cmd), 2, &[what, "means nothing"]);
+    }
+}
+
+#[test]
+fn row4_draws_cap_follows_memory_per_draw() {
+    // 3,000 one-passage documents: a --by document matrix is 144 MB per draw, so 200 draws
+    // (29 GB) exceed the 4 GB budget and the error gives the number that fits (29).
+    let mut manifest = String::from("file,issuer\n");
+    let mut files = Vec::new();
+    for i in 0..3000 {
+        manifest.push_str(&format!("d{i}.txt,I{i}\n"));
+        files.push((
+            format!("d{i}.txt"),
+            format!("Document {i} on international law and binding norms in cyberspace.\n"),
+        ));
+    }
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, t)| (n.as_str(), t.as_bytes())).collect();
+    let dir = corpus(Some(&manifest), &refs);
+    let mut cmd = stance(&["similarity", "--by", "document", "--draws", "200", "--format", "json", "--corpus"]);
+    cmd.arg(dir.path());
+    fails(bounded(cmd), 2, &["--draws 200 for 3000 groups", "at most 29", "--draws 29 or fewer"]);
+}

@@ -57,6 +57,7 @@ fn open_model(path: &Path) -> Result<ModelFile> {
 }
 
 pub fn run(ctx: &Ctx, args: ClassifyArgs) -> Result<()> {
+    crate::limits::count("--top", args.top, 0, crate::limits::MAX_TERMS)?;
     let (name, text) = read_input(&args.file)?;
     let lang = args.lang.unwrap_or_else(|| lang::detect(&text));
     let lexicon = ctx.lexicon()?;

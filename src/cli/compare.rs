@@ -51,6 +51,9 @@ pub struct CompareArgs {
 }
 
 pub fn run(ctx: &Ctx, args: CompareArgs) -> Result<()> {
+    crate::limits::check_draws(args.draws, 2)?;
+    crate::limits::count("--evidence", args.evidence, 0, crate::limits::MAX_EVIDENCE)?;
+    crate::limits::count("--terms", args.terms, 0, crate::limits::MAX_TERMS)?;
     let corpus = ctx.load_corpus()?;
     let (side_a, side_b) = Side::parse_pair(&args.a, &args.b, &corpus)?;
     let lexicon = ctx.lexicon()?;

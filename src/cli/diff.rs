@@ -39,6 +39,8 @@ pub struct DiffArgs {
 
 pub fn run(ctx: &Ctx, args: DiffArgs) -> Result<()> {
     let root = workspace_dir(ctx, "diff")?;
+    crate::limits::check_draws(args.draws, 0)?;
+    crate::limits::count("--evidence", args.evidence, 0, crate::limits::MAX_EVIDENCE)?;
     let runs = match args.runs.as_slice() {
         [] => None,
         [a, b] => Some((*a, *b)),

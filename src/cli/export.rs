@@ -17,7 +17,7 @@ use crate::fsio::write_atomic;
 use crate::pipeline::Analysis;
 use crate::render;
 use crate::topics::Stance;
-use crate::{Error, Result};
+use crate::{limits, Error, Result};
 
 /// Export passages, topics, similarities, stances and keyness as CSV / JSON for notebooks
 #[derive(Debug, Args)]
@@ -99,11 +99,15 @@ struct Manifest {
 }
 
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
+    limits::check_draws(args.draws, 0)?;
+    limits::count("--terms", args.terms, 0, limits::MAX_TERMS)?;
+    limits::count("--topic-terms", args.topic_terms, 0, limits::MAX_TERMS)?;
     crate::fsio::writable_dir(&args.out)?;
     std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
     let corpus = ctx.load_corpus()?;
     let pair = sides(args.compare.clone(), &corpus)?;
     let a = ctx.run_pipeline(corpus, ctx.lexicon()?, ctx.params())?;
+    limits::check_draws(args.draws, a.corpus.issuers().len().max(a.corpus.blocs().len()))?;
     let bootstrap = SimilarityParams { draws: args.draws, seed: ctx.global.seed, ..Default::default() };
     let files = with_progress(ctx, |progress| write_all(&a, &args, pair, &bootstrap, progress))?;
     if !ctx.global.quiet {

@@ -17,7 +17,7 @@ use crate::pipeline::{model_id, Analysis, Params};
 use crate::render::table::table;
 use crate::render::{self, Format};
 use crate::store::Workspace;
-use crate::{Error, Result};
+use crate::{limits, Error, Result};
 
 /// Fit and save the model (TF-IDF, SVD, clusters) and write issuer similarity matrices
 #[derive(Debug, Args)]
@@ -94,6 +94,7 @@ pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
     let started = Instant::now();
     let mut params = ctx.params();
     if let Some(v) = args.min_df {
+        limits::count("--min-df", v, 1, usize::MAX)?;
         params.tfidf.min_df = v;
     }
     if let Some(v) = args.max_df {
@@ -103,23 +104,23 @@ pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
         params.tfidf.max_df = v;
     }
     if let Some(v) = args.dims {
-        params.svd.k = v.max(1);
+        params.svd.k = limits::count("--dims", v, 1, limits::MAX_DIMS)?;
     }
     if let Some(v) = args.k {
-        params.cluster.k = v.max(1);
+        params.cluster.k = limits::count("--k", v, 1, limits::MAX_K)?;
     }
     if let Some(v) = args.svd_iter {
-        params.svd.n_iter = v;
+        params.svd.n_iter = limits::count("--svd-iter", v, 0, limits::MAX_SVD_ITER)?;
     }
     if args.no_lexicon {
         params.concepts = false;
         params.tfidf.extra_weight = 1.0;
     }
     if let Some(v) = args.min_words {
-        params.segment.min_words = v;
+        params.segment.min_words = limits::count("--min-words", v, 1, limits::MAX_WORDS)?;
     }
     if let Some(v) = args.max_words {
-        params.segment.max_words = v.max(1);
+        params.segment.max_words = limits::count("--max-words", v, 1, limits::MAX_WORDS)?;
     }
     params.analyzer.keep_stopwords = args.stopwords == "none";
     params.analyzer.keep_numbers = args.keep_numbers;

@@ -12,7 +12,7 @@ use crate::compare::SimilarityParams;
 use crate::export::report::{Report, ReportParams};
 use crate::fsio::{output_file, write_atomic, Target};
 use crate::render::html;
-use crate::Result;
+use crate::{limits, Result};
 
 /// Write a self-contained HTML report: heatmaps, a bloc comparison and the evidence passages
 #[derive(Debug, Args)]
@@ -44,10 +44,14 @@ pub struct ReportArgs {
 }
 
 pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<()> {
+    limits::check_draws(args.draws, 0)?;
+    limits::count("--evidence", args.evidence, 0, limits::MAX_EVIDENCE)?;
+    limits::count("--terms", args.terms, 0, limits::MAX_TERMS)?;
     let target = output_file(&args.out)?;
     let corpus = ctx.load_corpus()?;
     let compare = sides(args.compare, &corpus)?;
     let analysis = ctx.run_pipeline(corpus, ctx.lexicon()?, ctx.params())?;
+    limits::check_draws(args.draws, analysis.corpus.issuers().len().max(analysis.corpus.blocs().len()))?;
     let params = ReportParams {
         compare,
         bootstrap: SimilarityParams { draws: args.draws, seed: ctx.global.seed, ..Default::default() },

@@ -8,7 +8,7 @@ use crate::compare::similarity::similarity;
 use crate::compare::{GroupBy, Grouping, SimilarityMatrix, SimilarityParams};
 use crate::render::table::{short_labels, table};
 use crate::render::{self, num, Format};
-use crate::Result;
+use crate::{limits, Result};
 
 /// Similarity matrix between issuers, blocs or documents, overall or on one topic
 #[derive(Debug, Args)]
@@ -44,11 +44,13 @@ pub struct SimilarityReport {
 }
 
 pub fn run(ctx: &Ctx, args: SimilarityArgs) -> Result<()> {
+    limits::check_draws(args.draws, 0)?;
     if let Some(t) = &args.topic {
         ctx.lexicon()?.check_topic(t)?;
     }
     let analysis = ctx.analysis()?;
     let grouping = Grouping::new(&analysis, args.by);
+    limits::check_draws(args.draws, grouping.labels.len())?;
     let selected = analysis.select(|p| args.topic.as_deref().is_none_or(|t| p.on(t)));
     let params = SimilarityParams { draws: args.draws, seed: ctx.global.seed, ..Default::default() };
     let result = similarity(analysis.vectors.view(), &grouping, &selected, &params);

@@ -138,6 +138,7 @@ pub fn summarize(a: &Analysis, n_terms: usize, seed: u64) -> TopicsReport {
 }
 
 pub fn run(ctx: &Ctx, args: TopicsArgs) -> Result<()> {
+    crate::limits::count("--terms", args.terms, 0, crate::limits::MAX_TERMS)?;
     let analysis = ctx.analysis()?;
     let report = summarize(&analysis, args.terms, ctx.global.seed);
     emit(&match ctx.global.format {

@@ -40,6 +40,7 @@ pub struct VectorsReport {
 }
 
 pub fn run(ctx: &Ctx, args: VectorsArgs) -> Result<()> {
+    crate::limits::count("--terms", args.terms, 0, crate::limits::MAX_TERMS)?;
     let a = ctx.analysis()?;
     let m = &a.matrix;
     let vocab = &a.tfidf.vocabulary;

@@ -285,6 +285,8 @@ impl<'a> Intervals<'a> {
                 passages.iter().map(|p| labels.binary_search_by(|l| l.as_str().cmp(name(p))).unwrap_or(0)).collect();
             groupings.insert(level, Grouping { by: level.group_by(), labels, of });
         }
+        let largest = groupings.values().map(|g| g.labels.len()).max().unwrap_or(0);
+        crate::limits::check_draws(params.draws, largest)?;
         let topics = passages.into_iter().map(|p| p.topic).collect();
         Ok(Intervals { vectors, groupings, topics, params, cache: BTreeMap::new() })
     }
