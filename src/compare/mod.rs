@@ -1,6 +1,9 @@
-//! Comparing issuers, blocs and documents: similarity matrices with bootstrap intervals; two
+//! Comparing issuers, blocs and documents: vocabulary-similarity and agreement matrices with
+//! bootstrap intervals, positions per topic; two
 //! sides topic by topic (stance, keyness, evidence); new texts placed among the groups; evaluation.
 
+pub mod agreement;
+pub mod bootstrap;
 pub mod classify;
 pub mod evaluation;
 pub mod evidence;

@@ -8,12 +8,9 @@
 use std::str::FromStr;
 
 use ndarray::{Array1, Array2, ArrayView2, Axis};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::compare::stance::interval95;
+use super::bootstrap::{interval95, resample};
 use crate::corpus::sorted_unique;
 use crate::pipeline::Analysis;
 use crate::Error;
@@ -163,17 +160,8 @@ pub fn similarity(
     let present: Vec<bool> = counts.iter().map(|&c| c > 0).collect();
     let matrix = cosines(&group_means(vectors, &members), &present);
 
-    let draws: Vec<Vec<Vec<Option<f64>>>> = (0..params.draws)
-        .into_par_iter()
-        .map(|d| {
-            let mut rng = ChaCha8Rng::seed_from_u64(params.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ d as u64);
-            let resampled: Vec<Vec<usize>> = members
-                .iter()
-                .map(|rows| (0..rows.len()).map(|_| rows[rng.gen_range(0..rows.len())]).collect())
-                .collect();
-            cosines(&group_means(vectors, &resampled), &present)
-        })
-        .collect();
+    let draws =
+        resample(&members, params.draws, params.seed, |resampled| cosines(&group_means(vectors, resampled), &present));
     let enough = |i: usize| counts[i] >= params.min_passages.max(1);
     let mut low = vec![vec![None; n]; n];
     let mut high = vec![vec![None; n]; n];

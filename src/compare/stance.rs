@@ -8,10 +8,9 @@
 //! decisive (support / oppose) passages; balanced or none decisive → neutral, the same rule as
 //! for a single passage's cues.
 
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
+use super::bootstrap::{interval95, resample};
 use super::SimilarityParams;
 use crate::topics::Stance;
 
@@ -38,7 +37,7 @@ pub struct StanceSummary {
 }
 
 /// (support, oppose, neutral) counts.
-fn counts<'a>(stances: impl IntoIterator<Item = &'a Stance>) -> [usize; 3] {
+pub fn counts<'a>(stances: impl IntoIterator<Item = &'a Stance>) -> [usize; 3] {
     let mut c = [0; 3];
     for s in stances {
         c[match s {
@@ -66,20 +65,6 @@ pub fn call(c: [usize; 3]) -> Stance {
     }
 }
 
-/// The 2.5th and 97.5th percentiles (linear interpolation) of `values`, sorted in place.
-pub fn interval95(values: &mut [f64]) -> Option<(f64, f64)> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_by(f64::total_cmp);
-    let at = |q: f64| {
-        let pos = q * (values.len() - 1) as f64;
-        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
-        values[lo] + (values[hi] - values[lo]) * (pos - lo as f64)
-    };
-    Some((at(0.025), at(0.975)))
-}
-
 /// Summarises the stances of one group's passages on one topic (see the module doc).
 pub fn summarize(stances: &[Stance], params: &SimilarityParams) -> StanceSummary {
     let n = stances.len();
@@ -90,10 +75,9 @@ pub fn summarize(stances: &[Stance], params: &SimilarityParams) -> StanceSummary
     let point = figures(c, n);
     let mut draws: [Vec<f64>; 4] = Default::default();
     if n >= params.min_passages.max(1) {
-        let mut rng = ChaCha8Rng::seed_from_u64(params.seed ^ 0x5354_414E_4345); // "STANCE"
-        for _ in 0..params.draws {
-            let resampled = counts((0..n).map(|_| &stances[rng.gen_range(0..n)]));
-            for (d, v) in draws.iter_mut().zip(figures(resampled, n)) {
+        let all = [(0..n).collect::<Vec<usize>>()];
+        for f in resample(&all, params.draws, params.seed, |r| figures(counts(r[0].iter().map(|&i| &stances[i])), n)) {
+            for (d, v) in draws.iter_mut().zip(f) {
                 d.push(v);
             }
         }
@@ -150,12 +134,5 @@ mod tests {
         assert_eq!(summarize(&v, &params(3)), summarize(&v, &params(3)));
         let unanimous = summarize(&[Support; 4], &params(3)).support.unwrap();
         assert_eq!((unanimous.low, unanimous.high), (Some(1.0), Some(1.0)));
-    }
-
-    #[test]
-    fn percentiles_interpolate() {
-        let mut v: Vec<f64> = (0..=100).rev().map(f64::from).collect();
-        assert_eq!(interval95(&mut v), Some((2.5, 97.5)));
-        assert_eq!(interval95(&mut []), None);
     }
 }

@@ -1,0 +1,369 @@
+//! Positions and agreement: who stands on the same side of each topic's proposition.
+//!
+//! Vocabulary similarity (`similarity`) says who *speaks alike*; a text explaining a vote against
+//! a resolution in the resolution's own words is close to it. Agreement is built from the stances
+//! instead (see `docs/methods.md`):
+//!
+//! - **Position** of a group g on topic T, from its passages on T — `s` supporting, `o` opposing,
+//!   `u` neutral, `n = s + o + u`, `d = s + o` decisive:
+//!   `pos = (s − o)/n · d/(d + 2α)`. The first factor is the net stance (support share − oppose
+//!   share); the second shrinks it toward 0 by the number of decisive passages. Equivalently
+//!   `pos = (d/n)·(2p̂ − 1)` where `p̂ = (s + α)/(d + 2α)` is the posterior mean of "a decisive
+//!   passage supports" under a symmetric Beta(α, α) prior, [`PRIOR`] = α = 1 (uniform: no side
+//!   favoured). One supporting passage gives +0.33, not +1; eight give +0.80.
+//! - **Agreement** of a and b on T: `1 − |pos_a − pos_b| / 2`, in [0, 1] (1 = same position,
+//!   0 = one fully supports what the other fully opposes).
+//! - **Agreement over all topics**: the mean of the per-topic agreements over the topics both
+//!   address, each weighted by its evidence, the harmonic mean `2·n_a·n_b/(n_a + n_b)` of the two
+//!   sides' passages on it (a topic counts as much as its thinner side allows). With no shared
+//!   topic there is no value (not 0); the number of shared topics is reported with it.
+//!
+//! Intervals come from one bootstrap ([`super::bootstrap`]): every group's passages on every
+//! topic are resampled within their (group, topic) stratum; positions, per-topic agreement and
+//! the all-topic mean are recomputed from the *same* draws, and their 2.5–97.5 percentiles bound
+//! the 95 % intervals. A position with fewer than `min_passages` passages gets no interval, nor
+//! does an agreement resting on one.
+
+use serde::Serialize;
+
+use super::bootstrap::{interval95, resample};
+use super::stance::counts;
+use super::{Grouping, SimilarityParams};
+use crate::pipeline::Analysis;
+use crate::topics::Stance;
+
+/// α of the symmetric Beta(α, α) prior on the decisive passages: pseudo-passages added to each
+/// side (see the module doc).
+pub const PRIOR: f64 = 1.0;
+
+/// The position of a group from its (support, oppose, neutral) passages on a topic, in [−1, 1];
+/// `None` without passages.
+pub fn position(c: [usize; 3]) -> Option<f64> {
+    let n = c.iter().sum::<usize>() as f64;
+    if n == 0.0 {
+        return None;
+    }
+    let (s, o) = (c[0] as f64, c[1] as f64);
+    Some((s - o) / n * (s + o) / (s + o + 2.0 * PRIOR))
+}
+
+/// Agreement of two positions, in [0, 1].
+pub fn agreement(a: f64, b: f64) -> f64 {
+    1.0 - (a - b).abs() / 2.0
+}
+
+/// Evidence weight of a topic for a pair: the harmonic mean of their passages on it.
+fn weight(na: usize, nb: usize) -> f64 {
+    let (a, b) = (na as f64, nb as f64);
+    if a + b == 0.0 {
+        0.0
+    } else {
+        2.0 * a * b / (a + b)
+    }
+}
+
+/// The stances of each group's passages on each topic: what positions are computed from.
+#[derive(Debug, Clone)]
+pub struct StanceTable {
+    /// Group names (rows of the matrices).
+    pub labels: Vec<String>,
+    /// Topic ids.
+    pub topics: Vec<String>,
+    /// Passages of each group that take a stance on at least one of `topics`.
+    pub n_passages: Vec<usize>,
+    /// `stances[t][g]`: the stance of each passage of group g on topic t.
+    stances: Vec<Vec<Vec<Stance>>>,
+}
+
+impl StanceTable {
+    /// Groups given by their passages (`rows[g]`: indices into `a.passages`; groups may overlap,
+    /// as an issuer and its bloc), stances as the analysis holds them per passage and topic.
+    pub fn from_rows(a: &Analysis, labels: Vec<String>, rows: &[Vec<usize>], topics: &[String]) -> StanceTable {
+        let stances = topics
+            .iter()
+            .map(|t| rows.iter().map(|r| r.iter().filter_map(|&p| a.passages[p].stance_on(t)).collect()).collect())
+            .collect();
+        let n_passages = rows
+            .iter()
+            .map(|r| r.iter().filter(|&&p| a.passages[p].topics.iter().any(|(t, _)| topics.contains(t))).count())
+            .collect();
+        StanceTable { labels, topics: topics.to_vec(), n_passages, stances }
+    }
+
+    /// The groups of a grouping.
+    pub fn from_grouping(a: &Analysis, grouping: &Grouping, topics: &[String]) -> StanceTable {
+        let mut rows = vec![Vec::new(); grouping.labels.len()];
+        for (p, &g) in grouping.of.iter().enumerate() {
+            rows[g].push(p);
+        }
+        StanceTable::from_rows(a, grouping.labels.clone(), &rows, topics)
+    }
+
+    /// Groups known only by their (support, oppose, neutral) counts, `counts[t][g]` (a saved
+    /// model, a workspace run): the same numbers as from the passages themselves.
+    pub fn from_counts(labels: Vec<String>, topics: Vec<String>, counts: &[Vec<[usize; 3]>]) -> StanceTable {
+        let expand = |c: &[usize; 3]| -> Vec<Stance> {
+            [Stance::Support, Stance::Oppose, Stance::Neutral]
+                .iter()
+                .zip(c)
+                .flat_map(|(s, &k)| std::iter::repeat_n(*s, k))
+                .collect()
+        };
+        let stances: Vec<Vec<Vec<Stance>>> = counts.iter().map(|row| row.iter().map(expand).collect()).collect();
+        let n_passages = (0..labels.len()).map(|g| stances.iter().map(|row| row[g].len()).sum()).collect();
+        StanceTable { labels, topics, n_passages, stances }
+    }
+
+    /// (support, oppose, neutral) passages of group `g` on topic `t`.
+    pub fn counts(&self, t: usize, g: usize) -> [usize; 3] {
+        counts(&self.stances[t][g])
+    }
+}
+
+/// A group's position on one topic, with its 95 % interval (none when n is too small).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Position {
+    /// Passages on the topic, and how many support, oppose, are neutral.
+    pub n: usize,
+    pub support: usize,
+    pub oppose: usize,
+    pub neutral: usize,
+    /// Net stance, support share − oppose share, before shrinking.
+    pub net: f64,
+    /// The position: net stance shrunk toward 0 (see the module doc), in [−1, 1].
+    pub value: f64,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+}
+
+/// Agreement of two groups on one topic or over all, with its 95 % interval; `value` None: no
+/// topic addressed by both.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Agreement {
+    pub value: Option<f64>,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    /// Topics both groups address (the ones the value averages).
+    pub shared_topics: usize,
+}
+
+/// A symmetric group × group agreement matrix. `None`: no shared topic (value) or too few
+/// passages for an interval (low/high).
+#[derive(Debug, Clone, Serialize)]
+pub struct AgreementMatrix {
+    pub labels: Vec<String>,
+    pub matrix: Vec<Vec<Option<f64>>>,
+    pub low: Vec<Vec<Option<f64>>>,
+    pub high: Vec<Vec<Option<f64>>>,
+    /// Passages of each group on the topic (all topics: passages on at least one).
+    pub n_passages: Vec<usize>,
+    /// Topics each pair both address.
+    pub shared_topics: Vec<Vec<usize>>,
+}
+
+/// Every group's position on every topic, with the bootstrap draws behind their intervals (from
+/// which agreements and their intervals are computed).
+#[derive(Debug, Clone)]
+pub struct Positions {
+    pub labels: Vec<String>,
+    pub topics: Vec<String>,
+    pub n_passages: Vec<usize>,
+    /// `cells[t][g]`; None: no passage of group g on topic t.
+    pub cells: Vec<Vec<Option<Position>>>,
+    pub params: SimilarityParams,
+    /// `draws[d][t * groups + g]`: the position in draw d (NaN where no passage).
+    draws: Vec<Vec<f64>>,
+}
+
+impl Positions {
+    /// Positions of every group of `table` on every topic, with `params.draws` bootstrap draws.
+    pub fn new(table: &StanceTable, params: &SimilarityParams) -> Positions {
+        let groups = table.labels.len();
+        let strata: Vec<Vec<usize>> = table.stances.iter().flatten().map(|s| (0..s.len()).collect()).collect();
+        let draws = resample(&strata, params.draws, params.seed, |resampled| {
+            resampled
+                .iter()
+                .enumerate()
+                .map(|(k, rows)| {
+                    let s = &table.stances[k / groups][k % groups];
+                    position(counts(rows.iter().map(|&i| &s[i]))).unwrap_or(f64::NAN)
+                })
+                .collect::<Vec<f64>>()
+        });
+        let min_n = params.min_passages.max(1);
+        let cells = (0..table.topics.len())
+            .map(|t| {
+                (0..groups)
+                    .map(|g| {
+                        let c = table.counts(t, g);
+                        let value = position(c)?;
+                        let n = c.iter().sum::<usize>();
+                        let k = t * groups + g;
+                        let mut values: Vec<f64> = draws.iter().map(|d| d[k]).collect();
+                        let ci = if n >= min_n { interval95(&mut values) } else { None };
+                        Some(Position {
+                            n,
+                            support: c[0],
+                            oppose: c[1],
+                            neutral: c[2],
+                            net: (c[0] as f64 - c[1] as f64) / n as f64,
+                            value,
+                            low: ci.map(|c| c.0),
+                            high: ci.map(|c| c.1),
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        Positions {
+            labels: table.labels.clone(),
+            topics: table.topics.clone(),
+            n_passages: table.n_passages.clone(),
+            cells,
+            params: *params,
+            draws,
+        }
+    }
+
+    /// Index of `topic`, if it is one of the table's.
+    pub fn topic_index(&self, topic: &str) -> Option<usize> {
+        self.topics.iter().position(|t| t == topic)
+    }
+
+    /// Index of the group called `label`, if any.
+    pub fn group_index(&self, label: &str) -> Option<usize> {
+        self.labels.iter().position(|l| l == label)
+    }
+
+    /// Agreement of groups `i` and `j` on topic `topic` (an index into `topics`), or over all
+    /// topics both address (`None`).
+    pub fn pair(&self, i: usize, j: usize, topic: Option<usize>) -> Agreement {
+        let groups = self.labels.len();
+        let scope: Vec<usize> = match topic {
+            Some(t) => vec![t],
+            None => (0..self.topics.len()).collect(),
+        };
+        let shared: Vec<(usize, f64, usize, usize)> = scope
+            .into_iter()
+            .filter_map(|t| {
+                let (a, b) = (self.cells[t][i]?, self.cells[t][j]?);
+                Some((t, weight(a.n, b.n), a.n, b.n))
+            })
+            .collect();
+        if shared.is_empty() {
+            return Agreement { value: None, low: None, high: None, shared_topics: 0 };
+        }
+        let total: f64 = shared.iter().map(|s| s.1).sum();
+        let mean = |pos: &dyn Fn(usize, usize) -> f64| -> f64 {
+            shared.iter().map(|&(t, w, ..)| w * agreement(pos(t, i), pos(t, j))).sum::<f64>() / total
+        };
+        let value = mean(&|t, g| self.cells[t][g].map_or(0.0, |p| p.value));
+        let min_n = self.params.min_passages.max(1);
+        let enough = shared.iter().map(|s| s.2).sum::<usize>() >= min_n && shared.iter().map(|s| s.3).sum::<usize>() >= min_n;
+        let ci = if enough {
+            let mut values: Vec<f64> = self.draws.iter().map(|d| mean(&|t, g| d[t * groups + g])).collect();
+            interval95(&mut values)
+        } else {
+            None
+        };
+        Agreement { value: Some(value), low: ci.map(|c| c.0), high: ci.map(|c| c.1), shared_topics: shared.len() }
+    }
+
+    /// The group × group agreement matrix on `topic` (an index into `topics`) or over all topics.
+    pub fn matrix(&self, topic: Option<usize>) -> AgreementMatrix {
+        let n = self.labels.len();
+        let mut m = AgreementMatrix {
+            labels: self.labels.clone(),
+            matrix: vec![vec![None; n]; n],
+            low: vec![vec![None; n]; n],
+            high: vec![vec![None; n]; n],
+            n_passages: match topic {
+                Some(t) => self.cells[t].iter().map(|c| c.map_or(0, |p| p.n)).collect(),
+                None => self.n_passages.clone(),
+            },
+            shared_topics: vec![vec![0; n]; n],
+        };
+        for i in 0..n {
+            for j in i..n {
+                let a = self.pair(i, j, topic);
+                for (r, c) in [(i, j), (j, i)] {
+                    m.matrix[r][c] = a.value;
+                    m.low[r][c] = a.low;
+                    m.high[r][c] = a.high;
+                    m.shared_topics[r][c] = a.shared_topics;
+                }
+            }
+        }
+        m
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(counts: &[Vec<[usize; 3]>]) -> StanceTable {
+        let groups = counts[0].len();
+        StanceTable::from_counts(
+            (0..groups).map(|g| format!("g{g}")).collect(),
+            (0..counts.len()).map(|t| format!("t{t}")).collect(),
+            counts,
+        )
+    }
+
+    fn params(draws: usize) -> SimilarityParams {
+        SimilarityParams { draws, seed: 4, min_passages: 3 }
+    }
+
+    #[test]
+    fn positions_shrink_net_stance_by_decisive_passages() {
+        assert_eq!(position([0, 0, 0]), None);
+        assert_eq!(position([0, 0, 4]), Some(0.0));
+        assert!((position([1, 0, 0]).unwrap() - 1.0 / 3.0).abs() < 1e-12, "one passage is not certainty");
+        assert!((position([8, 0, 0]).unwrap() - 0.8).abs() < 1e-12);
+        // net 0.5 (3 support, 1 oppose of 4), shrunk by 4/6.
+        assert!((position([3, 1, 0]).unwrap() - 0.5 * 4.0 / 6.0).abs() < 1e-12);
+        assert_eq!(position([2, 5, 1]), position([5, 2, 1]).map(|p| -p));
+        assert!(position([100, 0, 0]).unwrap() < 1.0 && position([100, 0, 0]).unwrap() > 0.98);
+    }
+
+    #[test]
+    fn agreement_on_a_topic_and_over_the_topics_both_address() {
+        // t0: g0 supports, g1 opposes, g2 supports; t1: g0 and g1 support, g2 silent.
+        let t = table(&[vec![[6, 0, 0], [0, 6, 0], [6, 0, 0]], vec![[3, 0, 0], [3, 0, 0], [0, 0, 0]]]);
+        let p = Positions::new(&t, &params(0));
+        let pos = 0.75; // 6/8
+        assert!((p.cells[0][0].unwrap().value - pos).abs() < 1e-12);
+        assert_eq!(p.pair(0, 1, Some(0)).value, Some(agreement(pos, -pos)));
+        assert_eq!(p.pair(0, 2, Some(0)).value, Some(1.0));
+        assert_eq!(p.pair(0, 2, Some(1)), Agreement { value: None, low: None, high: None, shared_topics: 0 });
+        // Over all: t0 weighs 6 (harmonic mean of 6 and 6), t1 weighs 3.
+        let all = p.pair(0, 1, None);
+        assert_eq!(all.shared_topics, 2);
+        let expected = (6.0 * agreement(pos, -pos) + 3.0 * 1.0) / 9.0;
+        assert!((all.value.unwrap() - expected).abs() < 1e-12);
+        let m = p.matrix(None);
+        assert_eq!(m.matrix[1][0], m.matrix[0][1]);
+        assert_eq!((m.matrix[2][2], m.shared_topics[0][2], m.n_passages[2]), (Some(1.0), 1, 6));
+        assert_eq!(p.matrix(Some(1)).matrix[0][2], None, "no shared topic: empty, not 0");
+    }
+
+    #[test]
+    fn intervals_come_from_the_same_seeded_draws() {
+        let t = table(&[vec![[4, 2, 2], [1, 5, 2], [1, 1, 0]], vec![[2, 2, 1], [3, 0, 2], [0, 3, 0]]]);
+        let (a, b) = (Positions::new(&t, &params(200)), Positions::new(&t, &params(200)));
+        let p = a.cells[0][0].unwrap();
+        let (lo, hi) = (p.low.unwrap(), p.high.unwrap());
+        assert!(lo <= p.value && p.value <= hi && lo < hi, "{lo} {} {hi}", p.value);
+        assert_eq!(a.cells, b.cells);
+        assert_eq!(a.cells[0][2].unwrap().low, None, "2 passages: no interval");
+        for topic in [Some(0), None] {
+            let (x, y) = (a.pair(0, 1, topic), b.pair(0, 1, topic));
+            assert_eq!(x, y);
+            let (lo, v, hi) = (x.low.unwrap(), x.value.unwrap(), x.high.unwrap());
+            assert!(lo <= v && v <= hi && lo < hi && (0.0..=1.0).contains(&lo) && hi <= 1.0, "{lo} {v} {hi}");
+        }
+        assert_eq!(a.pair(0, 2, Some(0)).low, None, "one side too thin on the topic");
+        assert!(a.pair(0, 2, None).low.is_some(), "5 passages over the shared topics");
+    }
+}
