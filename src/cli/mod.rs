@@ -3,6 +3,7 @@
 //! Each subcommand parses its own arguments, asks the library for plain results and renders them
 //! with `crate::render`. Data goes to stdout, progress and warnings to stderr.
 
+mod agreement;
 mod classify;
 mod compare;
 mod completions;
@@ -14,6 +15,7 @@ mod history;
 mod ingest;
 mod init;
 mod passages;
+mod positions;
 mod report;
 mod similarity;
 mod tokens;
@@ -37,8 +39,10 @@ const ABOUT: &str = "Compare the positions of issuers and blocs in cyber-diploma
 const GUIDE: &str = "\
 Quick start (the shipped corpus in seeds/ is used when --corpus is not given):
   stance compare russia-aligned western      where two blocs agree and differ, topic by topic
-  stance similarity --topic binding_norms    issuer x issuer similarity on one topic
-  stance similarity --by bloc --ci           bloc x bloc, with 95% bootstrap intervals
+  stance agreement --topic binding_norms     who stands on the same side, issuer x issuer
+  stance positions --topic budapest_convention   every issuer on the oppose ... support axis
+  stance agreement --by bloc --ci            bloc x bloc over all topics, with 95% intervals
+  stance similarity --topic binding_norms    who speaks alike (vocabulary similarity)
   stance topics                              topics, top terms, clusters, passages per issuer
   stance passages --topic budapest_convention --issuer Russia
   stance classify statement.txt              topic and stance of a new text, nearest blocs
@@ -82,6 +86,8 @@ pub struct Global {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Similarity(similarity::SimilarityArgs),
+    Agreement(agreement::AgreementArgs),
+    Positions(positions::PositionsArgs),
     Compare(compare::CompareArgs),
     Topics(topics::TopicsArgs),
     Passages(passages::PassagesArgs),
@@ -213,6 +219,8 @@ pub fn run(cli: Cli) -> Result<()> {
             emit(&format!("Commands:\n{}\n", command_list(&mut cmd)))
         }
         Some(Command::Similarity(a)) => similarity::run(&ctx, a),
+        Some(Command::Agreement(a)) => agreement::run(&ctx, a),
+        Some(Command::Positions(a)) => positions::run(&ctx, a),
         Some(Command::Compare(a)) => compare::run(&ctx, a),
         Some(Command::Topics(a)) => topics::run(&ctx, a),
         Some(Command::Passages(a)) => passages::run(&ctx, a),

@@ -3,11 +3,12 @@
 use clap::Args;
 
 use super::{emit, Ctx};
+use crate::corpus::check_name;
 use crate::export::{columns, passage_record, to_csv, PassageRecord};
 use crate::render::table::table;
 use crate::render::{self, Format};
 use crate::topics::Stance;
-use crate::{Error, Result};
+use crate::Result;
 
 /// Passages on a topic, with issuer, document, stance and position in the text
 #[derive(Debug, Args)]
@@ -47,15 +48,6 @@ impl From<StanceArg> for Stance {
             StanceArg::Oppose => Stance::Oppose,
             StanceArg::Neutral => Stance::Neutral,
         }
-    }
-}
-
-/// Errors with the list of known names when `name` is not one of `known`.
-pub fn check_name(kind: &str, name: &str, known: &[String]) -> Result<()> {
-    if known.iter().any(|k| k == name) {
-        Ok(())
-    } else {
-        Err(Error::usage(format!("unknown {kind} '{name}'; known {kind}s: {}", known.join(", "))))
     }
 }
 

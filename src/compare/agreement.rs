@@ -28,9 +28,11 @@ use serde::Serialize;
 
 use super::bootstrap::{interval95, resample};
 use super::stance::counts;
-use super::{Grouping, SimilarityParams};
-use crate::pipeline::Analysis;
+use super::{GroupBy, Grouping, SimilarityParams};
+use crate::corpus::check_name;
+use crate::pipeline::{Analysis, Passage};
 use crate::topics::Stance;
+use crate::Result;
 
 /// α of the symmetric Beta(α, α) prior on the decisive passages: pseudo-passages added to each
 /// side (see the module doc).
@@ -78,25 +80,33 @@ pub struct StanceTable {
 impl StanceTable {
     /// Groups given by their passages (`rows[g]`: indices into `a.passages`; groups may overlap,
     /// as an issuer and its bloc), stances as the analysis holds them per passage and topic.
-    pub fn from_rows(a: &Analysis, labels: Vec<String>, rows: &[Vec<usize>], topics: &[String]) -> StanceTable {
+    pub fn from_rows(passages: &[Passage], labels: Vec<String>, rows: &[Vec<usize>], topics: &[String]) -> StanceTable {
         let stances = topics
             .iter()
-            .map(|t| rows.iter().map(|r| r.iter().filter_map(|&p| a.passages[p].stance_on(t)).collect()).collect())
+            .map(|t| rows.iter().map(|r| r.iter().filter_map(|&p| passages[p].stance_on(t)).collect()).collect())
             .collect();
         let n_passages = rows
             .iter()
-            .map(|r| r.iter().filter(|&&p| a.passages[p].topics.iter().any(|(t, _)| topics.contains(t))).count())
+            .map(|r| r.iter().filter(|&&p| passages[p].topics.iter().any(|(t, _)| topics.contains(t))).count())
             .collect();
         StanceTable { labels, topics: topics.to_vec(), n_passages, stances }
     }
 
-    /// The groups of a grouping.
-    pub fn from_grouping(a: &Analysis, grouping: &Grouping, topics: &[String]) -> StanceTable {
+    /// The groups of a grouping; only those named in `only` when it is not empty (an unknown
+    /// name is an error listing the known ones).
+    pub fn from_grouping(a: &Analysis, grouping: &Grouping, only: &[String], topics: &[String]) -> Result<StanceTable> {
+        for name in only {
+            check_name(grouping.by.as_str(), name, &grouping.labels)?;
+        }
+        let keep: Vec<usize> =
+            (0..grouping.labels.len()).filter(|&g| only.is_empty() || only.contains(&grouping.labels[g])).collect();
         let mut rows = vec![Vec::new(); grouping.labels.len()];
         for (p, &g) in grouping.of.iter().enumerate() {
             rows[g].push(p);
         }
-        StanceTable::from_rows(a, grouping.labels.clone(), &rows, topics)
+        let labels = keep.iter().map(|&g| grouping.labels[g].clone()).collect();
+        let rows: Vec<Vec<usize>> = keep.iter().map(|&g| std::mem::take(&mut rows[g])).collect();
+        Ok(StanceTable::from_rows(&a.passages, labels, &rows, topics))
     }
 
     /// Groups known only by their (support, oppose, neutral) counts, `counts[t][g]` (a saved
@@ -118,6 +128,14 @@ impl StanceTable {
     pub fn counts(&self, t: usize, g: usize) -> [usize; 3] {
         counts(&self.stances[t][g])
     }
+}
+
+/// Positions of the groups of `by` (only those in `only`, when given) on every topic of the
+/// analysis' lexicon, in lexicon order.
+pub fn positions(a: &Analysis, by: GroupBy, only: &[String], params: &SimilarityParams) -> Result<Positions> {
+    let topics: Vec<String> = a.lexicon.topics().iter().map(|t| t.id.clone()).collect();
+    let table = StanceTable::from_grouping(a, &Grouping::new(a, by), only, &topics)?;
+    Ok(Positions::new(&table, params))
 }
 
 /// A group's position on one topic, with its 95 % interval (none when n is too small).
@@ -259,7 +277,8 @@ impl Positions {
         };
         let value = mean(&|t, g| self.cells[t][g].map_or(0.0, |p| p.value));
         let min_n = self.params.min_passages.max(1);
-        let enough = shared.iter().map(|s| s.2).sum::<usize>() >= min_n && shared.iter().map(|s| s.3).sum::<usize>() >= min_n;
+        let enough =
+            shared.iter().map(|s| s.2).sum::<usize>() >= min_n && shared.iter().map(|s| s.3).sum::<usize>() >= min_n;
         let ci = if enough {
             let mut values: Vec<f64> = self.draws.iter().map(|d| mean(&|t, g| d[t * groups + g])).collect();
             interval95(&mut values)

@@ -385,6 +385,16 @@ fn load_plain_dir(dir: &Path) -> Result<Corpus> {
     Ok(corpus)
 }
 
+/// Errors with the list of known names (one line) when `name` is not one of `known`; `kind`
+/// names what they are ("issuer", "bloc", "document").
+pub fn check_name(kind: &str, name: &str, known: &[String]) -> Result<()> {
+    if known.iter().any(|k| k == name) {
+        Ok(())
+    } else {
+        Err(Error::usage(format!("unknown {kind} '{name}'; known {kind}s: {}", known.join(", "))))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::compare::agreement::{AgreementMatrix, Positions};
 use crate::compare::keyness::KeyTerm;
 use crate::compare::sides::Comparison;
 use crate::compare::similarity::similarity;
@@ -51,6 +52,95 @@ pub struct SimilarityCell {
     pub high: Option<f64>,
     pub n_row: usize,
     pub n_col: usize,
+}
+
+/// A group's position on a topic, as a row of `positions.csv` and of `stance positions`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PositionRecord {
+    pub by: GroupBy,
+    pub topic: String,
+    pub group: String,
+    /// Passages of the group on the topic, and how many support, oppose, are neutral.
+    pub n: usize,
+    pub support: usize,
+    pub oppose: usize,
+    pub neutral: usize,
+    /// Support share − oppose share.
+    pub net: f64,
+    /// `net` shrunk toward 0 by the Beta prior on decisive passages, in [−1, 1].
+    pub position: f64,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+}
+
+/// Every group's position on `topic` (an index into `p.topics`; all topics when `None`), topics
+/// in order, groups from the most supportive to the most opposed (ties by name); groups without
+/// a passage on a topic are left out.
+pub fn position_records(p: &Positions, by: GroupBy, topic: Option<usize>) -> Vec<PositionRecord> {
+    let topics: Vec<usize> = topic.map_or_else(|| (0..p.topics.len()).collect(), |t| vec![t]);
+    let mut out = Vec::new();
+    for t in topics {
+        let mut rows: Vec<PositionRecord> = p.cells[t]
+            .iter()
+            .zip(&p.labels)
+            .filter_map(|(c, label)| {
+                let c = c.as_ref()?;
+                Some(PositionRecord {
+                    by,
+                    topic: p.topics[t].clone(),
+                    group: label.clone(),
+                    n: c.n,
+                    support: c.support,
+                    oppose: c.oppose,
+                    neutral: c.neutral,
+                    net: c.net,
+                    position: c.value,
+                    low: c.low,
+                    high: c.high,
+                })
+            })
+            .collect();
+        rows.sort_by(|x, y| y.position.total_cmp(&x.position).then_with(|| x.group.cmp(&y.group)));
+        out.extend(rows);
+    }
+    out
+}
+
+/// One cell of an agreement matrix, as a row of `agreement.csv` (tidy / long form).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgreementCell {
+    pub by: GroupBy,
+    pub row_label: String,
+    pub col_label: String,
+    /// Empty (CSV) / null (JSON): over the topics both address.
+    pub topic: Option<String>,
+    pub value: Option<f64>,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    pub n_row: usize,
+    pub n_col: usize,
+    /// Topics both groups address (0 or 1 on one topic).
+    pub shared_topics: usize,
+}
+
+/// The cells of an agreement matrix in row-major order.
+pub fn agreement_cells(by: GroupBy, topic: Option<&str>, m: &AgreementMatrix) -> Vec<AgreementCell> {
+    let n = m.labels.len();
+    (0..n)
+        .flat_map(|i| (0..n).map(move |j| (i, j)))
+        .map(|(i, j)| AgreementCell {
+            by,
+            row_label: m.labels[i].clone(),
+            col_label: m.labels[j].clone(),
+            topic: topic.map(str::to_string),
+            value: m.matrix[i][j],
+            low: m.low[i][j],
+            high: m.high[i][j],
+            n_row: m.n_passages[i],
+            n_col: m.n_passages[j],
+            shared_topics: m.shared_topics[i][j],
+        })
+        .collect()
 }
 
 /// A passage, as a row of `passages.csv`. Its own type (not the `passages` command's row) so the
@@ -325,6 +415,10 @@ pub mod columns {
     pub const SIMILARITY: &[&str] =
         &["by", "row_label", "col_label", "topic", "value", "low", "high", "n_row", "n_col"];
     pub const STANCES: &[&str] = &["issuer", "bloc", "topic", "stance", "n", "share"];
+    pub const POSITIONS: &[&str] =
+        &["by", "topic", "group", "n", "support", "oppose", "neutral", "net", "position", "low", "high"];
+    pub const AGREEMENT: &[&str] =
+        &["by", "row_label", "col_label", "topic", "value", "low", "high", "n_row", "n_col", "shared_topics"];
     pub const KEYNESS: &[&str] = &["side_a", "side_b", "topic", "side", "rank", "term", "score", "count_a", "count_b"];
 }
 
@@ -393,6 +487,33 @@ mod tests {
             text: "t".into(),
         };
         assert_eq!(header_of(&p), columns::PASSAGES);
+        let pos = PositionRecord {
+            by: GroupBy::Bloc,
+            topic: "t".into(),
+            group: "g".into(),
+            n: 1,
+            support: 1,
+            oppose: 0,
+            neutral: 0,
+            net: 1.0,
+            position: 1.0 / 3.0,
+            low: None,
+            high: None,
+        };
+        assert_eq!(header_of(&pos), columns::POSITIONS);
+        let a = AgreementCell {
+            by: GroupBy::Issuer,
+            row_label: "a".into(),
+            col_label: "b".into(),
+            topic: None,
+            value: None,
+            low: None,
+            high: None,
+            n_row: 0,
+            n_col: 1,
+            shared_topics: 0,
+        };
+        assert_eq!(header_of(&a), columns::AGREEMENT);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! Every command builds a plain, serialisable result first; these helpers only format it, so
 //! the three formats always carry the same content.
 
+pub mod dotplot;
 pub mod html;
 pub mod table;
 
