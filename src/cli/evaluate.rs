@@ -7,7 +7,9 @@ use clap::Args;
 use serde::Serialize;
 
 use super::{emit, Ctx};
-use crate::compare::evaluation::{evaluate, nearest_bloc_loo, read_gold, Confusion, Evaluation, HeldOut, LabelScore};
+use crate::compare::evaluation::{
+    evaluate, nearest_bloc_loo, read_gold, Confusion, Evaluation, HeldOut, LabelScore, NO_TOPIC,
+};
 use crate::render::table::{short_labels, table};
 use crate::render::{self, num, Format};
 use crate::{Error, Result};
@@ -16,8 +18,11 @@ use crate::{Error, Result};
 #[derive(Debug, Args)]
 #[command(
     after_help = "The gold file is a CSV with the columns passage (the text), topic (a topic id, or empty / none)
-and stance (support, oppose, neutral, or empty); other columns are ignored. Stance is scored
-toward the gold topic.
+and stance (support, oppose, neutral, or empty), optionally issuer; other columns are ignored.
+Topic: best topic = gold topic, and gold topic among the passage's topics. Stance: toward the
+gold topic, and as shown for the gold topic ((none) when the passage does not reach it). With an
+issuer column, the issuer × topic calls that compare and stances.csv make are scored against the
+gold majority per issuer and topic.
 
 Examples:
   stance evaluate --gold tests/fixtures/gold_passages.csv
@@ -159,6 +164,12 @@ fn to_table(r: &EvaluateReport) -> String {
             scores_table("topic", &e.topics)
         ));
         out.push_str(&format!(
+            "Gold topic among the passage's topics: {}/{} (share {})\n\n",
+            e.topic_reached,
+            e.n_passages,
+            f(e.topic_reached_accuracy)
+        ));
+        out.push_str(&format!(
             "Stance toward the gold topic: accuracy {} ({}/{}), balanced accuracy {}\n{}\n\n",
             f(e.stance_accuracy),
             right(&e.stance_confusion),
@@ -166,6 +177,40 @@ fn to_table(r: &EvaluateReport) -> String {
             f(e.stance_balanced_accuracy),
             scores_table("stance", &e.stances)
         ));
+        out.push_str(&format!(
+            "Stance shown for the gold topic ((none) = topic not reached, counted wrong): accuracy {} ({}/{}), \
+             balanced accuracy {}\n{}\n\n",
+            f(e.shown_stance_accuracy),
+            right(&e.shown_stance_confusion),
+            e.n_stance,
+            f(e.shown_stance_balanced_accuracy),
+            scores_table("stance", &e.shown_stances)
+        ));
+        if let Some(ic) = &e.issuer_calls {
+            let rows: Vec<Vec<String>> = ic
+                .calls
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.issuer.clone(),
+                        c.topic.clone(),
+                        c.gold.as_str().to_string(),
+                        c.predicted.map_or(NO_TOPIC, |s| s.as_str()).to_string(),
+                        c.n_gold.to_string(),
+                        c.n_predicted.to_string(),
+                        if c.predicted == Some(c.gold) { "yes" } else { "no" }.to_string(),
+                    ]
+                })
+                .collect();
+            out.push_str(&format!(
+                "Issuer × topic calls (as compare / stances.csv): accuracy {} ({}/{}), balanced accuracy {}\n{}\n\n",
+                f(ic.accuracy),
+                ic.correct,
+                ic.n,
+                f(ic.balanced_accuracy),
+                table(&["issuer", "topic", "gold call", "call", "n gold", "n passages", "right"], &rows)
+            ));
+        }
         out.push_str(&format!(
             "Topic confusion (rows: gold, columns: predicted)\n{}\n\n",
             confusion_table(&e.topic_confusion)
@@ -235,7 +280,17 @@ fn to_csv(r: &EvaluateReport) -> Result<String> {
         put("topic_macro_f1", "", "", num(e.topic_macro_f1));
         put("stance_accuracy", "", "", num(e.stance_accuracy));
         put("stance_balanced_accuracy", "", "", num(e.stance_balanced_accuracy));
-        for (kind, scores) in [("topic", &e.topics), ("stance", &e.stances)] {
+        put("topic_reached_accuracy", "", "", num(e.topic_reached_accuracy));
+        put("shown_stance_accuracy", "", "", num(e.shown_stance_accuracy));
+        put("shown_stance_balanced_accuracy", "", "", num(e.shown_stance_balanced_accuracy));
+        if let Some(ic) = &e.issuer_calls {
+            put("issuer_call_accuracy", "", "", num(ic.accuracy));
+            put("issuer_call_balanced_accuracy", "", "", num(ic.balanced_accuracy));
+        }
+        let issuer_scores = e.issuer_calls.as_ref().map(|ic| &ic.scores[..]).unwrap_or_default();
+        for (kind, scores) in
+            [("topic", &e.topics[..]), ("stance", &e.stances), ("shown_stance", &e.shown_stances), ("issuer_call", issuer_scores)]
+        {
             for s in scores.iter() {
                 put(&format!("{kind}_precision"), &s.label, "", s.precision.to_string());
                 put(&format!("{kind}_recall"), &s.label, "", s.recall.to_string());
@@ -243,7 +298,15 @@ fn to_csv(r: &EvaluateReport) -> Result<String> {
                 put(&format!("{kind}_support"), &s.label, "", s.support.to_string());
             }
         }
-        for (kind, c) in [("topic_confusion", &e.topic_confusion), ("stance_confusion", &e.stance_confusion)] {
+        let mut confusions = vec![
+            ("topic_confusion", &e.topic_confusion),
+            ("stance_confusion", &e.stance_confusion),
+            ("shown_stance_confusion", &e.shown_stance_confusion),
+        ];
+        if let Some(ic) = &e.issuer_calls {
+            confusions.push(("issuer_call_confusion", &ic.confusion));
+        }
+        for (kind, c) in confusions {
             for (g, row) in c.labels.iter().zip(&c.counts) {
                 for (p, n) in c.labels.iter().zip(row) {
                     put(kind, g, p, n.to_string());

@@ -4,9 +4,17 @@
 //!   accuracy, per-topic precision / recall / F1, and macro-F1 = mean F1 over the topics that
 //!   occur in the gold file (a topic predicted but never gold lowers the precision of nothing
 //!   and is not averaged, as its F1 is undefined).
+//!   Beside it, **topic reached**: the share of passages whose gold topic is among the topics the
+//!   passage speaks to (a paragraph often speaks to several; per-topic comparisons use them all).
 //! - **Stance**: the stance of each passage toward its GOLD topic, so that stance errors are not
 //!   confounded with topic errors; accuracy and balanced accuracy (mean recall over the stances
-//!   present in the gold file).
+//!   present in the gold file). Beside it, the **stance shown**: the stance the passage shows for
+//!   its gold topic among its topics' stances (what `classify` and `compare` show), `(none)` —
+//!   always wrong — when the passage does not reach its gold topic.
+//! - **Issuer × topic calls** (gold files with an `issuer` column): for each issuer and gold
+//!   topic, the gold call (majority of the issuer's decisive gold stances, as
+//!   [`super::stance::call`]) against the call `compare` and `stances.csv` make from the same
+//!   passages: the stances of the issuer's passages that speak to the topic, `(none)` when none does.
 //! - **Nearest bloc**: for each document of the chosen blocs, the pipeline is fitted on the
 //!   corpus without it, the document is classified in that space (`classify::GroupScorer`:
 //!   semantic and stance evidence), and its nearest bloc — of all blocs, and among the chosen
@@ -20,6 +28,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::classify::classify;
+use super::stance::{call, counts};
 use crate::corpus::Corpus;
 use crate::model::Model;
 use crate::pipeline::{Analysis, Params};
@@ -111,10 +120,12 @@ pub struct GoldRow {
     pub passage: String,
     pub topic: Option<String>,
     pub stance: Option<Stance>,
+    /// From the optional `issuer` column (empty = unknown).
+    pub issuer: Option<String>,
 }
 
-/// Reads a gold CSV: columns `passage`, `topic`, `stance` (others ignored). An empty topic, or
-/// `none`, means no topic; an empty stance is not scored.
+/// Reads a gold CSV: columns `passage`, `topic`, `stance`, optionally `issuer` (others ignored).
+/// An empty topic, or `none`, means no topic; an empty stance is not scored.
 pub fn read_gold(path: &Path) -> Result<Vec<GoldRow>> {
     let at = |msg: String| Error::data(format!("{}: {msg}", path.display()));
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_path(path).map_err(|e| match e.into_kind() {
@@ -129,6 +140,7 @@ pub fn read_gold(path: &Path) -> Result<Vec<GoldRow>> {
             .ok_or_else(|| at(format!("missing column '{name}'; a gold file needs the columns passage, topic, stance")))
     };
     let (c_passage, c_topic, c_stance) = (col("passage")?, col("topic")?, col("stance")?);
+    let c_issuer = col("issuer").ok();
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let line = i + 2;
@@ -144,7 +156,8 @@ pub fn read_gold(path: &Path) -> Result<Vec<GoldRow>> {
                 at(format!("line {line}: stance '{s}' is not support, oppose or neutral (or empty)"))
             })?),
         };
-        rows.push(GoldRow { line, passage: field(c_passage).to_string(), topic, stance });
+        let issuer = c_issuer.map(field).filter(|i| !i.is_empty()).map(str::to_string);
+        rows.push(GoldRow { line, passage: field(c_passage).to_string(), topic, stance, issuer });
     }
     if rows.is_empty() {
         return Err(at("no labelled passage after the header; add rows".to_string()));
@@ -166,25 +179,112 @@ pub struct Evaluation {
     pub stance_balanced_accuracy: Option<f64>,
     pub stances: Vec<LabelScore>,
     pub stance_confusion: Confusion,
+    /// Passages whose gold topic (or, for gold `none`, no topic at all) is among their topics.
+    pub topic_reached: usize,
+    pub topic_reached_accuracy: Option<f64>,
+    /// The stance shown for the gold topic (`(none)` when the passage does not reach it).
+    pub shown_stance_accuracy: Option<f64>,
+    pub shown_stance_balanced_accuracy: Option<f64>,
+    pub shown_stances: Vec<LabelScore>,
+    pub shown_stance_confusion: Confusion,
+    /// Issuer × topic calls; None when the gold file has no `issuer` column.
+    pub issuer_calls: Option<IssuerCalls>,
+}
+
+/// Issuer × topic stance calls against the gold majority (see the module doc).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IssuerCalls {
+    pub n: usize,
+    pub correct: usize,
+    pub accuracy: Option<f64>,
+    pub balanced_accuracy: Option<f64>,
+    pub scores: Vec<LabelScore>,
+    pub confusion: Confusion,
+    pub calls: Vec<IssuerCall>,
+}
+
+/// One issuer's call on one topic: from the gold stances, and as `compare` makes it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IssuerCall {
+    pub issuer: String,
+    pub topic: String,
+    pub gold: Stance,
+    /// None when no passage of the issuer reaches the topic.
+    pub predicted: Option<Stance>,
+    /// Gold passages of the issuer on the topic, and passages the lexicon puts on the topic.
+    pub n_gold: usize,
+    pub n_predicted: usize,
 }
 
 /// Scores the lexicon on `gold` (see the module doc). Gold topics must be lexicon topics.
 pub fn evaluate(lexicon: &Lexicon, gold: &[GoldRow], file: &str) -> Result<Evaluation> {
+    use std::collections::BTreeMap;
     let mut topic_pairs = Vec::new();
     let mut stance_pairs = Vec::new();
+    let mut shown_pairs = Vec::new();
+    let mut reached = 0;
+    // (issuer, topic) → (gold counts, predicted counts)
+    let mut by_issuer: BTreeMap<(String, String), (Vec<Stance>, Vec<Stance>)> = BTreeMap::new();
+    let mut annotations = Vec::with_capacity(gold.len());
     for row in gold {
         if let Some(t) = &row.topic {
             lexicon.check_topic(t).map_err(|e| Error::data(format!("{file}: line {}: {e}", row.line)))?;
         }
         let text = normalize(&row.passage);
-        let predicted = lexicon.assign(&text).topic;
+        let a = lexicon.annotate(&text);
         let label = |t: &Option<String>| t.clone().unwrap_or_else(|| NO_TOPIC.to_string());
-        topic_pairs.push((label(&row.topic), label(&predicted)));
+        topic_pairs.push((label(&row.topic), label(&a.assignment.topic)));
+        let shown = row.topic.as_ref().and_then(|t| a.positions().into_iter().find(|(p, _)| p == t).map(|(_, s)| s));
+        reached += usize::from(match &row.topic {
+            Some(_) => shown.is_some(),
+            None => a.assignment.topics.is_empty(),
+        });
         if let (Some(t), Some(s)) = (&row.topic, row.stance) {
             stance_pairs.push((s.as_str(), lexicon.stance(t, &text).stance.as_str()));
+            shown_pairs.push((s.as_str(), shown.map_or(NO_TOPIC, Stance::as_str)));
+            if let Some(issuer) = &row.issuer {
+                by_issuer.entry((issuer.clone(), t.clone())).or_default().0.push(s);
+            }
+        }
+        annotations.push(a);
+    }
+    // The predicted side of each (issuer, topic): every passage of the issuer reaching the topic.
+    for (row, a) in gold.iter().zip(&annotations) {
+        let Some(issuer) = &row.issuer else { continue };
+        for (t, s) in a.positions() {
+            if let Some(entry) = by_issuer.get_mut(&(issuer.clone(), t)) {
+                entry.1.push(s);
+            }
         }
     }
+    let issuer_calls = gold.iter().any(|r| r.issuer.is_some()).then(|| {
+        let calls: Vec<IssuerCall> = by_issuer
+            .into_iter()
+            .map(|((issuer, topic), (g, p))| IssuerCall {
+                issuer,
+                topic,
+                gold: call(counts(&g)),
+                predicted: (!p.is_empty()).then(|| call(counts(&p))),
+                n_gold: g.len(),
+                n_predicted: p.len(),
+            })
+            .collect();
+        let pairs: Vec<(&str, &str)> =
+            calls.iter().map(|c| (c.gold.as_str(), c.predicted.map_or(NO_TOPIC, Stance::as_str))).collect();
+        let confusion = Confusion::new(&pairs);
+        let correct = calls.iter().filter(|c| c.predicted == Some(c.gold)).count();
+        IssuerCalls {
+            n: calls.len(),
+            correct,
+            accuracy: confusion.accuracy(),
+            balanced_accuracy: confusion.balanced_accuracy(),
+            scores: confusion.scores(),
+            confusion,
+            calls,
+        }
+    });
     let (topics, stances) = (Confusion::new(&topic_pairs), Confusion::new(&stance_pairs));
+    let shown = Confusion::new(&shown_pairs);
     Ok(Evaluation {
         n_passages: gold.len(),
         topic_accuracy: topics.accuracy(),
@@ -196,6 +296,13 @@ pub fn evaluate(lexicon: &Lexicon, gold: &[GoldRow], file: &str) -> Result<Evalu
         stance_balanced_accuracy: stances.balanced_accuracy(),
         stances: stances.scores(),
         stance_confusion: stances,
+        topic_reached: reached,
+        topic_reached_accuracy: (!gold.is_empty()).then(|| reached as f64 / gold.len() as f64),
+        shown_stance_accuracy: shown.accuracy(),
+        shown_stance_balanced_accuracy: shown.balanced_accuracy(),
+        shown_stances: shown.scores(),
+        shown_stance_confusion: shown,
+        issuer_calls,
     })
 }
 
@@ -286,7 +393,13 @@ mod tests {
         let rows = read_gold(&path).unwrap();
         assert_eq!(
             rows[0],
-            GoldRow { line: 2, passage: "A, b".into(), topic: Some("ai".into()), stance: Some(Stance::Support) }
+            GoldRow {
+                line: 2,
+                passage: "A, b".into(),
+                topic: Some("ai".into()),
+                stance: Some(Stance::Support),
+                issuer: None
+            }
         );
         assert_eq!((rows[1].topic.clone(), rows[1].stance), (None, None));
     }
