@@ -131,3 +131,19 @@ fn input_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("'de' is not supported; use fr or en"));
 }
+
+/// The README's example: `ne saurait` + infinitive negates the cue it governs, in both languages.
+#[test]
+fn negated_model_sentences_oppose_budapest() {
+    let text = "Les États membres de l'Union africaine soutiennent l'élaboration d'un instrument juridiquement \
+                contraignant sur la sécurité de l'information, sous l'égide des Nations Unies.\n\n\
+                Ils rappellent que la Convention de Budapest ne saurait servir de modèle universel.\n\n\
+                They recall that the Budapest Convention can't serve as a universal model.\n";
+    let out = classify_file(text, &[]);
+    assert_eq!(out.len(), 4, "three passages and the document");
+    assert_eq!((&out[0]["topic"], &out[0]["stance"]), (&"binding_norms".into(), &"support".into()));
+    for p in &out[1..3] {
+        assert_eq!(p["topic"], "budapest_convention", "{p}");
+        assert_eq!(p["stance"], "oppose", "{p}");
+    }
+}

@@ -28,6 +28,17 @@ struct RawMarkers {
     hedges: Vec<String>,
     contrast: Vec<String>,
     clause_breaks: Vec<String>,
+    // Later additions are optional, so lexicon files written for 1.0 still load.
+    #[serde(default)]
+    coordinated_negators: Vec<String>,
+    #[serde(default)]
+    rejections: Vec<String>,
+    #[serde(default)]
+    harms: Vec<String>,
+    #[serde(default)]
+    subordinators: Vec<String>,
+    #[serde(default)]
+    raising: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -120,6 +131,11 @@ pub(super) fn parse(src: &str, origin: &str) -> Result<Lexicon> {
         hedges: index.add(plain(&raw.markers.hedges, "hedge")?),
         contrast: index.add(plain(&raw.markers.contrast, "contrast marker")?),
         clause_breaks: index.add(plain(&raw.markers.clause_breaks, "clause break")?),
+        coordinated_negators: index.add(plain(&raw.markers.coordinated_negators, "coordinated negator")?),
+        rejections: index.add(plain(&raw.markers.rejections, "rejection")?),
+        harms: index.add(plain(&raw.markers.harms, "harm")?),
+        subordinators: index.add(plain(&raw.markers.subordinators, "subordinator")?),
+        raising: index.add(plain(&raw.markers.raising, "raising")?),
     };
 
     let mut topics = Vec::new();

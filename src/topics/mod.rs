@@ -121,17 +121,35 @@ struct Settings {
     length_norm_words: f64,
     stance_margin: f64,
     negation_window: usize,
+    #[serde(default = "default_rejection_window")]
+    rejection_window: usize,
     hedge_window: usize,
     contrast_window: usize,
 }
 
+fn default_rejection_window() -> usize {
+    10
+}
+
+/// The grammatical classes the stance rules read (see [`stance`] and `docs/methods.md`).
 #[derive(Debug, Clone)]
 struct Markers {
     negators: PatternSet,
+    /// Double negatives and fixed phrases whose negator words do not negate.
     not_negations: PatternSet,
     hedges: PatternSet,
     contrast: PatternSet,
     clause_breaks: PatternSet,
+    /// `ni`, `nor`: join the negation before them in the same clause.
+    coordinated_negators: PatternSet,
+    /// Rejection predicates (`rejeter`, `condemn`): negate the proposition they govern.
+    rejections: PatternSet,
+    /// Harm predicates (`violate`, `attack`): a negation before them is spent on them.
+    harms: PatternSet,
+    /// `que`, `that`, `which`: end a negation's scope unless a raising word came first.
+    subordinators: PatternSet,
+    /// Opinion / acceptance verbs and nouns of claim: a negation carries through their `that`.
+    raising: PatternSet,
 }
 
 /// A stance cue (its pattern is in [`TopicDef::cue_patterns`]).

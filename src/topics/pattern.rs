@@ -12,6 +12,10 @@
 //!
 //! A word written in capitals (`UN`, `AI`, `IA`) only matches capitals in the text, so the
 //! acronym `UN` is not the French article `un` and `AI` is not `j'ai`.
+//!
+//! The lexicon reads [`lexicon_words`]: the words of [`words`] plus the grammatical words that
+//! French elision hides (`n'` → `ne`, `qu'` → `que`), which the negation and scope rules need
+//! (`n'est pas`, `ne saurait`, `qu'il`); the vectoriser's tokens are not affected.
 
 use crate::text::analyze::{words, Word};
 use std::collections::BTreeMap;
@@ -63,7 +67,7 @@ pub(crate) struct Tokens<'a> {
 impl<'a> Tokens<'a> {
     /// The words of `text`, no concept or candidate known yet.
     pub fn new(text: &'a str) -> Tokens<'a> {
-        let words = words(text);
+        let words = lexicon_words(text);
         Tokens { text, concept_at: vec![None; words.len()], words, starts: Vec::new(), start_ptr: Vec::new() }
     }
 
@@ -74,6 +78,39 @@ impl<'a> Tokens<'a> {
             _ => &[],
         }
     }
+}
+
+/// Elided French words that carry grammar (negation, subordination), restored as tokens.
+const RESTORED: &[(&str, &str)] =
+    &[("n", "ne"), ("qu", "que"), ("lorsqu", "lorsque"), ("puisqu", "puisque"), ("quoiqu", "quoique")];
+
+/// [`words`], plus a token for each elided `n'`, `qu'`, `lorsqu'`… (`n'est` → `ne`, `est`; the
+/// restored token spans the elided letters). Other elisions (`l'`, `d'`…) stay dropped.
+pub(crate) fn lexicon_words(text: &str) -> Vec<Word> {
+    let plain = words(text);
+    let mut out = Vec::with_capacity(plain.len() + 4);
+    let mut prev_end = 0;
+    for w in plain {
+        // Between two words only elided words are made of word characters.
+        let gap = &text[prev_end..w.start];
+        let mut run_start = None;
+        for (i, c) in gap.char_indices().chain(std::iter::once((gap.len(), ' '))) {
+            match (c.is_alphanumeric() && c != 'ʼ', run_start) {
+                (true, None) => run_start = Some(i),
+                (false, Some(s)) => {
+                    let run = gap[s..i].to_lowercase();
+                    if let Some((_, full)) = RESTORED.iter().find(|(e, _)| *e == run) {
+                        out.push(Word { text: full.to_string(), start: prev_end + s, end: prev_end + i });
+                    }
+                    run_start = None;
+                }
+                _ => {}
+            }
+        }
+        prev_end = w.end;
+        out.push(w);
+    }
+    out
 }
 
 /// A successful match: token range and the tokens that fell into gaps (negators there count).
@@ -121,7 +158,7 @@ impl Alt {
 fn plain(chunk: &str) -> Result<Vec<Alt>, String> {
     let prefix = chunk.ends_with('*');
     let body = chunk.trim_end_matches('*');
-    let toks = words(body);
+    let toks = lexicon_words(body);
     if toks.is_empty() {
         return Err(format!("`{chunk}` contains no word"));
     }
@@ -261,6 +298,18 @@ mod tests {
             first_match("x|sans_fondement|$need accusations", "des accusations sans fondement accusations"),
             Some((2, 5, vec![]))
         );
+    }
+
+    #[test]
+    fn elided_negation_and_subordinator_are_restored_contractions_kept() {
+        let w = |s: &str| lexicon_words(s).into_iter().map(|w| w.text).collect::<Vec<_>>();
+        assert_eq!(w("Il n'est pas nécessaire qu'il soit l'État"), ["il", "ne", "est", "pas", "nécessaire", "que", "il", "soit", "état"]);
+        assert_eq!(w("N’y a-t-il"), ["ne", "y", "a-t-il"]);
+        assert_eq!(w("We can't and won't; it isn’t"), ["we", "can", "t", "and", "won", "t", "it", "isn", "t"]);
+        let text = "lorsqu'on n'a";
+        let spans: Vec<&str> = lexicon_words(text).iter().map(|w| &text[w.start..w.end]).collect();
+        assert_eq!(spans, ["lorsqu", "on", "n", "a"]);
+        assert_eq!(first_match("ne est pas", "ce n'est pas"), Some((1, 4, vec![])));
     }
 
     #[test]

@@ -2,17 +2,35 @@
 //!
 //! 1. Every support / oppose cue of the topic is matched; overlapping hits are resolved longest
 //!    first, so "`$need ..3 @binding_instrument`" wins over the bare "`@binding_instrument`".
-//! 2. A cue preceded in its clause (commas and clause-break words such as `mais` / `but` end a
-//!    clause; within `negation_window` words) by a negator (`pas`, `sans`,
-//!    `not`, `no`, `never`…), or with a negator inside one of its gaps, flips: "il n'est pas
-//!    nécessaire d'élaborer un instrument juridiquement contraignant" opposes binding norms.
-//! 3. A cue that follows a contrast marker in the same sentence (`rather than`, `instead of`,
-//!    `au lieu de`, `plutôt que`) is the rejected alternative and flips: in "X rather than Y",
-//!    X keeps its polarity and Y is reversed.
-//! 4. A cue under a hedge (`possibilité`, `whether`, `examiner`…) is procedural, not a position:
+//! 2. **Negation events.** Negator words (`ne`, `pas`, `jamais`, `aucun`, `nul`, `sans`, `ni`,
+//!    `not`, `no`, `never`, `cannot`, the `t` of `can't`…) form events: negators of one clause
+//!    at most 3 words apart are one event (`ne … pas`, `n'… jamais`, `aucun État ne`), and a
+//!    coordinated negator (`ni`, `nor`) joins the event before it in its clause (`ni X ni Y`).
+//!    A **rejection predicate** (`rejeter`, `s'opposer`, `condamner`, `reject`, `dismiss`…) is an
+//!    event of its own. Negator words inside a concept (`non contraignant`), a contrast marker
+//!    (`and not`) or a double negative / fixed phrase (`ne manquera pas de`, `will not hesitate
+//!    to`, `not only`, restrictive `ne … que`) are no events.
+//! 3. **Scope.** An event reaches forward to the end of its clause (punctuation `.;:!?,()` and
+//!    clause-break words such as `mais` / `but` end a clause), at most `negation_window` words
+//!    (`rejection_window` for rejections), and stops earlier
+//!    - at a subordinator (`que`, `qui`, `that`, `which`…), unless a raising word (an opinion or
+//!      acceptance verb, a noun of claim: `croire`, `accept`, `view`, `allégation`) came between
+//!      — "we do not believe that X" and "nous ne pouvons accepter que X" negate X, "it is not
+//!      surprising that X" does not; a rejection governs its `that` clause whatever the verb;
+//!    - at a harm predicate (`violate`, `attack`, `porter atteinte`…), which takes the negation:
+//!      "must not violate international humanitarian law" affirms IHL.
+//! 4. A cue does not run across a clause-break word (`mais`, `but`, "and support"). It is
+//!    negated by each event that starts before it with its first word in scope, or that sits in one
+//!    of the cue's gaps with the cue's last word in its scope ("la Convention de Budapest ne
+//!    saurait servir de modèle"); an odd number of events flips it (two negations affirm: "we do
+//!    not reject X").
+//! 5. A cue that follows a contrast marker in the same sentence (`rather than`, `instead of`,
+//!    `au lieu de`, `plutôt que`) is the rejected alternative and flips once more: in
+//!    "X rather than Y", X keeps its polarity and Y is reversed.
+//! 6. A cue under a hedge (`possibilité`, `whether`, `examiner`…) is procedural, not a position:
 //!    it is dropped.
-//! 5. `fixed` cues carry their own negation ("should not damage critical infrastructure") and
-//!    skip steps 2–3.
+//! 7. `fixed` cues carry their own polarity whatever surrounds them ("should not damage critical
+//!    infrastructure", "we condemn the militarisation of cyberspace") and skip steps 4–5.
 //!
 //! The weighted sum of surviving cues decides: ≥ `stance_margin` support, ≤ −margin oppose,
 //! otherwise neutral (no decisive cue, or balanced).
@@ -20,9 +38,23 @@
 use super::pattern::{Match, Tokens};
 use super::{CueHit, Lexicon, Stance, StanceCall, TopicDef};
 
+/// Most words between two negators of one negation event (`ne pouvons en aucun cas`).
+const EVENT_JOIN: usize = 3;
+
+/// One negation: negator words read together, or a rejection predicate. Its scope is the words
+/// `last + 1 .. scope_end`.
+#[derive(Debug, Clone)]
+struct Event {
+    first: usize,
+    last: usize,
+    scope_end: usize,
+}
+
 /// Token-level context computed once per passage (and shared by its topics).
 pub(super) struct Context {
-    negator: Vec<bool>,
+    events: Vec<Event>,
+    /// Clause-break words and contrast markers.
+    breaks: Vec<bool>,
     hedge: Vec<bool>,
     /// Clause number of each token (a new clause after `.;:!?,()` or a clause-break word).
     clause: Vec<usize>,
@@ -32,40 +64,49 @@ pub(super) struct Context {
     contrast_ends: Vec<usize>,
 }
 
+/// Marks the tokens a set's matches start at (or, with `whole`, all their non-gap tokens).
+fn mark(set: &super::index::PatternSet, t: &Tokens, whole: bool) -> Vec<bool> {
+    let mut v = vec![false; t.words.len()];
+    for hit in set.all_matches(t) {
+        if whole {
+            (hit.start..hit.end).filter(|j| !hit.gap_tokens.contains(j)).for_each(|j| v[j] = true);
+        } else {
+            v[hit.start] = true;
+        }
+    }
+    v
+}
+
 impl Context {
     fn new(lex: &Lexicon, t: &Tokens) -> Context {
         let n = t.words.len();
         let m = &lex.markers;
-        let mut exempt = vec![false; n];
-        for hit in m.not_negations.all_matches(t) {
+        let s = &lex.settings;
+        // Negator words that do not negate: double negatives and fixed phrases, contrast markers
+        // (`and not` is a contrast), and words inside a concept (`non contraignant`).
+        let mut exempt = mark(&m.not_negations, t, true);
+        for hit in m.contrast.all_matches(t) {
             exempt[hit.start..hit.end].iter_mut().for_each(|x| *x = true);
         }
-        let mut negator = vec![false; n];
-        for hit in m.negators.all_matches(t) {
-            if !exempt[hit.start] {
-                negator[hit.start] = true;
+        for (i, hit) in t.concept_at.iter().enumerate() {
+            if let Some((_, end)) = hit {
+                exempt[i..*end].iter_mut().for_each(|x| *x = true);
             }
         }
-        let mut hedge = vec![false; n];
-        for hit in m.hedges.all_matches(t) {
-            hedge[hit.start] = true;
-        }
-        let mut breaks = vec![false; n];
+        let hedge = mark(&m.hedges, t, false);
+        let mut breaks = mark(&m.clause_breaks, t, false);
         let mut contrast_ends = Vec::new();
-        for hit in m.clause_breaks.all_matches(t) {
-            breaks[hit.start] = true;
-        }
         for hit in m.contrast.all_matches(t) {
             breaks[hit.start] = true;
             contrast_ends.push(hit.end);
         }
         let (mut clause, mut sentence) = (Vec::with_capacity(n), Vec::with_capacity(n));
-        let (mut c, mut s) = (0, 0);
+        let (mut c, mut sn) = (0, 0);
         for (i, &is_break) in breaks.iter().enumerate() {
             if i > 0 {
                 let between = &t.text[t.words[i - 1].end..t.words[i].start];
                 if between.contains(['.', ';', ':', '!', '?']) {
-                    s += 1;
+                    sn += 1;
                     c += 1;
                 } else if is_break || between.contains([',', '(', ')']) {
                     // "sans leur consentement, encourageons X": the negation stays behind the comma.
@@ -73,9 +114,68 @@ impl Context {
                 }
             }
             clause.push(c);
-            sentence.push(s);
+            sentence.push(sn);
         }
-        Context { negator, hedge, clause, sentence, contrast_ends }
+
+        // Negator and rejection hits, in text order, overlaps dropped.
+        let mut hits: Vec<(usize, usize, bool)> = Vec::new(); // (start, end, is_rejection)
+        for (set, rejection) in [(&m.negators, false), (&m.rejections, true)] {
+            hits.extend(set.all_matches(t).into_iter().filter(|h| !exempt[h.start]).map(|h| (h.start, h.end, rejection)));
+        }
+        hits.sort_by_key(|&(st, en, r)| (st, std::cmp::Reverse(en), r));
+        let coordinated = mark(&m.coordinated_negators, t, false);
+        let mut events: Vec<(Event, bool)> = Vec::new();
+        let mut covered = 0;
+        for (st, en, rejection) in hits {
+            if st < covered {
+                continue;
+            }
+            covered = en;
+            // A negator joins the last negation of its clause, across a rejection verb it wraps
+            // (`ne rejetons pas`).
+            if let Some((e, _)) = events.iter_mut().rev().find(|(_, r)| !r).filter(|_| !rejection) {
+                if clause[e.last] == clause[st] && (st - e.last <= EVENT_JOIN || coordinated[st]) {
+                    e.last = en - 1;
+                    continue;
+                }
+            }
+            events.push((Event { first: st, last: en - 1, scope_end: en }, rejection));
+        }
+        // Scopes.
+        let subordinator = mark(&m.subordinators, t, false);
+        let raising = mark(&m.raising, t, true);
+        let harm = mark(&m.harms, t, false);
+        let events = events
+            .into_iter()
+            .map(|(mut e, rejection)| {
+                let window = if rejection { s.rejection_window } else { s.negation_window };
+                let limit = (e.last + 1 + window).min(n);
+                let mut raised = rejection || (e.first..=e.last).any(|j| raising[j]);
+                let mut j = e.last + 1;
+                while j < limit && clause[j] == clause[e.last] && !harm[j] && !(subordinator[j] && !raised) {
+                    raised |= raising[j];
+                    j += 1;
+                }
+                e.scope_end = j;
+                e
+            })
+            .collect();
+        Context { events, breaks, hedge, clause, sentence, contrast_ends }
+    }
+
+    /// How many negation events reach the cue `m` (see the module doc, step 4).
+    fn negations(&self, m: &Match) -> usize {
+        let last = m.end - 1;
+        self.events
+            .iter()
+            .filter(|e| {
+                if e.first < m.start {
+                    m.start < e.scope_end
+                } else {
+                    m.gap_tokens.contains(&e.first) && e.last < last && last < e.scope_end
+                }
+            })
+            .count()
     }
 
     /// Whether a `flag`ged token sits in the `window` words before `m` (same clause) or in its gaps.
@@ -110,7 +210,9 @@ pub(super) fn call(lex: &Lexicon, def: &TopicDef, t: &Tokens, context: &mut Opti
     }
     let ctx = context.get_or_insert_with(|| Context::new(lex, t));
     // A cue is a phrase: it does not run across a sentence boundary.
-    cands.retain(|(_, m)| ctx.sentence[m.start] == ctx.sentence[m.end - 1]);
+    cands.retain(|(_, m)| {
+        ctx.sentence[m.start] == ctx.sentence[m.end - 1] && !(m.start + 1..m.end).any(|j| ctx.breaks[j])
+    });
     // Longest first, then heavier, then leftmost, then file order: deterministic.
     cands.sort_by(|(ka, a), (kb, b)| {
         let (wa, wb) = (def.cues[*ka].weight, def.cues[*kb].weight);
@@ -129,8 +231,8 @@ pub(super) fn call(lex: &Lexicon, def: &TopicDef, t: &Tokens, context: &mut Opti
             continue; // procedural wording: no position taken
         }
         let cue = &def.cues[k];
-        let negated = !cue.fixed
-            && (ctx.flagged(&ctx.negator, &m, s.negation_window) ^ ctx.after_contrast(&m, s.contrast_window));
+        let negated =
+            !cue.fixed && ((ctx.negations(&m) % 2 == 1) ^ ctx.after_contrast(&m, s.contrast_window));
         let polarity = if negated { cue.polarity.flipped() } else { cue.polarity };
         score += if polarity == Stance::Support { cue.weight } else { -cue.weight };
         hits.push(CueHit {

@@ -179,3 +179,124 @@ fn annotate_agrees_with_the_separate_calls() {
     }
     assert_eq!(a.positions()[0].0, a.assignment.topics[0]);
 }
+
+/// Asserts the stance of each `(topic, text, stance)` case, naming the failing sentence.
+fn check(cases: &[(&str, &str, Stance)]) {
+    let l = lex();
+    let mut wrong = Vec::new();
+    for (topic, text, want) in cases {
+        let call = l.stance(topic, text);
+        if call.stance != *want {
+            let cues: Vec<String> = call.cues.iter().map(|c| format!("{} → {:?}", c.cue, c.polarity)).collect();
+            wrong.push(format!("{topic}: {text:?}: got {:?}, want {want:?}; cues {cues:?}", call.stance));
+        }
+    }
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
+use Stance::{Neutral as N, Oppose as O, Support as S};
+
+#[test]
+fn negators_with_scope_fr() {
+    check(&[
+        ("budapest_convention", "Ils rappellent que la Convention de Budapest ne saurait servir de modèle universel.", O),
+        ("budapest_convention", "La Convention de Budapest n'est plus un modèle pour la coopération.", O),
+        ("binding_norms", "Nul besoin d'un nouvel instrument juridiquement contraignant.", O),
+        ("binding_norms", "Nous n'avons jamais soutenu l'élaboration d'un traité juridiquement contraignant.", O),
+        ("binding_norms", "Il n'est guère nécessaire d'élaborer un instrument juridiquement contraignant.", O),
+        ("binding_norms", "Aucun État ne juge nécessaire d'élaborer un nouvel instrument juridiquement contraignant.", O),
+        ("internet_governance", "Nous ne soutenons ni le modèle multipartite ni l'approche multi-acteurs.", S),
+        ("budapest_convention", "La Convention de Budapest est loin d'être une référence universelle.", O),
+        // Scope ends at the clause: the comma, `mais`.
+        ("binding_norms", "Nous ne sommes pas convaincus par les normes volontaires, il faut élaborer un traité juridiquement contraignant.", S),
+        ("binding_norms", "Il ne s'agit pas de rouvrir le cadre, mais d'élaborer un instrument juridiquement contraignant.", S),
+        // A negator inside a concept is no negation; restrictive `ne … que` neither.
+        ("binding_norms", "Les normes non contraignantes suffisent.", O),
+        ("budapest_convention", "Nous ne soutenons que la Convention de Budapest comme modèle.", S),
+    ]);
+}
+
+#[test]
+fn negators_with_scope_en() {
+    check(&[
+        ("budapest_convention", "The Budapest Convention cannot serve as a universal model.", O),
+        ("budapest_convention", "The Budapest Convention can't be the global standard.", O),
+        ("binding_norms", "We don't need a new legally binding treaty.", O),
+        ("binding_norms", "There is no need for a new legally binding instrument.", O),
+        ("binding_norms", "We have never supported the drafting of a legally binding instrument.", O),
+        ("binding_norms", "We won't negotiate a new legally binding instrument.", O),
+        ("binding_norms", "Existing international law is not sufficient to address these threats.", S),
+        ("binding_norms", "Voluntary norms are sufficient.", O),
+        ("internet_governance", "We support neither the multistakeholder model nor the stakeholders' approach.", S),
+        ("budapest_convention", "The Budapest Convention fails to serve as a universal model.", O),
+        // The clause ends at `but`; a subordinator ends the scope without a raising word.
+        ("binding_norms", "We do not seek to reopen the framework but we need a legally binding instrument.", S),
+        ("binding_norms", "It is not surprising that States need a new legally binding instrument.", S),
+        // ... and a raising word carries the negation through `that`.
+        ("binding_norms", "We do not believe that a new legally binding instrument is needed.", O),
+    ]);
+}
+
+#[test]
+fn rejection_predicates_fr() {
+    check(&[
+        ("internet_governance", "Nous rejetons catégoriquement le modèle multipartite de gouvernance de l'Internet.", S),
+        ("binding_norms", "La délégation s'oppose à l'élaboration d'un nouvel instrument juridiquement contraignant.", O),
+        ("budapest_convention", "Nous ne pouvons accepter que la Convention de Budapest soit présentée comme la norme universelle.", O),
+        ("binding_norms", "Nous qualifions d'infondée l'idée qu'un instrument juridiquement contraignant serait nécessaire.", O),
+        ("budapest_convention", "Nous récusons la Convention de Budapest comme modèle.", O),
+        // A rejection spent on a harm predicate affirms what is harmed.
+        ("critical_infrastructure", "Nous condamnons les attaques contre les infrastructures critiques.", S),
+        ("militarization", "Nous dénonçons les violations du droit international humanitaire dans les opérations cyber.", S),
+    ]);
+}
+
+#[test]
+fn rejection_predicates_en() {
+    check(&[
+        ("internet_governance", "We reject the so-called multistakeholder model of Internet governance.", S),
+        ("budapest_convention", "We cannot accept that the Budapest Convention be imposed as the universal standard.", O),
+        ("binding_norms", "We dismiss as unfounded the claim that a new legally binding treaty is needed.", O),
+        ("binding_norms", "We refuse to negotiate a new legally binding instrument.", O),
+        ("critical_infrastructure", "We condemn attacks against critical infrastructure.", S),
+        ("militarization", "States must not violate international humanitarian law in their cyber operations.", S),
+        // A new coordinated predicate is outside the rejection's scope.
+        ("budapest_convention", "We reject these accusations and support the Budapest Convention.", S),
+    ]);
+}
+
+#[test]
+fn double_negatives_affirm_fr() {
+    check(&[
+        ("budapest_convention", "La France ne manquera pas de soutenir la Convention de Budapest.", S),
+        ("budapest_convention", "L'Union européenne ne cesse de promouvoir la Convention de Budapest comme modèle.", S),
+        ("binding_norms", "Nous n'hésiterons pas à appeler à un instrument juridiquement contraignant.", S),
+        ("binding_norms", "Nous ne rejetons pas l'idée d'un instrument juridiquement contraignant.", S),
+        ("binding_norms", "Non seulement un instrument juridiquement contraignant est nécessaire, mais il est urgent.", S),
+    ]);
+}
+
+#[test]
+fn double_negatives_affirm_en() {
+    check(&[
+        ("budapest_convention", "We will not hesitate to support the Budapest Convention as the global standard.", S),
+        ("budapest_convention", "We won't hesitate to promote accession to the Budapest Convention.", S),
+        ("binding_norms", "We do not reject a legally binding instrument.", S),
+        ("binding_norms", "Not only is a legally binding instrument needed, it is urgent.", S),
+        ("binding_norms", "We never fail to call for a legally binding instrument.", S),
+    ]);
+}
+
+#[test]
+fn negation_does_not_leak() {
+    check(&[
+        ("binding_norms", "This is not the place to repeat our views. We support a legally binding instrument.", S),
+        ("binding_norms", "Rien n'a changé depuis l'an dernier ; nous appelons à un instrument juridiquement contraignant.", S),
+        ("binding_norms", "We need a legally binding instrument without delay.", S),
+        ("ai", "Artificial intelligence raises risks that no State can address alone.", S),
+        ("human_rights", "Human rights apply online as they do offline, no less.", S),
+        ("un_processes", "The General Assembly is no stranger to this question; we support the OEWG.", S),
+        ("critical_infrastructure", "Ces infrastructures critiques ne doivent pas être attaquées.", S),
+        ("binding_norms", "Il est temps de parler de tout sauf de cela.", N),
+    ]);
+}
