@@ -288,9 +288,12 @@ fn to_csv(r: &EvaluateReport) -> Result<String> {
             put("issuer_call_balanced_accuracy", "", "", num(ic.balanced_accuracy));
         }
         let issuer_scores = e.issuer_calls.as_ref().map(|ic| &ic.scores[..]).unwrap_or_default();
-        for (kind, scores) in
-            [("topic", &e.topics[..]), ("stance", &e.stances), ("shown_stance", &e.shown_stances), ("issuer_call", issuer_scores)]
-        {
+        for (kind, scores) in [
+            ("topic", &e.topics[..]),
+            ("stance", &e.stances),
+            ("shown_stance", &e.shown_stances),
+            ("issuer_call", issuer_scores),
+        ] {
             for s in scores.iter() {
                 put(&format!("{kind}_precision"), &s.label, "", s.precision.to_string());
                 put(&format!("{kind}_recall"), &s.label, "", s.recall.to_string());

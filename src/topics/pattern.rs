@@ -303,7 +303,10 @@ mod tests {
     #[test]
     fn elided_negation_and_subordinator_are_restored_contractions_kept() {
         let w = |s: &str| lexicon_words(s).into_iter().map(|w| w.text).collect::<Vec<_>>();
-        assert_eq!(w("Il n'est pas nécessaire qu'il soit l'État"), ["il", "ne", "est", "pas", "nécessaire", "que", "il", "soit", "état"]);
+        assert_eq!(
+            w("Il n'est pas nécessaire qu'il soit l'État"),
+            ["il", "ne", "est", "pas", "nécessaire", "que", "il", "soit", "état"]
+        );
         assert_eq!(w("N’y a-t-il"), ["ne", "y", "a-t-il"]);
         assert_eq!(w("We can't and won't; it isn’t"), ["we", "can", "t", "and", "won", "t", "it", "isn", "t"]);
         let text = "lorsqu'on n'a";

@@ -120,7 +120,9 @@ impl Context {
         // Negator and rejection hits, in text order, overlaps dropped.
         let mut hits: Vec<(usize, usize, bool)> = Vec::new(); // (start, end, is_rejection)
         for (set, rejection) in [(&m.negators, false), (&m.rejections, true)] {
-            hits.extend(set.all_matches(t).into_iter().filter(|h| !exempt[h.start]).map(|h| (h.start, h.end, rejection)));
+            hits.extend(
+                set.all_matches(t).into_iter().filter(|h| !exempt[h.start]).map(|h| (h.start, h.end, rejection)),
+            );
         }
         hits.sort_by_key(|&(st, en, r)| (st, std::cmp::Reverse(en), r));
         let coordinated = mark(&m.coordinated_negators, t, false);
@@ -152,7 +154,7 @@ impl Context {
                 let limit = (e.last + 1 + window).min(n);
                 let mut raised = rejection || (e.first..=e.last).any(|j| raising[j]);
                 let mut j = e.last + 1;
-                while j < limit && clause[j] == clause[e.last] && !harm[j] && !(subordinator[j] && !raised) {
+                while j < limit && clause[j] == clause[e.last] && !harm[j] && (raised || !subordinator[j]) {
                     raised |= raising[j];
                     j += 1;
                 }
@@ -231,8 +233,7 @@ pub(super) fn call(lex: &Lexicon, def: &TopicDef, t: &Tokens, context: &mut Opti
             continue; // procedural wording: no position taken
         }
         let cue = &def.cues[k];
-        let negated =
-            !cue.fixed && ((ctx.negations(&m) % 2 == 1) ^ ctx.after_contrast(&m, s.contrast_window));
+        let negated = !cue.fixed && ((ctx.negations(&m) % 2 == 1) ^ ctx.after_contrast(&m, s.contrast_window));
         let polarity = if negated { cue.polarity.flipped() } else { cue.polarity };
         score += if polarity == Stance::Support { cue.weight } else { -cue.weight };
         hits.push(CueHit {

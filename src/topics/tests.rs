@@ -240,14 +240,34 @@ fn negators_with_scope_en() {
 #[test]
 fn rejection_predicates_fr() {
     check(&[
-        ("internet_governance", "Nous rejetons catégoriquement le modèle multipartite de gouvernance de l'Internet.", S),
-        ("binding_norms", "La délégation s'oppose à l'élaboration d'un nouvel instrument juridiquement contraignant.", O),
-        ("budapest_convention", "Nous ne pouvons accepter que la Convention de Budapest soit présentée comme la norme universelle.", O),
-        ("binding_norms", "Nous qualifions d'infondée l'idée qu'un instrument juridiquement contraignant serait nécessaire.", O),
+        (
+            "internet_governance",
+            "Nous rejetons catégoriquement le modèle multipartite de gouvernance de l'Internet.",
+            S,
+        ),
+        (
+            "binding_norms",
+            "La délégation s'oppose à l'élaboration d'un nouvel instrument juridiquement contraignant.",
+            O,
+        ),
+        (
+            "budapest_convention",
+            "Nous ne pouvons accepter que la Convention de Budapest soit présentée comme la norme universelle.",
+            O,
+        ),
+        (
+            "binding_norms",
+            "Nous qualifions d'infondée l'idée qu'un instrument juridiquement contraignant serait nécessaire.",
+            O,
+        ),
         ("budapest_convention", "Nous récusons la Convention de Budapest comme modèle.", O),
         // A rejection spent on a harm predicate affirms what is harmed.
         ("critical_infrastructure", "Nous condamnons les attaques contre les infrastructures critiques.", S),
-        ("militarization", "Nous dénonçons les violations du droit international humanitaire dans les opérations cyber.", S),
+        (
+            "militarization",
+            "Nous dénonçons les violations du droit international humanitaire dans les opérations cyber.",
+            S,
+        ),
     ]);
 }
 
@@ -255,7 +275,11 @@ fn rejection_predicates_fr() {
 fn rejection_predicates_en() {
     check(&[
         ("internet_governance", "We reject the so-called multistakeholder model of Internet governance.", S),
-        ("budapest_convention", "We cannot accept that the Budapest Convention be imposed as the universal standard.", O),
+        (
+            "budapest_convention",
+            "We cannot accept that the Budapest Convention be imposed as the universal standard.",
+            O,
+        ),
         ("binding_norms", "We dismiss as unfounded the claim that a new legally binding treaty is needed.", O),
         ("binding_norms", "We refuse to negotiate a new legally binding instrument.", O),
         ("critical_infrastructure", "We condemn attacks against critical infrastructure.", S),
@@ -272,7 +296,11 @@ fn double_negatives_affirm_fr() {
         ("budapest_convention", "L'Union européenne ne cesse de promouvoir la Convention de Budapest comme modèle.", S),
         ("binding_norms", "Nous n'hésiterons pas à appeler à un instrument juridiquement contraignant.", S),
         ("binding_norms", "Nous ne rejetons pas l'idée d'un instrument juridiquement contraignant.", S),
-        ("binding_norms", "Non seulement un instrument juridiquement contraignant est nécessaire, mais il est urgent.", S),
+        (
+            "binding_norms",
+            "Non seulement un instrument juridiquement contraignant est nécessaire, mais il est urgent.",
+            S,
+        ),
     ]);
 }
 
@@ -291,7 +319,11 @@ fn double_negatives_affirm_en() {
 fn negation_does_not_leak() {
     check(&[
         ("binding_norms", "This is not the place to repeat our views. We support a legally binding instrument.", S),
-        ("binding_norms", "Rien n'a changé depuis l'an dernier ; nous appelons à un instrument juridiquement contraignant.", S),
+        (
+            "binding_norms",
+            "Rien n'a changé depuis l'an dernier ; nous appelons à un instrument juridiquement contraignant.",
+            S,
+        ),
         ("binding_norms", "We need a legally binding instrument without delay.", S),
         ("ai", "Artificial intelligence raises risks that no State can address alone.", S),
         ("human_rights", "Human rights apply online as they do offline, no less.", S),
