@@ -379,3 +379,35 @@ fn row4_draws_cap_follows_memory_per_draw() {
     cmd.arg(dir.path());
     fails(bounded(cmd), 2, &["--draws 200 for 3000 groups", "at most 29", "--draws 29 or fewer"]);
 }
+
+// Row 7: saved models carry a BLAKE3 checksum; a damaged or old-format model is a one-line error.
+
+#[test]
+fn row7_damaged_model_is_refused_by_classify() {
+    let c = small_corpus();
+    let out = tempfile::tempdir().unwrap();
+    let mut fit = stance(&["fit", "--corpus"]);
+    fit.arg(c.path()).arg("--out").arg(out.path());
+    stdout(fit);
+    let model = out.path().join("model.bin");
+    let good = std::fs::read(&model).unwrap();
+    let text = out.path().join("new.txt");
+    std::fs::write(&text, EN_TEXT).unwrap();
+    let classify = || {
+        let mut cmd = stance(&["classify", "--format", "json", "--model"]);
+        cmd.arg(&model).arg(&text).arg("--corpus").arg(c.path());
+        cmd
+    };
+    stdout(classify());
+    let n = good.len();
+    for at in [40, 60, n / 4, n / 2, 3 * n / 4, n - 1] {
+        let mut bad = good.clone();
+        bad[at] ^= 0x10;
+        std::fs::write(&model, &bad).unwrap();
+        fails(classify(), 1, &["model.bin", "damaged", "refit it with `stance fit`"]);
+    }
+    let mut old = good.clone();
+    old[..4].copy_from_slice(&3u32.to_le_bytes());
+    std::fs::write(&model, &old).unwrap();
+    fails(classify(), 1, &["model format 3", "refit it with `stance fit`"]);
+}
