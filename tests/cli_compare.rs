@@ -65,11 +65,36 @@ fn every_figure_has_an_interval_or_says_n_is_too_small() {
     assert!(checked >= 2, "at least two topics with enough passages on both sides");
 }
 
+/// Agreement sits beside vocabulary similarity: on binding_norms the blocs take opposite sides
+/// (support / oppose), so they agree less than on un_processes, where both support.
+#[test]
+fn agreement_beside_vocabulary_similarity() {
+    let v = json(on_seeds(&["compare", "russia-aligned", "western", "--format", "json", "--draws", "50"]));
+    let agreement = |t: &str| topic(&v, t)["agreement"]["value"].as_f64().expect("agreement");
+    assert!(agreement("binding_norms") < agreement("un_processes"));
+    let overall = &v["overall"]["agreement"];
+    assert!(
+        overall["shared_topics"].as_u64().unwrap() >= 3 && (0.0..=1.0).contains(&overall["value"].as_f64().unwrap())
+    );
+    let bn = topic(&v, "binding_norms");
+    let (pa, pb) = (bn["a"]["position"]["value"].as_f64().unwrap(), bn["b"]["position"]["value"].as_f64().unwrap());
+    assert!(pa > 0.0 && pb < 0.0, "russia-aligned supports, western opposes binding norms: {pa} {pb}");
+    assert!((agreement("binding_norms") - (1.0 - (pa - pb).abs() / 2.0)).abs() < 1e-12);
+}
+
 #[test]
 fn table_shows_stances_intervals_terms_and_highlighted_evidence() {
     let out =
         stdout(on_seeds(&["compare", "russia-aligned", "western", "--topic", "binding_norms", "--evidence", "3"]));
-    for needle in ["binding_norms", "similarity [95% CI]", "stance A: russia-aligned", "terms of B: western", "net "] {
+    for needle in [
+        "binding_norms",
+        "agreement [95% CI]",
+        "vocabulary similarity",
+        "stance A: russia-aligned",
+        "terms of B: western",
+        "net ",
+        "pos ",
+    ] {
         assert!(out.contains(needle), "missing {needle:?} in:\n{out}");
     }
     assert!(out.contains("## binding_norms") && out.contains("  1. "), "evidence section:\n{out}");
@@ -137,7 +162,13 @@ fn same_seed_same_json_and_csv_has_one_row_per_topic() {
     let v = json(on_seeds(&["compare", "china", "western", "--format", "json"]));
     let mut lines = csv.lines();
     let header = lines.next().expect("header");
-    assert!(header.starts_with("topic,side_a,side_b,similarity,similarity_low,similarity_high,n_a,call_a"), "{header}");
+    assert!(
+        header.starts_with(
+            "topic,side_a,side_b,similarity,similarity_low,similarity_high,agreement,agreement_low,agreement_high,\
+             shared_topics,n_a,call_a"
+        ),
+        "{header}"
+    );
     assert_eq!(lines.count(), 1 + v["topics"].as_array().expect("topics").len());
 }
 

@@ -11,9 +11,11 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 const FILES: &[&str] = &[
+    "agreement.csv",
     "keyness.csv",
     "manifest.json",
     "passages.csv",
+    "positions.csv",
     "schema.json",
     "similarity.csv",
     "similarity.json",
@@ -61,6 +63,11 @@ const COLUMNS: &[(&str, &[&str])] = &[
     ),
     ("similarity.csv", &["by", "row_label", "col_label", "topic", "value", "low", "high", "n_row", "n_col"]),
     ("stances.csv", &["issuer", "bloc", "topic", "stance", "n", "share"]),
+    ("positions.csv", &["by", "topic", "group", "n", "support", "oppose", "neutral", "net", "position", "low", "high"]),
+    (
+        "agreement.csv",
+        &["by", "row_label", "col_label", "topic", "value", "low", "high", "n_row", "n_col", "shared_topics"],
+    ),
     ("keyness.csv", &["side_a", "side_b", "topic", "side", "rank", "term", "score", "count_a", "count_b"]),
 ];
 
@@ -138,9 +145,42 @@ fn files_and_schemas_are_pinned() {
     }
 
     let sim = read_json(&dir.path().join("similarity.json"));
-    assert_eq!(keys(&sim), ["draws", "matrices", "model", "seed", "version"]);
+    assert_eq!(keys(&sim), ["draws", "matrices", "measure", "model", "seed", "version"]);
+    assert_eq!(sim["measure"], "vocabulary_similarity");
     for m in sim["matrices"].as_array().expect("matrices") {
-        assert_eq!(keys(m), ["by", "high", "labels", "low", "matrix", "n_passages", "topic"]);
+        assert_eq!(keys(m), ["by", "high", "labels", "low", "matrix", "measure", "n_passages", "topic"]);
+    }
+}
+
+/// positions.csv and agreement.csv agree with each other and with `stance agreement`: an
+/// agreement on a topic is 1 − |Δ position| / 2, and the export's numbers are the command's.
+#[test]
+fn positions_and_agreement_are_consistent_and_match_the_commands() {
+    let dir = export(&[]);
+    let (_, pos) = read_csv(&dir.path().join("positions.csv"));
+    let (_, agr) = read_csv(&dir.path().join("agreement.csv"));
+    let position: BTreeMap<(String, String, String), f64> =
+        pos.iter().map(|r| ((r[0].clone(), r[1].clone(), r[2].clone()), r[8].parse().unwrap())).collect();
+    let mut checked = 0;
+    for r in agr.iter().filter(|r| !r[3].is_empty() && !r[4].is_empty()) {
+        let at = |g: &str| position[&(r[0].clone(), r[3].clone(), g.to_string())];
+        let expected = 1.0 - (at(&r[1]) - at(&r[2])).abs() / 2.0;
+        assert!((r[4].parse::<f64>().unwrap() - expected).abs() < 1e-12, "{r:?}");
+        checked += 1;
+    }
+    assert!(checked > 100);
+    assert!(agr.iter().any(|r| r[3].is_empty() && r[4].is_empty() && r[9] == "0"), "no shared topic: empty value");
+    let cmd = json(on_seeds(&["agreement", "--by", "bloc", "--format", "json", "--draws", "30"]));
+    let labels: Vec<&str> = cmd["labels"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+    let bloc_overall: Vec<&Vec<String>> = agr.iter().filter(|r| r[0] == "bloc" && r[3].is_empty()).collect();
+    assert_eq!(bloc_overall.len(), labels.len() * labels.len());
+    for (k, r) in bloc_overall.iter().enumerate() {
+        let (i, j) = (k / labels.len(), k % labels.len());
+        assert_eq!((r[1].as_str(), r[2].as_str()), (labels[i], labels[j]));
+        for (col, key) in [(4, "matrix"), (5, "low"), (6, "high")] {
+            let v = &cmd[key][i][j];
+            assert_eq!(r[col].parse::<f64>().ok(), v.as_f64(), "{key} at {i},{j}");
+        }
     }
 }
 

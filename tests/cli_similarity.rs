@@ -25,6 +25,7 @@ fn json_schema_symmetric_unit_diagonal() {
         assert!(v.get(key).is_some(), "missing key {key}");
     }
     assert_eq!(v["by"], "issuer");
+    assert_eq!(v["measure"], "vocabulary_similarity", "says what it measures");
     assert!(v["topic"].is_null());
     let l = labels(&v);
     let mut sorted = l.clone();

@@ -1,5 +1,6 @@
-//! `stance compare`: two blocs or issuers side by side, topic by topic — similarity with its
-//! interval, where each side stands, the words that set them apart, and the passages that show it.
+//! `stance compare`: two blocs or issuers side by side, topic by topic — agreement and
+//! vocabulary similarity with their intervals, where each side stands, the words that set them
+//! apart, and the passages that show it.
 
 use clap::Args;
 
@@ -13,7 +14,7 @@ use crate::render::table::table;
 use crate::render::{self, num, Format};
 use crate::Result;
 
-/// Compare two blocs or issuers topic by topic: similarity, stances, distinctive terms, evidence
+/// Compare two blocs or issuers topic by topic: agreement, vocabulary similarity, stances, terms, evidence
 #[derive(Debug, Args)]
 #[command(after_help = "Sides: a bloc name (see `stance similarity --by bloc`), or issuer:NAME, or bloc:NAME.
 
@@ -89,11 +90,28 @@ fn interval(v: Option<f64>, low: Option<f64>, high: Option<f64>, min_n: usize, s
     }
 }
 
-fn stance_cell(s: &Option<StanceSummary>, min_n: usize) -> String {
-    let Some(s) = s else { return String::new() };
+fn stance_cell(v: &SideView, min_n: usize) -> String {
+    let Some(s) = &v.stance else { return String::new() };
     let Some(call) = s.call else { return "no passage".to_string() };
     let net = s.net.map(|n| interval(Some(n.value), n.low, n.high, min_n, true)).unwrap_or_default();
-    format!("{}\nnet {net}\nS {} · O {} · N {}", call.as_str(), pct(s.support), pct(s.oppose), pct(s.neutral))
+    let pos = v.position.map(|p| interval(Some(p.value), p.low, p.high, min_n, true)).unwrap_or_default();
+    format!(
+        "{}\nnet {net}\npos {pos}\nS {} · O {} · N {}",
+        call.as_str(),
+        pct(s.support),
+        pct(s.oppose),
+        pct(s.neutral)
+    )
+}
+
+/// Agreement with its interval; over all topics, with the number of topics both address.
+fn agreement_cell(t: &TopicComparison, min_n: usize) -> String {
+    let g = t.agreement;
+    let mut s = interval(g.value, g.low, g.high, min_n, false);
+    if t.topic.is_none() && g.value.is_some() {
+        s.push_str(&format!("\nover {} topic(s)", g.shared_topics));
+    }
+    s
 }
 
 fn terms_cell(terms: &[KeyTerm]) -> String {
@@ -105,9 +123,10 @@ fn row(t: &TopicComparison, min_n: usize) -> Vec<String> {
     vec![
         t.topic.clone().unwrap_or_else(|| "(all passages)".to_string()),
         format!("{} / {}", t.a.n_passages, t.b.n_passages),
+        agreement_cell(t, min_n),
         interval(value, low, high, min_n, false),
-        stance_cell(&t.a.stance, min_n),
-        stance_cell(&t.b.stance, min_n),
+        stance_cell(&t.a, min_n),
+        stance_cell(&t.b, min_n),
         terms_cell(&t.a.terms),
         terms_cell(&t.b.terms),
     ]
@@ -129,7 +148,8 @@ fn to_table(c: &Comparison, explain: bool, emphasis: Emphasis) -> String {
     let header = [
         "topic".to_string(),
         "n A / B".to_string(),
-        "similarity [95% CI]".to_string(),
+        "agreement [95% CI]".to_string(),
+        "vocabulary similarity".to_string(),
         format!("stance A: {la}"),
         format!("stance B: {lb}"),
         format!("terms of A: {la}"),
@@ -144,10 +164,12 @@ fn to_table(c: &Comparison, explain: bool, emphasis: Emphasis) -> String {
         Method::G2 => "log-likelihood G²",
     };
     out.push_str(&format!(
-        "Similarity: cosine of the sides' mean passage vectors (1 = same position); [low–high]: 95% bootstrap \
-         interval over {} draws; (n<{min_n}): too few passages for one.\nStance toward each topic's proposition \
-         (`stance topics`): call = majority of decisive passages; net = support share − oppose share; S/O/N = \
-         support/oppose/neutral shares.\nTerms: {keyness}.\n",
+        "Agreement: 1 − |position A − position B| / 2 (1 = same side, 0 = opposite sides); all passages: mean over \
+         the topics both address, weighted by passages.\nVocabulary similarity: cosine of the sides' mean passage \
+         vectors (who speaks alike, not who agrees). [low–high]: 95% bootstrap interval over {} draws; (n<{min_n}): \
+         too few passages for one.\nStance toward each topic's proposition (`stance topics`): call = majority of \
+         decisive passages; net = support share − oppose share; pos = position, net shrunk toward 0 when few passages \
+         are decisive (`stance positions`); S/O/N = support/oppose/neutral shares.\nTerms: {keyness}.\n",
         c.params.bootstrap.draws
     ));
     if !c.absent.is_empty() {
@@ -226,6 +248,9 @@ fn to_csv(c: &Comparison) -> Result<String> {
             num(net.map(|x| x.value)),
             num(net.and_then(|x| x.low)),
             num(net.and_then(|x| x.high)),
+            num(v.position.map(|p| p.value)),
+            num(v.position.and_then(|p| p.low)),
+            num(v.position.and_then(|p| p.high)),
             v.terms.iter().map(|t| t.term.as_str()).collect::<Vec<_>>().join("; "),
         ]
     };
@@ -237,14 +262,43 @@ fn to_csv(c: &Comparison) -> Result<String> {
             num(t.similarity.value),
             num(t.similarity.low),
             num(t.similarity.high),
+            num(t.agreement.value),
+            num(t.agreement.low),
+            num(t.agreement.high),
+            t.agreement.shared_topics.to_string(),
         ];
         r.extend(side(&t.a));
         r.extend(side(&t.b));
         r
     });
-    let per_side = ["n", "call", "support", "oppose", "neutral", "net", "net_low", "net_high", "terms"];
-    let mut header: Vec<String> =
-        ["topic", "side_a", "side_b", "similarity", "similarity_low", "similarity_high"].map(String::from).to_vec();
+    let per_side = [
+        "n",
+        "call",
+        "support",
+        "oppose",
+        "neutral",
+        "net",
+        "net_low",
+        "net_high",
+        "position",
+        "position_low",
+        "position_high",
+        "terms",
+    ];
+    let mut header: Vec<String> = [
+        "topic",
+        "side_a",
+        "side_b",
+        "similarity",
+        "similarity_low",
+        "similarity_high",
+        "agreement",
+        "agreement_low",
+        "agreement_high",
+        "shared_topics",
+    ]
+    .map(String::from)
+    .to_vec();
     for s in ["a", "b"] {
         header.extend(per_side.iter().map(|f| format!("{f}_{s}")));
     }

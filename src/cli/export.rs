@@ -11,7 +11,7 @@ use super::report::{sides, with_progress};
 use super::Ctx;
 use crate::compare::keyness::KeynessParams;
 use crate::compare::sides::{compare, CompareParams, Side};
-use crate::compare::{GroupBy, SimilarityParams};
+use crate::compare::{GroupBy, SimilarityParams, VOCABULARY_SIMILARITY};
 use crate::export::{self, columns, TopicMatrix, SCHEMA_JSON, SCHEMA_VERSION};
 use crate::fsio::write_atomic;
 use crate::pipeline::Analysis;
@@ -19,10 +19,11 @@ use crate::render;
 use crate::topics::Stance;
 use crate::{limits, Error, Result};
 
-/// Export passages, topics, similarities, stances and keyness as CSV / JSON for notebooks
+/// Export passages, topics, positions, agreement, vocabulary similarity, stances and keyness for notebooks
 #[derive(Debug, Args)]
-#[command(after_help = "Files: manifest.json, passages.csv, topics.csv, similarity.json, similarity.csv,
-stances.csv, keyness.csv, schema.json (JSON Schema of all of them; see docs/schema.md).
+#[command(after_help = "Files: manifest.json, passages.csv, topics.csv, positions.csv, agreement.csv,
+similarity.json, similarity.csv (vocabulary similarity), stances.csv, keyness.csv, schema.json (JSON
+Schema of all of them; see docs/schema.md).
 
 Examples:
   stance export --out exports/
@@ -64,6 +65,8 @@ struct TopicRow {
 /// similarity.json.
 #[derive(Debug, Serialize)]
 struct SimilarityFile<'a> {
+    /// Always `"vocabulary_similarity"`.
+    measure: &'static str,
     version: u32,
     model: String,
     seed: u64,
@@ -142,6 +145,7 @@ fn write_all(
 
     let matrices = export::matrices(a, &[GroupBy::Issuer, GroupBy::Bloc], bootstrap, progress);
     let doc = SimilarityFile {
+        measure: VOCABULARY_SIMILARITY,
         version: SCHEMA_VERSION,
         model: a.model_id(),
         seed: bootstrap.seed,
@@ -151,6 +155,10 @@ fn write_all(
     put("similarity.json", Some(matrices.len()), render::json(&doc))?;
     let cells: Vec<_> = matrices.iter().flat_map(export::tidy).collect();
     put("similarity.csv", Some(cells.len()), export::to_csv(columns::SIMILARITY, &cells)?)?;
+
+    let (positions, agreement) = export::agreement_tables(a, &[GroupBy::Issuer, GroupBy::Bloc], bootstrap, progress)?;
+    put("positions.csv", Some(positions.len()), export::to_csv(columns::POSITIONS, &positions)?)?;
+    put("agreement.csv", Some(agreement.len()), export::to_csv(columns::AGREEMENT, &agreement)?)?;
 
     let stances = export::stance_counts(a);
     put("stances.csv", Some(stances.len()), export::to_csv(columns::STANCES, &stances)?)?;

@@ -65,6 +65,9 @@ pub fn compute(
     groups: &[String],
     draws: usize,
 ) -> Result<(Analysis, Positions)> {
+    // Each draw holds one position per group and topic, far less than a similarity matrix: the
+    // fixed cap is the bound that matters.
+    crate::limits::check_draws(draws, 0)?;
     if let Some(t) = topic {
         ctx.lexicon()?.check_topic(t)?;
     }

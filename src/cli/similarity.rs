@@ -1,18 +1,23 @@
-//! `stance similarity`: the issuer × issuer (bloc, document) similarity matrix.
+//! `stance similarity`: the issuer × issuer (bloc, document) vocabulary-similarity matrix — who
+//! speaks alike; `stance agreement` answers who stands on the same side.
 
 use clap::Args;
 use serde::Serialize;
 
 use super::{emit, Ctx};
 use crate::compare::similarity::similarity;
-use crate::compare::{GroupBy, Grouping, SimilarityMatrix, SimilarityParams};
+use crate::compare::{GroupBy, Grouping, SimilarityMatrix, SimilarityParams, VOCABULARY_SIMILARITY};
 use crate::render::table::{short_labels, table};
 use crate::render::{self, num, Format};
 use crate::{limits, Result};
 
-/// Similarity matrix between issuers, blocs or documents, overall or on one topic
+/// Vocabulary similarity (who speaks alike) between issuers, blocs or documents
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:
+#[command(after_help = "Vocabulary similarity is the cosine of the groups' mean passage vectors: 1 = they use the same
+words and concepts. A text that rejects a proposal in the proposal's own words is close to it; for
+who stands on the same side, see `stance agreement`.
+
+Examples:
   stance similarity
   stance similarity --by bloc --topic binding_norms --ci
   stance similarity --format json > sim.json
@@ -35,6 +40,8 @@ pub struct SimilarityArgs {
 /// The JSON document of `stance similarity` (schema in docs/schema.md).
 #[derive(Debug, Serialize)]
 pub struct SimilarityReport {
+    /// Always `"vocabulary_similarity"` (`stance agreement` says `"agreement"`).
+    pub measure: &'static str,
     pub by: GroupBy,
     pub topic: Option<String>,
     #[serde(flatten)]
@@ -55,6 +62,7 @@ pub fn run(ctx: &Ctx, args: SimilarityArgs) -> Result<()> {
     let params = SimilarityParams { draws: args.draws, seed: ctx.global.seed, ..Default::default() };
     let result = similarity(analysis.vectors.view(), &grouping, &selected, &params);
     let report = SimilarityReport {
+        measure: VOCABULARY_SIMILARITY,
         by: args.by,
         topic: args.topic.clone(),
         result,
@@ -107,8 +115,10 @@ fn to_table(r: &SimilarityReport, ci: bool, min_n: usize) -> String {
         Some(t) => format!("topic {t}"),
         None => "all passages".to_string(),
     };
-    let mut out =
-        format!("Similarity by {} ({scope}; cosine of mean passage vectors, 1 = same position)\n", r.by.as_str());
+    let mut out = format!(
+        "Vocabulary similarity by {} ({scope}; cosine of mean passage vectors: who speaks alike)\n",
+        r.by.as_str()
+    );
     out.push_str(&table(&header_refs, &rows).to_string());
     out.push('\n');
     let legend: Vec<String> =

@@ -13,4 +13,4 @@ pub mod similarity;
 pub mod stance;
 pub mod terms;
 
-pub use similarity::{GroupBy, Grouping, SimilarityMatrix, SimilarityParams};
+pub use similarity::{GroupBy, Grouping, SimilarityMatrix, SimilarityParams, VOCABULARY_SIMILARITY};

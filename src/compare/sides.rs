@@ -1,13 +1,16 @@
-//! Two sides (blocs or issuers) compared topic by topic, as an analyst reads them: how close
-//! they are (cosine of mean passage vectors, with a bootstrap interval), where each stands
-//! (stance shares and net support, with intervals), what words set them apart (keyness), which
-//! cues decided the stances, and the passages that show it (evidence).
+//! Two sides (blocs or issuers) compared topic by topic, as an analyst reads them: whether they
+//! stand on the same side (agreement of their positions, [`super::agreement`]), how alike they
+//! speak (vocabulary similarity: cosine of mean passage vectors), each with a bootstrap
+//! interval; where each stands (stance shares, net support and position, with intervals), what
+//! words set them apart (keyness), which cues decided the stances, and the passages that show it
+//! (evidence).
 
 use std::collections::BTreeMap;
 
 use ndarray::Axis;
 use serde::Serialize;
 
+use super::agreement::{Agreement, Position, Positions, StanceTable};
 use super::evidence::{best_passages, stance_calls, Evidence};
 use super::keyness::{keyness, KeyTerm, KeynessParams, TermCounts};
 use super::similarity::similarity;
@@ -140,6 +143,9 @@ pub struct IssuerStance {
 pub struct SideView {
     pub n_passages: usize,
     pub stance: Option<StanceSummary>,
+    /// The side's position on the topic (net stance shrunk toward 0, with its interval); None
+    /// on all passages or without passages on the topic.
+    pub position: Option<Position>,
     pub by_issuer: Vec<IssuerStance>,
     /// Cues behind the side's stances, most frequent first.
     pub cues: Vec<CueCount>,
@@ -152,7 +158,11 @@ pub struct SideView {
 #[derive(Debug, Clone, Serialize)]
 pub struct TopicComparison {
     pub topic: Option<String>,
+    /// Vocabulary similarity (cosine of mean passage vectors): who speaks alike.
     pub similarity: Interval,
+    /// Agreement of the sides' positions: who stands on the same side (all passages: over the
+    /// topics both address).
+    pub agreement: Agreement,
     pub a: SideView,
     pub b: SideView,
 }
@@ -203,7 +213,14 @@ fn cue_counts<'a>(calls: impl IntoIterator<Item = &'a crate::topics::StanceCall>
 }
 
 /// One side's view of a topic: stance (overall and per issuer), cues and evidence.
-fn side_view(a: &Analysis, rows: &[usize], topic: &str, params: &CompareParams, terms: Vec<KeyTerm>) -> SideView {
+fn side_view(
+    a: &Analysis,
+    rows: &[usize],
+    topic: &str,
+    params: &CompareParams,
+    terms: Vec<KeyTerm>,
+    position: Option<Position>,
+) -> SideView {
     let calls = stance_calls(a, rows, topic);
     let stances: Vec<Stance> = calls.iter().map(|(_, c)| c.stance).collect();
     let stance = summarize(&stances, &params.bootstrap);
@@ -220,6 +237,7 @@ fn side_view(a: &Analysis, rows: &[usize], topic: &str, params: &CompareParams, 
         evidence: best_passages(a, &calls, stance.call, params.evidence),
         cues: cue_counts(calls.iter().map(|(_, c)| c)),
         stance: Some(stance),
+        position,
         by_issuer,
         terms,
     }
@@ -240,10 +258,20 @@ pub fn compare(a: &Analysis, side_a: &Side, side_b: &Side, params: &CompareParam
     let in_side = |s: &Side| a.select(|p| s.contains(&a.corpus.documents[p.doc]));
     let (all_a, all_b) = (in_side(side_a), in_side(side_b));
 
+    let topic_ids: Vec<String> = a.lexicon.topics().iter().map(|t| t.id.clone()).collect();
+    let table = StanceTable::from_rows(
+        &a.passages,
+        vec![side_a.label(), side_b.label()],
+        &[all_a.clone(), all_b.clone()],
+        &topic_ids,
+    );
+    let positions = Positions::new(&table, &params.bootstrap);
+
     let terms = key(&all_a, &all_b);
     let plain = |rows: &[usize], terms| SideView {
         n_passages: rows.len(),
         stance: None,
+        position: None,
         by_issuer: Vec::new(),
         cues: Vec::new(),
         terms,
@@ -252,13 +280,14 @@ pub fn compare(a: &Analysis, side_a: &Side, side_b: &Side, params: &CompareParam
     let overall = TopicComparison {
         topic: None,
         similarity: side_similarity(a, &all_a, &all_b, &params.bootstrap),
+        agreement: positions.pair(0, 1, None),
         a: plain(&all_a, terms.a),
         b: plain(&all_b, terms.b),
     };
 
     let (mut topics, mut absent) = (Vec::new(), Vec::new());
-    for def in a.lexicon.topics() {
-        let t = def.id.as_str();
+    for (k, t) in topic_ids.iter().enumerate() {
+        let t = t.as_str();
         if params.topic.as_deref().is_some_and(|only| only != t) {
             continue;
         }
@@ -272,8 +301,9 @@ pub fn compare(a: &Analysis, side_a: &Side, side_b: &Side, params: &CompareParam
         topics.push(TopicComparison {
             topic: Some(t.to_string()),
             similarity: side_similarity(a, &ra, &rb, &params.bootstrap),
-            a: side_view(a, &ra, t, params, terms.a),
-            b: side_view(a, &rb, t, params, terms.b),
+            agreement: positions.pair(0, 1, Some(k)),
+            a: side_view(a, &ra, t, params, terms.a, positions.cells[k][0]),
+            b: side_view(a, &rb, t, params, terms.b, positions.cells[k][1]),
         });
     }
     Ok(Comparison {

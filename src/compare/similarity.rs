@@ -15,6 +15,9 @@ use crate::corpus::sorted_unique;
 use crate::pipeline::Analysis;
 use crate::Error;
 
+/// The `"measure"` of a cosine matrix in JSON: it measures shared vocabulary, not agreement.
+pub const VOCABULARY_SIMILARITY: &str = "vocabulary_similarity";
+
 /// What the rows and columns of a matrix are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]

@@ -12,11 +12,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::compare::agreement::{AgreementMatrix, Positions};
+use crate::compare::agreement::{positions, AgreementMatrix, Positions};
 use crate::compare::keyness::KeyTerm;
 use crate::compare::sides::Comparison;
 use crate::compare::similarity::similarity;
-use crate::compare::{GroupBy, Grouping, SimilarityMatrix, SimilarityParams};
+use crate::compare::{GroupBy, Grouping, SimilarityMatrix, SimilarityParams, VOCABULARY_SIMILARITY};
 use crate::pipeline::Analysis;
 use crate::topics::Stance;
 use crate::{Error, Result};
@@ -31,6 +31,8 @@ pub const SCHEMA_JSON: &str = include_str!("../../docs/schema.json");
 /// are those of `stance similarity --format json` (without `model` / `seed`).
 #[derive(Debug, Clone, Serialize)]
 pub struct TopicMatrix {
+    /// Always `"vocabulary_similarity"`.
+    pub measure: &'static str,
     pub by: GroupBy,
     /// `None`: all passages.
     pub topic: Option<String>,
@@ -104,6 +106,32 @@ pub fn position_records(p: &Positions, by: GroupBy, topic: Option<usize>) -> Vec
         out.extend(rows);
     }
     out
+}
+
+/// `positions.csv` and `agreement.csv` for `groupings`: every position on every topic with
+/// passages, then the agreement matrices over all topics and on each of those topics — all from
+/// one bootstrap per grouping, so intervals of positions and agreements come from the same draws.
+pub fn agreement_tables(
+    a: &Analysis,
+    groupings: &[GroupBy],
+    params: &SimilarityParams,
+    progress: &dyn Fn(&str),
+) -> Result<(Vec<PositionRecord>, Vec<AgreementCell>)> {
+    let with_passages = topics_with_passages(a);
+    let (mut records, mut cells) = (Vec::new(), Vec::new());
+    for &by in groupings {
+        progress(&format!("positions and agreement by {}", by.as_str()));
+        let p = positions(a, by, &[], params)?;
+        let topics: Vec<usize> = with_passages.iter().filter_map(|t| p.topic_index(t)).collect();
+        for &t in &topics {
+            records.extend(position_records(&p, by, Some(t)));
+        }
+        cells.extend(agreement_cells(by, None, &p.matrix(None)));
+        for &t in &topics {
+            cells.extend(agreement_cells(by, Some(&p.topics[t]), &p.matrix(Some(t))));
+        }
+    }
+    Ok((records, cells))
 }
 
 /// One cell of an agreement matrix, as a row of `agreement.csv` (tidy / long form).
@@ -246,7 +274,7 @@ pub fn matrices(
             progress(&format!("similarity by {} ({})", by.as_str(), topic.map_or("all passages", |t| t.as_str())));
             let rows = a.select(|p| topic.is_none_or(|t| p.on(t)));
             let result = similarity(a.vectors.view(), &grouping, &rows, params);
-            out.push(TopicMatrix { by, topic: topic.cloned(), result });
+            out.push(TopicMatrix { measure: VOCABULARY_SIMILARITY, by, topic: topic.cloned(), result });
         }
     }
     out
