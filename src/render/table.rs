@@ -11,9 +11,9 @@ pub fn table<S: AsRef<str>>(header: &[&str], rows: &[Vec<S>]) -> Table {
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         t.set_width(200);
     }
-    t.set_header(header.to_vec());
+    t.set_header(header.iter().map(|h| super::printable(h).into_owned()).collect::<Vec<_>>());
     for row in rows {
-        t.add_row(row.iter().map(|c| c.as_ref().to_string()).collect::<Vec<_>>());
+        t.add_row(row.iter().map(|c| super::printable(c.as_ref()).into_owned()).collect::<Vec<_>>());
     }
     for (i, col) in t.column_iter_mut().enumerate() {
         let numeric = rows.iter().all(|r| r.get(i).is_none_or(|c| looks_numeric(c.as_ref())));
