@@ -49,7 +49,7 @@ fn french_file_gives_passage_lines_then_the_document_line() {
     let cue = &out[0]["cues"][0];
     assert_eq!(keys(cue), ["cue", "end", "polarity", "start"]);
     let doc = &out[2];
-    assert_eq!(keys(doc), ["document", "nearest_blocs", "nearest_issuers"]);
+    assert_eq!(keys(doc), ["agreeing_blocs", "agreeing_issuers", "document", "nearest_blocs", "nearest_issuers"]);
     assert!(doc["document"].as_str().expect("name").ends_with("statement.txt"));
     let blocs = doc["nearest_blocs"].as_array().expect("blocs");
     assert!(!blocs.is_empty() && blocs.len() <= 5);
@@ -59,6 +59,24 @@ fn french_file_gives_passage_lines_then_the_document_line() {
     assert!(blocs.iter().all(|b| (-1.0..=1.0).contains(&b["similarity"].as_f64().expect("cosine"))));
     assert_eq!(keys(&doc["nearest_issuers"][0]), ["issuer", "score", "similarity", "stance_evidence"]);
     assert_eq!(blocs[0]["bloc"], "russia-aligned", "supports a binding convention, opposes Budapest");
+    let agreeing = doc["agreeing_blocs"].as_array().expect("agreeing blocs");
+    assert_eq!(keys(&agreeing[0]), ["agreement", "bloc", "high", "low", "shared_topics"]);
+    let values: Vec<f64> = agreeing.iter().filter_map(|b| b["agreement"].as_f64()).collect();
+    assert!(values.windows(2).all(|w| w[0] >= w[1]) && values.iter().all(|x| (0.0..=1.0).contains(x)));
+}
+
+/// The same-side question: a text for a binding convention and against Budapest agrees more with
+/// russia-aligned than with western; the text saying the opposite, the other way round.
+#[test]
+fn agreeing_blocs_follow_the_stances_taken() {
+    let agreement = |text: &str, bloc: &str| -> f64 {
+        let out = classify_file(text, &["--top", "0"]);
+        let doc = out.last().expect("document line");
+        let all = doc["agreeing_blocs"].as_array().expect("agreeing blocs");
+        all.iter().find(|b| b["bloc"] == bloc).and_then(|b| b["agreement"].as_f64()).expect("shares a topic")
+    };
+    assert!(agreement(FR_STATEMENT, "russia-aligned") > agreement(FR_STATEMENT, "western"));
+    assert!(agreement(EN_STATEMENT, "western") > agreement(EN_STATEMENT, "russia-aligned"));
 }
 
 #[test]
@@ -92,6 +110,7 @@ fn stdin_as_a_table() {
     let out = stdout(cmd);
     assert!(out.starts_with("<stdin> (fr): 2 passage(s)"), "{out}");
     assert!(out.contains("binding_norms") && out.contains("Nearest blocs: ") && out.contains("**"), "{out}");
+    assert!(out.contains("Agreeing blocs: ") && out.contains("topic(s))"), "{out}");
 }
 
 #[test]

@@ -8,7 +8,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::{emit, read_input, Ctx};
-use crate::compare::classify::{classify_prepared, split_checked, Classification, Nearest, Prepared};
+use crate::compare::classify::{classify_prepared, split_checked, Agreeing, Classification, Nearest, Prepared};
 use crate::compare::evidence::{highlight, Emphasis};
 use crate::model::{Model, ModelFile};
 use crate::render::table::table;
@@ -20,8 +20,10 @@ use crate::{Error, Result};
 #[derive(Debug, Args)]
 #[command(after_help = "Output (JSON lines, the default for --format json): one line per passage
   {\"passage\", \"start\", \"end\", \"text\", \"topic\", \"topic_score\", \"topics\", \"stance\", \"cues\"}
-then one line for the document: {\"document\", \"nearest_blocs\", \"nearest_issuers\"}, each group
-  {\"bloc\" or \"issuer\", \"similarity\" (cosine), \"score\" (ranking key), \"stance_evidence\"}, best score first.
+then one line for the document: {\"document\", \"nearest_blocs\", \"nearest_issuers\", \"agreeing_blocs\",
+\"agreeing_issuers\"}; nearest: {\"bloc\" or \"issuer\", \"similarity\" (vocabulary: cosine), \"score\"
+(ranking key), \"stance_evidence\"}, best score first; agreeing: {\"bloc\" or \"issuer\", \"agreement\",
+\"low\", \"high\", \"shared_topics\"}, most agreeing first (see `stance agreement`).
 
 Examples:
   stance classify new_statement.txt --format json
@@ -100,10 +102,13 @@ pub fn run(ctx: &Ctx, args: ClassifyArgs) -> Result<()> {
     let mut c = classify_prepared(model, &lexicon, prepared);
     if !args.blocs.is_empty() {
         c.nearest_blocs.retain(|g| args.blocs.contains(&g.name));
+        c.agreeing_blocs.retain(|g| args.blocs.contains(&g.name));
     }
     if args.top > 0 {
         c.nearest_blocs.truncate(args.top);
         c.nearest_issuers.truncate(args.top);
+        c.agreeing_blocs.truncate(args.top);
+        c.agreeing_issuers.truncate(args.top);
     }
     emit(&match ctx.global.format {
         Format::Json => json_lines(&name, &c),
@@ -119,12 +124,24 @@ fn named(key: &str, groups: &[Nearest]) -> serde_json::Value {
         .collect()
 }
 
+fn agreeing(key: &str, groups: &[Agreeing]) -> serde_json::Value {
+    groups
+        .iter()
+        .map(|g| {
+            let a = g.agreement;
+            json!({ key: g.name, "agreement": a.value, "low": a.low, "high": a.high, "shared_topics": a.shared_topics })
+        })
+        .collect()
+}
+
 fn json_lines(name: &str, c: &Classification) -> String {
     let mut out: String = c.passages.iter().map(render::json_line).collect();
     out.push_str(&render::json_line(&json!({
         "document": name,
         "nearest_blocs": named("bloc", &c.nearest_blocs),
         "nearest_issuers": named("issuer", &c.nearest_issuers),
+        "agreeing_blocs": agreeing("bloc", &c.agreeing_blocs),
+        "agreeing_issuers": agreeing("issuer", &c.agreeing_issuers),
     })));
     out
 }
@@ -167,16 +184,33 @@ fn to_table(name: &str, lang: Lang, c: &Classification) -> String {
     let list = |groups: &[Nearest]| {
         groups
             .iter()
-            .map(|g| format!("{} {:.2} (cos {:.2})", g.name, g.score, g.similarity))
+            .map(|g| format!("{} {:.2} (vocabulary {:.2})", g.name, g.score, g.similarity))
             .collect::<Vec<_>>()
             .join(", ")
     };
+    let agreeing = |groups: &[Agreeing]| {
+        let shown: Vec<String> = groups
+            .iter()
+            .filter_map(|g| {
+                Some(format!("{} {:.2} ({} topic(s))", g.name, g.agreement.value?, g.agreement.shared_topics))
+            })
+            .collect();
+        if shown.is_empty() {
+            "none (no topic in common)".to_string()
+        } else {
+            shown.join(", ")
+        }
+    };
     format!(
-        "{name} ({}): {} passage(s)\n{}\nNearest blocs: {}\nNearest issuers: {}\n(score per passage: semantic + stance evidence, see docs/methods.md; cos = cosine with the group's position)\n",
+        "{name} ({}): {} passage(s)\n{}\nNearest blocs: {}\nNearest issuers: {}\nAgreeing blocs: {}\nAgreeing issuers: {}\n\
+         (nearest: score per passage, semantic + stance evidence, see docs/methods.md; vocabulary = cosine with the \
+         group's mean vector; agreeing: agreement of positions over the topics both address, see `stance agreement`)\n",
         lang.code(),
         c.passages.len(),
         table(&["#", "topic (score)", "stance", "cues", "text"], &rows),
         list(&c.nearest_blocs),
-        list(&c.nearest_issuers)
+        list(&c.nearest_issuers),
+        agreeing(&c.agreeing_blocs),
+        agreeing(&c.agreeing_issuers)
     )
 }

@@ -19,13 +19,20 @@
 //!
 //! Groups are ranked by the sum, divided by the number of passages (`score`). `similarity`
 //! stays the plain cosine between the document's unit mean vector and the group's position.
+//!
+//! **Agreeing groups.** Beside that ranking, which mixes how a text speaks with what it holds,
+//! the groups are also listed by plain [agreement](super::agreement) with the text: its
+//! position on every topic it and the group both address, from the stances it holds and the
+//! group's stance counts stored in the model, bootstrapped with the model's seed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use ndarray::{Array1, ArrayView2};
 use serde::Serialize;
 
+use super::agreement::{Agreement, Positions, StanceTable};
 use super::evidence::Cue;
+use super::SimilarityParams;
 use crate::model::{slice_terms, GroupPosition, Model};
 use crate::pipeline::{features_with, positions, split_text, Params, Passage};
 use crate::reduce::l2_normalize_rows;
@@ -67,12 +74,67 @@ pub struct Nearest {
     pub score: f64,
 }
 
+/// A group and how much the document agrees with it over the topics both address.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Agreeing {
+    pub name: String,
+    #[serde(flatten)]
+    pub agreement: Agreement,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Classification {
     pub passages: Vec<ClassifiedPassage>,
     /// Every bloc / issuer with passages, nearest first.
     pub nearest_blocs: Vec<Nearest>,
     pub nearest_issuers: Vec<Nearest>,
+    /// Every bloc / issuer with passages, most agreeing first (no shared topic: last).
+    pub agreeing_blocs: Vec<Agreeing>,
+    pub agreeing_issuers: Vec<Agreeing>,
+}
+
+/// Agreement of a document holding the positions `held` (per passage) with every group that has
+/// passages, most agreeing first, ties and groups sharing no topic with it by name.
+pub fn agreeing(groups: &[GroupPosition], held: &[Vec<(String, Stance)>], params: &SimilarityParams) -> Vec<Agreeing> {
+    let groups: Vec<&GroupPosition> = groups.iter().filter(|g| g.n_passages > 0).collect();
+    let topics: Vec<String> = groups
+        .iter()
+        .flat_map(|g| g.stances.iter().map(|(t, ..)| t.clone()))
+        .chain(held.iter().flatten().map(|(t, _)| t.clone()))
+        .collect::<BTreeSet<String>>()
+        .into_iter()
+        .collect();
+    let counts: Vec<Vec<[usize; 3]>> = topics
+        .iter()
+        .map(|t| {
+            let mut row = vec![[0; 3]; groups.len() + 1];
+            for (topic, s) in held.iter().flatten() {
+                if topic == t {
+                    row[0][slot(*s)] += 1;
+                }
+            }
+            for (g, group) in groups.iter().enumerate() {
+                for (topic, s, n) in &group.stances {
+                    if topic == t {
+                        row[g + 1][slot(*s)] += n;
+                    }
+                }
+            }
+            row
+        })
+        .collect();
+    let labels = std::iter::once(String::new()).chain(groups.iter().map(|g| g.name.clone())).collect();
+    let positions = Positions::new(&StanceTable::from_counts(labels, topics, &counts), params);
+    let mut out: Vec<Agreeing> = groups
+        .iter()
+        .enumerate()
+        .map(|(g, group)| Agreeing { name: group.name.clone(), agreement: positions.pair(0, g + 1, None) })
+        .collect();
+    out.sort_by(|a, b| {
+        let key = |x: &Agreeing| x.agreement.value.unwrap_or(f64::NEG_INFINITY);
+        key(b).total_cmp(&key(a)).then_with(|| a.name.cmp(&b.name))
+    });
+    out
 }
 
 /// What a document brings to the nearest-group scoring: its passages' unit vectors and the
@@ -249,6 +311,7 @@ pub fn classify_prepared(model: &Model, lexicon: &Lexicon, prepared: Prepared) -
     let mut vectors = model.svd.transform(&model.tfidf.transform(&docs));
     l2_normalize_rows(&mut vectors);
     let evidence = DocEvidence::new(vectors.view(), &held);
+    let bootstrap = SimilarityParams { seed: model.params.seed, ..Default::default() };
     let passages = split
         .into_iter()
         .map(|p| {
@@ -271,6 +334,8 @@ pub fn classify_prepared(model: &Model, lexicon: &Lexicon, prepared: Prepared) -
         passages,
         nearest_blocs: GroupScorer::fit(&model.blocs).rank(&evidence),
         nearest_issuers: GroupScorer::fit(&model.issuers).rank(&evidence),
+        agreeing_blocs: agreeing(&model.blocs, &held, &bootstrap),
+        agreeing_issuers: agreeing(&model.issuers, &held, &bootstrap),
     }
 }
 
@@ -355,6 +420,23 @@ mod tests {
         assert!(!slice.tfidf.vocabulary.is_empty() && slice.tfidf.vocabulary.len() < model.tfidf.vocabulary.len());
         assert!(!full.nearest_blocs.is_empty());
         assert_eq!(classify_prepared(&slice, &lexicon, prepared), full, "bit for bit");
+    }
+
+    #[test]
+    fn agreeing_groups_share_the_texts_stances() {
+        let b = "binding_norms";
+        let groups = [
+            group("for", 6, vec![1.0, 0.0], &[(b, Stance::Support, 5), (b, Stance::Neutral, 1)]),
+            group("against", 6, vec![1.0, 0.0], &[(b, Stance::Oppose, 6)]),
+            group("elsewhere", 2, vec![0.0, 1.0], &[("ai", Stance::Support, 2)]),
+            group("empty", 0, vec![0.0, 0.0], &[]),
+        ];
+        let held = vec![vec![(b.to_string(), Stance::Support)], vec![(b.to_string(), Stance::Support)]];
+        let a = agreeing(&groups, &held, &SimilarityParams::default());
+        assert_eq!(a.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(), ["for", "against", "elsewhere"]);
+        assert!(a[0].agreement.value.unwrap() > a[1].agreement.value.unwrap());
+        assert_eq!((a[0].agreement.shared_topics, a[2].agreement.value), (1, None), "no shared topic: no value");
+        assert_eq!(a, agreeing(&groups, &held, &SimilarityParams::default()), "seeded");
     }
 
     #[test]
