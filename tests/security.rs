@@ -489,3 +489,106 @@ fn row9_tables_and_errors_carry_no_control_characters() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("nato") && !err.contains('\u{1b}'), "{err:?}");
 }
+
+// Row 6: workspace integrity — checked before writes, `doctor`, no silent new workspace, read-only use.
+
+fn new_workspace(parent: &Path) -> std::path::PathBuf {
+    let c = small_corpus();
+    let ws = parent.join("ws");
+    let mut init = stance(&["init", "--workspace"]);
+    init.arg(&ws).arg("--corpus").arg(c.path());
+    stdout(init);
+    ws
+}
+
+fn on_ws(args: &[&str], ws: &Path) -> assert_cmd::Command {
+    let mut cmd = stance(args);
+    cmd.arg("--workspace").arg(ws);
+    bounded(cmd)
+}
+
+#[test]
+fn row6_damaged_database_is_never_written_and_doctor_reports_it() {
+    let parent = tempfile::tempdir().unwrap();
+    let ws = new_workspace(parent.path());
+    let db = ws.join("stance.db");
+    let mut bytes = std::fs::read(&db).unwrap();
+    let page = 4096;
+    let mid = bytes.len() / 2 / page * page;
+    bytes[mid..mid + page].iter_mut().enumerate().for_each(|(i, b)| *b = (i * 37 % 251) as u8);
+    std::fs::write(&db, &bytes).unwrap();
+    let new = parent.path().join("new.txt");
+    std::fs::write(&new, "A new statement on international law in cyberspace and binding norms for all States.")
+        .unwrap();
+    let mut ingest = on_ws(&["ingest", "--issuer", "X"], &ws);
+    ingest.arg(&new);
+    fails(ingest, 1, &["stance.db", "damaged"]);
+    assert_eq!(std::fs::read(&db).unwrap(), bytes, "nothing written to a damaged database");
+    let out = on_ws(&["doctor", "--format", "json"], &ws).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["ok"], false);
+    assert_ne!(report["integrity"], serde_json::json!(["ok"]), "{report}");
+}
+
+#[test]
+fn row6_doctor_checks_model_checksums() {
+    let parent = tempfile::tempdir().unwrap();
+    let ws = new_workspace(parent.path());
+    let model = std::fs::read_dir(ws.join("models")).unwrap().next().unwrap().unwrap().path();
+    let mut bytes = std::fs::read(&model).unwrap();
+    let n = bytes.len();
+    bytes[n / 2] ^= 1;
+    std::fs::write(&model, &bytes).unwrap();
+    let out = on_ws(&["doctor", "--format", "json"], &ws).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["integrity"], serde_json::json!(["ok"]));
+    assert!(report["models"][0]["problem"].as_str().unwrap().contains("checksum"), "{report}");
+}
+
+#[test]
+fn row6_empty_or_foreign_database_is_an_error_not_a_new_workspace() {
+    let parent = tempfile::tempdir().unwrap();
+    let ws = new_workspace(parent.path());
+    let db = ws.join("stance.db");
+    std::fs::write(&db, b"").unwrap();
+    for args in [&["history"][..], &["update"][..], &["similarity"][..]] {
+        fails(on_ws(args, &ws), 1, &["stance.db", "empty (0 bytes)"]);
+    }
+    let new = parent.path().join("new.txt");
+    std::fs::write(&new, EN_TEXT).unwrap();
+    let mut ingest = on_ws(&["ingest", "--issuer", "X"], &ws);
+    ingest.arg(&new);
+    fails(ingest, 1, &["empty (0 bytes)"]);
+    assert_eq!(std::fs::metadata(&db).unwrap().len(), 0, "still empty: no new workspace made");
+    std::fs::write(&db, b"this is not a database, just text that got here").unwrap();
+    fails(on_ws(&["history"], &ws), 1, &["not a SQLite database"]);
+}
+
+#[test]
+fn row6_read_only_workspace_serves_read_commands_and_creates_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let parent = tempfile::tempdir().unwrap();
+    let ws = new_workspace(parent.path());
+    let listing = |dir: &Path| {
+        let mut v: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        v.sort();
+        v
+    };
+    let before = listing(&ws);
+    let set = |mode: u32, file_mode: u32| {
+        std::fs::set_permissions(ws.join("stance.db"), std::fs::Permissions::from_mode(file_mode)).unwrap();
+        std::fs::set_permissions(&ws, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    set(0o555, 0o444);
+    let outcome = std::panic::catch_unwind(|| {
+        stdout(on_ws(&["history"], &ws));
+        stdout(on_ws(&["similarity", "--draws", "0"], &ws));
+        stdout(on_ws(&["doctor"], &ws));
+        listing(&ws)
+    });
+    set(0o755, 0o644);
+    assert_eq!(outcome.expect("read commands work on a read-only workspace"), before, "no file created");
+}

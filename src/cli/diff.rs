@@ -50,7 +50,7 @@ pub fn run(ctx: &Ctx, args: DiffArgs) -> Result<()> {
         similarity: SimilarityParams { draws: args.draws, seed: ctx.global.seed, ..Default::default() },
         evidence: args.evidence,
     };
-    let diff = Workspace::open(&root)?.diff(runs, &params)?;
+    let diff = Workspace::open_read_only(&root)?.diff(runs, &params)?;
     emit(&match ctx.global.format {
         Format::Json => render::json(&diff),
         Format::Csv => to_csv(&diff)?,

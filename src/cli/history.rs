@@ -41,7 +41,7 @@ fn changes(r: &Run) -> String {
 
 pub fn run(ctx: &Ctx, _args: HistoryArgs) -> Result<()> {
     let root = workspace_dir(ctx, "history")?;
-    let runs = Workspace::open(&root)?.runs()?;
+    let runs = Workspace::open_read_only(&root)?.runs()?;
     emit(&match ctx.global.format {
         Format::Json => render::json(&runs),
         Format::Csv => render::csv(

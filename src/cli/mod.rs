@@ -8,6 +8,7 @@ mod classify;
 mod compare;
 mod completions;
 mod diff;
+mod doctor;
 mod evaluate;
 mod export;
 mod fit;
@@ -104,6 +105,7 @@ pub enum Command {
     Ingest(ingest::IngestArgs),
     Update(update::UpdateArgs),
     Diff(diff::DiffArgs),
+    Doctor(doctor::DoctorArgs),
     History(history::HistoryArgs),
     Report(report::ReportArgs),
     Export(export::ExportArgs),
@@ -142,7 +144,7 @@ impl Ctx {
                 if self.global.corpus.is_some() {
                     self.warn("--corpus is ignored: with --workspace, commands read the workspace's documents");
                 }
-                crate::store::Workspace::open(ws)?.corpus()?
+                crate::store::Workspace::open_read_only(ws)?.corpus()?
             }
             None => corpus::load(&self.corpus_dir())?,
         };
@@ -240,6 +242,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Ingest(a)) => ingest::run(&ctx, a),
         Some(Command::Update(a)) => update::run(&ctx, a),
         Some(Command::Diff(a)) => diff::run(&ctx, a),
+        Some(Command::Doctor(a)) => doctor::run(&ctx, a),
         Some(Command::History(a)) => history::run(&ctx, a),
         Some(Command::Report(a)) => report::run(&ctx, a),
         Some(Command::Export(a)) => export::run(&ctx, a),

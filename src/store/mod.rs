@@ -25,6 +25,7 @@
 //! files are written to a temporary file and renamed ([`crate::model::Model::save`]).
 
 mod diff;
+mod doctor;
 mod documents;
 mod models;
 mod runs;
@@ -40,6 +41,7 @@ use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
 use crate::{Error, Result};
 
 pub use diff::{CellChange, Diff, DiffParams, Entered, EvidencePassage, NewGroup, StanceChange};
+pub use doctor::{Checkup, ModelCheck};
 pub use documents::IngestReport;
 pub use models::ModelInfo;
 pub use runs::{Run, RunSummary};
@@ -59,6 +61,8 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Workspace {
     paths: Paths,
     conn: Connection,
+    /// `PRAGMA quick_check` passed on this connection (run once, before the first write).
+    checked: bool,
 }
 
 /// Where a workspace lives; handed to the code running inside a transaction.
@@ -76,20 +80,51 @@ impl Paths {
 }
 
 impl Workspace {
-    /// Opens the workspace in `root`, upgrading an older schema; refuses a newer one.
+    /// Opens the workspace in `root` for writing, upgrading an older schema; refuses a newer
+    /// one, and a `stance.db` that is empty or not SQLite (never taken for a new workspace).
     pub fn open(root: &Path) -> Result<Workspace> {
-        let db = root.join(DB_FILE);
-        if !db.is_file() {
-            return Err(Error::usage(format!(
-                "{}: not a workspace (no {DB_FILE}); create one with `stance init --workspace {} --corpus DIR`",
-                root.display(),
-                root.display()
-            )));
-        }
-        let mut ws = Workspace { conn: connect(&db)?, paths: Paths { root: root.to_path_buf(), db } };
+        let db = check_db_file(root)?;
+        let mut ws = Workspace { conn: connect(&db)?, paths: Paths { root: root.to_path_buf(), db }, checked: false };
         ws.conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| ws.paths.err(e))?;
         schema::migrate(&mut ws.conn, &ws.paths.db)?;
         Ok(ws)
+    }
+
+    /// Opens the workspace in `root` for reading only (`SQLITE_OPEN_READ_ONLY`): what `history`,
+    /// `diff`, `doctor` and the analysis commands use, so they work on a workspace you may not
+    /// write. When the folder or the database has no write permission the database is opened
+    /// `immutable` (SQLite then creates no `-shm`/`-wal` file), unless a journal left by an
+    /// interrupted writer still holds changes, which only a writer can fold in.
+    pub fn open_read_only(root: &Path) -> Result<Workspace> {
+        let db = check_db_file(root)?;
+        let paths = Paths { root: root.to_path_buf(), db: db.clone() };
+        let read_only = |p: &Path| std::fs::metadata(p).map(|m| m.permissions().readonly()).unwrap_or(false);
+        let immutable = read_only(root) || read_only(&db);
+        let wal = root.join(format!("{DB_FILE}-wal"));
+        if immutable && std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+            return Err(Error::data(format!(
+                "{}: the workspace is read-only but its journal {DB_FILE}-wal holds changes of an interrupted run; run any stance command on it once with write access",
+                root.display()
+            )));
+        }
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI;
+        let conn = if immutable {
+            let uri = format!("file:{}?immutable=1", uri_path(&db));
+            Connection::open_with_flags(uri, flags).map_err(|e| db_error(&db, e))?
+        } else {
+            Connection::open_with_flags(&db, flags).map_err(|e| db_error(&db, e))?
+        };
+        configure(&conn, &db)?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| db_error(&db, e))?;
+        if version != SCHEMA_VERSION {
+            if immutable || version > SCHEMA_VERSION {
+                schema::check_readable(version, &db)?;
+            }
+            drop(conn);
+            drop(Workspace::open(root)?); // upgrades the schema, then read as usual
+            return Workspace::open_read_only(root);
+        }
+        Ok(Workspace { conn, paths, checked: true })
     }
 
     /// Creates a workspace in `root` and fills it with `build`, all or nothing, never touching
@@ -147,7 +182,7 @@ impl Workspace {
         std::fs::create_dir(dir.join(MODELS_DIR)).map_err(|e| Error::io(dir, e))?;
         let db = dir.join(DB_FILE);
         let paths = Paths { root: dir.to_path_buf(), db: db.clone() };
-        let mut ws = Workspace { conn: connect(&db)?, paths };
+        let mut ws = Workspace { conn: connect(&db)?, paths, checked: true };
         schema::migrate(&mut ws.conn, &db)?;
         let out = build(&mut ws)?;
         ws.conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| ws.paths.err(e))?;
@@ -184,7 +219,13 @@ impl Workspace {
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction: committed if `f` succeeds, rolled back
     /// (nothing written) otherwise. A second writer waits here, then fails cleanly.
+    /// The database is checked first (`PRAGMA quick_check`, once per connection): a damaged
+    /// workspace is never written to.
     pub fn write<T>(&mut self, f: impl FnOnce(&Transaction, &Paths) -> Result<T>) -> Result<T> {
+        if !self.checked {
+            quick_check(&self.conn, &self.paths)?;
+            self.checked = true;
+        }
         let paths = &self.paths;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| paths.err(e))?;
         let out = f(&tx, paths)?;
@@ -260,9 +301,63 @@ impl Drop for InitLock {
     }
 }
 
+/// `root/stance.db` if it is a SQLite database: a missing, empty (0-byte) or foreign file is an
+/// error, never opened (SQLite would take an empty file for a new, empty database).
+fn check_db_file(root: &Path) -> Result<PathBuf> {
+    let db = root.join(DB_FILE);
+    let meta = match std::fs::metadata(&db) {
+        Ok(m) if m.is_file() => m,
+        _ => {
+            return Err(Error::usage(format!(
+                "{}: not a workspace (no {DB_FILE}); create one with `stance init --workspace {} --corpus DIR`",
+                root.display(),
+                root.display()
+            )))
+        }
+    };
+    let restore = "restore it from a backup, or create a new workspace in another folder with `stance init`";
+    if meta.len() == 0 {
+        return Err(Error::data(format!("{}: the workspace database is empty (0 bytes); {restore}", db.display())));
+    }
+    let mut magic = [0u8; 16];
+    let read = std::fs::File::open(&db).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic));
+    if read.is_err() || &magic != b"SQLite format 3\0" {
+        return Err(Error::data(format!("{}: not a SQLite database (damaged or replaced); {restore}", db.display())));
+    }
+    Ok(db)
+}
+
+/// `PRAGMA quick_check`: a damaged database is a one-line error that says what to do.
+fn quick_check(conn: &Connection, at: &Paths) -> Result<()> {
+    let damaged = |what: String| {
+        Error::data(format!(
+            "{}: the workspace database is damaged ({what}); nothing was written — see `stance doctor --workspace {}` and restore {DB_FILE} from a backup",
+            at.db.display(),
+            at.root.display()
+        ))
+    };
+    let first: String =
+        conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0)).map_err(|e| damaged(e.to_string()))?;
+    if first != "ok" {
+        return Err(damaged(first));
+    }
+    Ok(())
+}
+
+/// A path for a `file:` URI: `?`, `#` and `%` escaped.
+fn uri_path(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    abs.to_string_lossy().replace('%', "%25").replace('?', "%3f").replace('#', "%23")
+}
+
 /// Opens the SQLite file with the settings every connection needs.
 fn connect(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path).map_err(|e| db_error(path, e))?;
+    configure(&conn, path)?;
+    Ok(conn)
+}
+
+fn configure(conn: &Connection, path: &Path) -> Result<()> {
     let timeout = std::env::var("STANCE_BUSY_TIMEOUT_MS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -271,7 +366,7 @@ fn connect(path: &Path) -> Result<Connection> {
     conn.busy_timeout(timeout).map_err(|e| db_error(path, e))?;
     conn.pragma_update(None, "synchronous", "FULL").map_err(|e| db_error(path, e))?;
     conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| db_error(path, e))?;
-    Ok(conn)
+    Ok(())
 }
 
 /// A database failure as a one-line message naming the file and what to do.
@@ -281,9 +376,10 @@ pub(crate) fn db_error(path: &Path, e: rusqlite::Error) -> Error {
             "{}: the workspace is busy (another stance command is writing to it); try again when it has finished",
             path.display()
         )),
-        Some(ErrorCode::NotADatabase) => {
-            Error::data(format!("{}: not a stance workspace database (or a damaged one)", path.display()))
-        }
+        Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => Error::data(format!(
+            "{}: not a stance workspace database, or a damaged one; see `stance doctor` and restore it from a backup",
+            path.display()
+        )),
         Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => {
             Error::data(format!("{}: cannot write the workspace ({e}); check the folder's permissions", path.display()))
         }

@@ -105,6 +105,15 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     tx.commit().map_err(|e| db_error(path, e))
 }
 
+/// A read-only connection cannot upgrade: an older schema says what to do, a newer one is refused.
+pub fn check_readable(version: i64, path: &Path) -> Result<()> {
+    check(version, path)?;
+    Err(Error::data(format!(
+        "{}: workspace schema version {version} needs an upgrade to {SCHEMA_VERSION}, which needs write access; run any stance command on it once with write access",
+        path.display()
+    )))
+}
+
 fn check(version: i64, path: &Path) -> Result<()> {
     if !(0..=SCHEMA_VERSION).contains(&version) {
         return Err(Error::data(format!(
