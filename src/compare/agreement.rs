@@ -21,12 +21,13 @@
 //! Intervals come from one bootstrap ([`super::bootstrap`]): every group's passages on every
 //! topic are resampled within their (group, topic) stratum; positions, per-topic agreement and
 //! the all-topic mean are recomputed from the *same* draws, and their 2.5–97.5 percentiles bound
-//! the 95 % intervals. A position with fewer than `min_passages` passages gets no interval, nor
-//! does an agreement resting on one.
+//! the 95 % intervals — re-centred on the estimate for agreement, which resampling noise biases
+//! downwards (the gap between two noisy positions is wider on average). A position with fewer
+//! than `min_passages` passages gets no interval, nor does an agreement resting on one.
 
 use serde::Serialize;
 
-use super::bootstrap::{interval95, resample};
+use super::bootstrap::{centred_interval95, interval95, resample};
 use super::stance::counts;
 use super::{GroupBy, Grouping, SimilarityParams};
 use crate::corpus::check_name;
@@ -279,9 +280,11 @@ impl Positions {
         let min_n = self.params.min_passages.max(1);
         let enough =
             shared.iter().map(|s| s.2).sum::<usize>() >= min_n && shared.iter().map(|s| s.3).sum::<usize>() >= min_n;
-        let ci = if enough {
+        let ci = if enough && !self.draws.is_empty() {
+            // Resampling noise widens the gap between two positions, so agreement draws sit
+            // below the estimate: the interval is re-centred on it, as for vocabulary similarity.
             let mut values: Vec<f64> = self.draws.iter().map(|d| mean(&|t, g| d[t * groups + g])).collect();
-            interval95(&mut values)
+            centred_interval95(&mut values, value, 0.0, 1.0)
         } else {
             None
         };

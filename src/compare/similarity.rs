@@ -10,7 +10,7 @@ use std::str::FromStr;
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 use serde::Serialize;
 
-use super::bootstrap::{interval95, resample};
+use super::bootstrap::{centred_interval95, resample};
 use crate::corpus::sorted_unique;
 use crate::pipeline::Analysis;
 use crate::Error;
@@ -176,12 +176,11 @@ pub fn similarity(
                     continue;
                 }
                 let mut values: Vec<f64> = draws.iter().filter_map(|m| m[i][j]).collect();
-                // Resampled means repeat passages, which biases their cosines downwards; the
-                // percentile interval is re-centred on the estimate (bias correction).
-                let bias = values.iter().sum::<f64>() / values.len() as f64 - value;
-                if let Some((lo, hi)) = interval95(&mut values) {
-                    low[i][j] = Some((lo - bias).clamp(-1.0, 1.0));
-                    high[i][j] = Some((hi - bias).clamp(-1.0, 1.0));
+                // Resampled means repeat passages, which biases their cosines downwards: the
+                // interval is re-centred on the estimate.
+                if let Some((lo, hi)) = centred_interval95(&mut values, value, -1.0, 1.0) {
+                    low[i][j] = Some(lo);
+                    high[i][j] = Some(hi);
                 }
             }
         }
