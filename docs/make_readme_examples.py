@@ -23,11 +23,19 @@ Ils rappellent que la Convention de Budapest ne saurait servir de modèle univer
 
 # (title, explanation, command, max lines shown)
 EXAMPLES = [
-    ("compare", "Two blocs topic by topic: similarity with a 95% interval, each side's stance, distinctive terms.",
+    ("compare", "Two blocs topic by topic: agreement and vocabulary similarity with 95% intervals, each side's "
+     "stance and position, distinctive terms.",
      "stance compare russia-aligned western", 40),
     ("compare with evidence", "The passages that best show each side, cues in bold (`**…**` when piped).",
      "stance compare russia-aligned western --topic binding_norms --evidence 2", 40),
-    ("similarity", "Issuer × issuer on one topic (empty cell: no passage on the topic).",
+    ("positions", "Every issuer on a topic's axis, from oppose (−1) to support (+1), with 95% intervals "
+     "(docs/methods.md §9).",
+     "stance positions --topic budapest_convention", 20),
+    ("agreement", "Who stands on the same side: issuer × issuer on one topic (empty cell: a side is silent).",
+     "stance agreement --topic binding_norms", 30),
+    ("agreement by bloc with intervals", "Over the topics each pair addresses; (k) = shared topics.",
+     "stance agreement --by bloc --ci", 20),
+    ("similarity", "Who speaks alike (vocabulary similarity): issuer × issuer on one topic.",
      "stance similarity --topic internet_governance", 30),
     ("similarity by bloc with intervals", "", "stance similarity --by bloc --ci", 20),
     ("similarity as tidy CSV", "", "stance similarity --by bloc --format csv", 6),
