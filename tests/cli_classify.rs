@@ -38,7 +38,14 @@ fn french_file_gives_passage_lines_then_the_document_line() {
     let out = classify_file(FR_STATEMENT, &[]);
     assert_eq!(out.len(), 3, "two passages and the document");
     for (i, p) in out[..2].iter().enumerate() {
-        assert_eq!(keys(p), ["cues", "end", "passage", "stance", "start", "text", "topic", "topic_score", "topics"]);
+        assert_eq!(
+            keys(p),
+            ["cues", "end", "passage", "stance", "stances", "start", "text", "topic", "topic_score", "topics"]
+        );
+        // The best topic's stance is also under "stances", traced to the lexicon.
+        let best = &p["stances"][p["topic"].as_str().expect("topic")];
+        assert_eq!(keys(best), ["cues", "p", "source", "stance"]);
+        assert_eq!((&best["stance"], &best["source"], &best["p"]), (&p["stance"], &"lexicon".into(), &Value::Null));
         assert_eq!(p["passage"], i);
         assert_eq!(p["topics"].as_object().expect("topics").len(), 13, "every topic has a score");
     }

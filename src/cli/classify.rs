@@ -19,7 +19,9 @@ use crate::{Error, Result};
 /// Topic and stance of each passage of a new text, and the nearest blocs and issuers
 #[derive(Debug, Args)]
 #[command(after_help = "Output (JSON lines, the default for --format json): one line per passage
-  {\"passage\", \"start\", \"end\", \"text\", \"topic\", \"topic_score\", \"topics\", \"stance\", \"cues\"}
+  {\"passage\", \"start\", \"end\", \"text\", \"topic\", \"topic_score\", \"topics\", \"stance\", \"cues\", \"stances\"}
+where topic / stance / cues are the best topic's and \"stances\" gives every topic the passage reaches:
+  {\"<topic>\": {\"stance\", \"cues\", \"source\" (lexicon or model), \"p\" (model probability, or null)}}
 then one line for the document: {\"document\", \"nearest_blocs\", \"nearest_issuers\", \"agreeing_blocs\",
 \"agreeing_issuers\"}; nearest: {\"bloc\" or \"issuer\", \"similarity\" (vocabulary: cosine), \"score\"
 (ranking key), \"stance_evidence\"}, best score first; agreeing: {\"bloc\" or \"issuer\", \"agreement\",
@@ -99,7 +101,7 @@ pub fn run(ctx: &Ctx, args: ClassifyArgs) -> Result<()> {
         }
         None => header,
     };
-    let mut c = classify_prepared(model, &lexicon, prepared);
+    let mut c = classify_prepared(model, prepared);
     if !args.blocs.is_empty() {
         c.nearest_blocs.retain(|g| args.blocs.contains(&g.name));
         c.agreeing_blocs.retain(|g| args.blocs.contains(&g.name));
@@ -149,7 +151,7 @@ fn json_lines(name: &str, c: &Classification) -> String {
 /// One row per passage (the nearest groups are in the JSON and table outputs).
 fn to_csv(c: &Classification) -> Result<String> {
     render::csv(
-        &["passage", "start", "end", "topic", "topic_score", "stance", "cues", "text"],
+        &["passage", "start", "end", "topic", "topic_score", "stance", "cues", "stances", "text"],
         c.passages.iter().map(|p| {
             vec![
                 p.passage.to_string(),
@@ -159,6 +161,7 @@ fn to_csv(c: &Classification) -> Result<String> {
                 p.topic_score.to_string(),
                 p.stance.map(|s| s.as_str().to_string()).unwrap_or_default(),
                 p.cues.iter().map(|q| format!("{} ({})", q.cue, q.polarity.as_str())).collect::<Vec<_>>().join("; "),
+                p.stances.iter().map(|(t, s)| format!("{t}={}", s.stance.as_str())).collect::<Vec<_>>().join("; "),
                 p.text.clone(),
             ]
         }),
@@ -172,9 +175,16 @@ fn to_table(name: &str, lang: Lang, c: &Classification) -> String {
         .iter()
         .map(|p| {
             let cues: Vec<String> = p.cues.iter().map(|q| format!("{} → {}", q.cue, q.polarity.as_str())).collect();
+            // The other topics the passage reaches, under the best one.
+            let also: String = p
+                .stances
+                .iter()
+                .filter(|(t, _)| Some(*t) != p.topic.as_ref())
+                .map(|(t, s)| format!("\n+ {t}: {}", s.stance.as_str()))
+                .collect();
             vec![
                 p.passage.to_string(),
-                p.topic.as_ref().map_or("-".to_string(), |t| format!("{t}\n({:.2})", p.topic_score)),
+                p.topic.as_ref().map_or("-".to_string(), |t| format!("{t}\n({:.2}){also}", p.topic_score)),
                 p.stance.map_or("-", |s| s.as_str()).to_string(),
                 cues.join("\n"),
                 highlight(&p.text, &p.cues, emphasis),

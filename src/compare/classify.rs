@@ -34,12 +34,12 @@ use super::agreement::{Agreement, Positions, StanceTable};
 use super::evidence::Cue;
 use super::SimilarityParams;
 use crate::model::{slice_terms, GroupPosition, Model};
-use crate::pipeline::{features_with, positions, split_text, Params, Passage};
+use crate::pipeline::{features_with, split_text, Params, Passage};
 use crate::reduce::l2_normalize_rows;
 use crate::text::analyze::Analyzer;
 use crate::text::lang::Lang;
 use crate::text::segment::SegmentParams;
-use crate::topics::{Lexicon, Stance};
+use crate::topics::{Annotation, Lexicon, Stance, StanceCall, StanceSource};
 use crate::vectorize::TokenDoc;
 use crate::{Error, Result};
 
@@ -60,6 +60,25 @@ pub struct ClassifiedPassage {
     pub topics: BTreeMap<String, f64>,
     pub stance: Option<Stance>,
     pub cues: Vec<Cue>,
+    /// The stance toward every topic the passage reaches (its topics, and those a relation
+    /// between propositions brings in), with the cues and the method that decided it.
+    pub stances: BTreeMap<String, TopicStance>,
+}
+
+/// A passage's stance toward one topic, traceable to its cues (`source` = `lexicon`) or to a
+/// learned model and its probability `p` (`source` = `model`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TopicStance {
+    pub stance: Stance,
+    pub cues: Vec<Cue>,
+    pub source: StanceSource,
+    pub p: Option<f64>,
+}
+
+impl From<&StanceCall> for TopicStance {
+    fn from(c: &StanceCall) -> TopicStance {
+        TopicStance { stance: c.stance, cues: c.cues.iter().map(Cue::from).collect(), source: c.source, p: c.p }
+    }
 }
 
 /// A group and how near the document is to it (see the module doc).
@@ -274,6 +293,7 @@ pub fn split_checked(name: &str, text: &str, segment: &SegmentParams) -> Result<
 #[derive(Debug, Clone)]
 pub struct Prepared {
     split: Vec<Passage>,
+    annotations: Vec<Annotation>,
     held: Vec<Vec<(String, Stance)>>,
     docs: Vec<TokenDoc>,
     ngram_max: usize,
@@ -284,13 +304,14 @@ impl Prepared {
     pub fn new(params: &Params, lexicon: &Lexicon, name: &str, text: &str, lang: Lang) -> Result<Prepared> {
         let split = split_checked(name, text, &params.segment)?;
         let analyzer = Analyzer::new(lang, params.analyzer);
-        let held: Vec<Vec<(String, Stance)>> = split.iter().map(|p| positions(lexicon, &p.text)).collect();
+        let annotations: Vec<Annotation> = split.iter().map(|p| lexicon.annotate(&p.text)).collect();
+        let held: Vec<Vec<(String, Stance)>> = annotations.iter().map(Annotation::positions).collect();
         let docs = split
             .iter()
             .zip(&held)
             .map(|(p, pos)| features_with(&p.text, &analyzer, params.concepts.then_some(lexicon), pos))
             .collect();
-        Ok(Prepared { split, held, docs, ngram_max: params.tfidf.ngram_max })
+        Ok(Prepared { split, annotations, held, docs, ngram_max: params.tfidf.ngram_max })
     }
 
     /// Every term (words, lexicon features, bigrams) the text can weigh in the model.
@@ -301,31 +322,34 @@ impl Prepared {
 
 /// Classifies `text` (named `name` in messages) with a saved or freshly fitted `model`.
 pub fn classify(model: &Model, lexicon: &Lexicon, name: &str, text: &str, lang: Lang) -> Result<Classification> {
-    Ok(classify_prepared(model, lexicon, Prepared::new(&model.params, lexicon, name, text, lang)?))
+    Ok(classify_prepared(model, Prepared::new(&model.params, lexicon, name, text, lang)?))
 }
 
 /// [`classify`] of a text prepared with `model`'s parameters; `model` may be a slice holding
 /// [`Prepared::terms`] only (same numbers as the whole model).
-pub fn classify_prepared(model: &Model, lexicon: &Lexicon, prepared: Prepared) -> Classification {
-    let Prepared { split, held, docs, .. } = prepared;
+pub fn classify_prepared(model: &Model, prepared: Prepared) -> Classification {
+    let Prepared { split, annotations, held, docs, .. } = prepared;
     let mut vectors = model.svd.transform(&model.tfidf.transform(&docs));
     l2_normalize_rows(&mut vectors);
     let evidence = DocEvidence::new(vectors.view(), &held);
     let bootstrap = SimilarityParams { seed: model.params.seed, ..Default::default() };
     let passages = split
         .into_iter()
-        .map(|p| {
-            let a = lexicon.assign(&p.text);
-            let call = a.topic.as_deref().map(|t| lexicon.stance(t, &p.text));
+        .zip(annotations)
+        .map(|(p, a)| {
+            let stances: BTreeMap<String, TopicStance> =
+                a.assignment.topics.iter().zip(&a.stances).map(|(t, c)| (t.clone(), TopicStance::from(c))).collect();
+            let best = a.assignment.topic.as_ref().and_then(|t| stances.get(t));
             ClassifiedPassage {
                 passage: p.index,
                 start: p.start,
                 end: p.end,
-                topic: a.topic,
-                topic_score: a.score,
-                topics: a.scores,
-                stance: call.as_ref().map(|c| c.stance),
-                cues: call.map(|c| c.cues.iter().map(Cue::from).collect()).unwrap_or_default(),
+                stance: best.map(|c| c.stance),
+                cues: best.map(|c| c.cues.clone()).unwrap_or_default(),
+                topic: a.assignment.topic,
+                topic_score: a.assignment.score,
+                topics: a.assignment.scores,
+                stances,
                 text: p.text,
             }
         })
@@ -419,7 +443,7 @@ mod tests {
         let slice = crate::model::ModelFile::open(&path).unwrap().slice(&prepared.terms()).unwrap();
         assert!(!slice.tfidf.vocabulary.is_empty() && slice.tfidf.vocabulary.len() < model.tfidf.vocabulary.len());
         assert!(!full.nearest_blocs.is_empty());
-        assert_eq!(classify_prepared(&slice, &lexicon, prepared), full, "bit for bit");
+        assert_eq!(classify_prepared(&slice, prepared), full, "bit for bit");
     }
 
     #[test]

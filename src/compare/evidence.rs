@@ -181,12 +181,10 @@ mod tests {
     #[test]
     fn clarity_counts_agreeing_cues() {
         let hit = |p: Stance| CueHit { cue: "x".into(), polarity: p, negated: false, start: 0, end: 1 };
-        let call = StanceCall {
-            stance: Stance::Oppose,
-            cues: vec![hit(Stance::Oppose), hit(Stance::Oppose), hit(Stance::Support)],
-        };
+        let call =
+            StanceCall::lexicon(Stance::Oppose, vec![hit(Stance::Oppose), hit(Stance::Oppose), hit(Stance::Support)]);
         assert_eq!(clarity(&call), 1);
-        assert_eq!(clarity(&StanceCall { stance: Stance::Neutral, cues: vec![hit(Stance::Support)] }), 0);
+        assert_eq!(clarity(&StanceCall::lexicon(Stance::Neutral, vec![hit(Stance::Support)])), 0);
     }
 
     #[test]

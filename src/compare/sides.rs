@@ -370,8 +370,8 @@ mod tests {
         use crate::topics::{CueHit, StanceCall};
         let hit = |cue: &str, p| CueHit { cue: cue.into(), polarity: p, negated: false, start: 0, end: 1 };
         let calls = [
-            StanceCall { stance: Stance::Oppose, cues: vec![hit("b", Stance::Oppose), hit("a", Stance::Support)] },
-            StanceCall { stance: Stance::Oppose, cues: vec![hit("b", Stance::Oppose)] },
+            StanceCall::lexicon(Stance::Oppose, vec![hit("b", Stance::Oppose), hit("a", Stance::Support)]),
+            StanceCall::lexicon(Stance::Oppose, vec![hit("b", Stance::Oppose)]),
         ];
         let c = cue_counts(&calls);
         assert_eq!((c[0].cue.as_str(), c[0].count, c[1].cue.as_str()), ("b", 2, "a"));

@@ -106,11 +106,40 @@ pub struct CueHit {
     pub end: usize,
 }
 
-/// The stance of one passage toward one topic, with the cues that decided it.
+/// Which method decided a stance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StanceSource {
+    /// The lexicon's cues (and relations between propositions): traceable, no probability.
+    Lexicon,
+    /// A learned classifier, with its probability in [`StanceCall::p`].
+    Model,
+}
+
+impl StanceSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StanceSource::Lexicon => "lexicon",
+            StanceSource::Model => "model",
+        }
+    }
+}
+
+/// The stance of one passage toward one topic, with the cues that decided it and which method
+/// decided (`p`: the probability of a learned decision; None for the lexicon).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct StanceCall {
     pub stance: Stance,
     pub cues: Vec<CueHit>,
+    pub source: StanceSource,
+    pub p: Option<f64>,
+}
+
+impl StanceCall {
+    /// A decision of the lexicon from its cues.
+    pub fn lexicon(stance: Stance, cues: Vec<CueHit>) -> StanceCall {
+        StanceCall { stance, cues, source: StanceSource::Lexicon, p: None }
+    }
 }
 
 /// Tunables, from the `[settings]` table of the lexicon file.
@@ -273,7 +302,7 @@ impl Lexicon {
     pub fn stance(&self, topic: &str, text: &str) -> StanceCall {
         match self.topic(topic) {
             Some(def) => stance::call(self, def, &self.tokens(text), &mut None),
-            None => StanceCall { stance: Stance::Neutral, cues: Vec::new() },
+            None => StanceCall::lexicon(Stance::Neutral, Vec::new()),
         }
     }
 

@@ -208,7 +208,7 @@ pub(super) fn call(lex: &Lexicon, def: &TopicDef, t: &Tokens, context: &mut Opti
         }
     }
     if cands.is_empty() {
-        return StanceCall { stance: Stance::Neutral, cues: Vec::new() };
+        return StanceCall::lexicon(Stance::Neutral, Vec::new());
     }
     let ctx = context.get_or_insert_with(|| Context::new(lex, t));
     // A cue is a phrase: it does not run across a sentence boundary.
@@ -252,5 +252,5 @@ pub(super) fn call(lex: &Lexicon, def: &TopicDef, t: &Tokens, context: &mut Opti
     } else {
         Stance::Neutral
     };
-    StanceCall { stance, cues: hits }
+    StanceCall::lexicon(stance, hits)
 }
