@@ -338,7 +338,7 @@ pub fn classify_prepared(model: &Model, prepared: Prepared) -> Classification {
         .zip(annotations)
         .map(|(p, a)| {
             let stances: BTreeMap<String, TopicStance> =
-                a.assignment.topics.iter().zip(&a.stances).map(|(t, c)| (t.clone(), TopicStance::from(c))).collect();
+                a.topics.iter().zip(&a.stances).map(|(t, c)| (t.clone(), TopicStance::from(c))).collect();
             let best = a.assignment.topic.as_ref().and_then(|t| stances.get(t));
             ClassifiedPassage {
                 passage: p.index,

@@ -237,7 +237,7 @@ pub fn evaluate(lexicon: &Lexicon, gold: &[GoldRow], file: &str) -> Result<Evalu
         let shown = row.topic.as_ref().and_then(|t| a.positions().into_iter().find(|(p, _)| p == t).map(|(_, s)| s));
         reached += usize::from(match &row.topic {
             Some(_) => shown.is_some(),
-            None => a.assignment.topics.is_empty(),
+            None => a.topics.is_empty(),
         });
         if let (Some(t), Some(s)) = (&row.topic, row.stance) {
             stance_pairs.push((s.as_str(), lexicon.stance(t, &text).stance.as_str()));

@@ -3,7 +3,7 @@
 
 use super::index::PatternIndex;
 use super::pattern::{Alt, Pattern, Piece};
-use super::{Cue, Lexicon, Markers, Settings, Stance, TopicDef};
+use super::{Cue, Lexicon, Markers, Proposition, Relation, Settings, Stance, TopicDef};
 use crate::{Error, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -18,6 +18,35 @@ struct RawLexicon {
     markers: RawMarkers,
     concepts: BTreeMap<String, RawConcept>,
     topics: Vec<RawTopic>,
+    #[serde(default)]
+    claims: Vec<RawClaim>,
+    #[serde(default)]
+    relations: Vec<RawRelation>,
+}
+
+/// A proposition that is not one of the topics, read only as the source of a relation.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClaim {
+    id: String,
+    label: String,
+    #[serde(default)]
+    support: Vec<RawCue>,
+    #[serde(default)]
+    oppose: Vec<RawCue>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRelation {
+    from: String,
+    to: String,
+    effect: String,
+    #[serde(default = "one")]
+    weight: f64,
+    #[serde(default)]
+    requires: Vec<String>,
+    why: String,
 }
 
 #[derive(Deserialize)]
@@ -138,18 +167,13 @@ pub(super) fn parse(src: &str, origin: &str) -> Result<Lexicon> {
         raising: index.add(plain(&raw.markers.raising, "raising")?),
     };
 
-    let mut topics = Vec::new();
-    for t in raw.topics {
-        if topics.iter().any(|d: &TopicDef| d.id == t.id) {
-            return Err(bad(format!("topic `{}` is defined twice", t.id)));
-        }
-        let mut weights = Vec::new();
-        for (c, w) in &t.concepts {
-            let &ci = concept_index.get(c).ok_or_else(|| bad(format!("topic `{}`: unknown concept `{c}`", t.id)))?;
-            weights.push((ci, *w));
-        }
+    // Cue lists of a topic or claim `owner`: sources for display, patterns and cues (same order).
+    let compile_cues = |owner: &str,
+                        support: &[RawCue],
+                        oppose: &[RawCue]|
+     -> Result<(Vec<String>, Vec<String>, Vec<Pattern>, Vec<Cue>)> {
         let mut cues = Vec::new();
-        for (polarity, list) in [(Stance::Support, &t.support), (Stance::Oppose, &t.oppose)] {
+        for (polarity, list) in [(Stance::Support, support), (Stance::Oppose, oppose)] {
             for raw_cue in list {
                 let full = match raw_cue {
                     RawCue::Plain(s) => FullCue { cue: s.clone(), weight: 1.0, fixed: false, requires: vec![] },
@@ -157,7 +181,7 @@ pub(super) fn parse(src: &str, origin: &str) -> Result<Lexicon> {
                         FullCue { cue: f.cue.clone(), weight: f.weight, fixed: f.fixed, requires: f.requires.clone() }
                     }
                 };
-                let where_ = format!("topic `{}`, cue `{}`", t.id, full.cue);
+                let where_ = format!("topic `{owner}`, cue `{}`", full.cue);
                 let pattern = Pattern::parse(&full.cue, &classes, Some(&concept_index))
                     .map_err(|e| bad(format!("{where_}: {e}")))?;
                 let requires = full
@@ -177,6 +201,20 @@ pub(super) fn parse(src: &str, origin: &str) -> Result<Lexicon> {
             |p: Stance| cues.iter().filter(|(_, c)| c.polarity == p).map(|(pat, _)| pat.source.clone()).collect();
         let (support, oppose) = (sources(Stance::Support), sources(Stance::Oppose));
         let (patterns, cues): (Vec<Pattern>, Vec<Cue>) = cues.into_iter().unzip();
+        Ok((support, oppose, patterns, cues))
+    };
+
+    let mut topics = Vec::new();
+    for t in raw.topics {
+        if topics.iter().any(|d: &TopicDef| d.id == t.id) {
+            return Err(bad(format!("topic `{}` is defined twice", t.id)));
+        }
+        let mut weights = Vec::new();
+        for (c, w) in &t.concepts {
+            let &ci = concept_index.get(c).ok_or_else(|| bad(format!("topic `{}`: unknown concept `{c}`", t.id)))?;
+            weights.push((ci, *w));
+        }
+        let (support, oppose, patterns, cues) = compile_cues(&t.id, &t.support, &t.oppose)?;
         topics.push(TopicDef {
             support,
             oppose,
@@ -193,6 +231,58 @@ pub(super) fn parse(src: &str, origin: &str) -> Result<Lexicon> {
     if topics.is_empty() {
         return Err(bad("no [[topics]] defined".to_string()));
     }
+    let mut claims: Vec<TopicDef> = Vec::new();
+    for c in raw.claims {
+        if topics.iter().chain(&claims).any(|d| d.id == c.id) {
+            return Err(bad(format!("claim `{}`: the id is already a topic or a claim", c.id)));
+        }
+        let (support, oppose, patterns, cues) = compile_cues(&c.id, &c.support, &c.oppose)?;
+        claims.push(TopicDef {
+            support,
+            oppose,
+            id: c.id,
+            label: c.label.clone(),
+            label_fr: String::new(),
+            proposition: c.label,
+            concepts: BTreeMap::new(),
+            weights: Vec::new(),
+            cues,
+            cue_patterns: index.add(patterns),
+        });
+    }
+    let mut relations = Vec::new();
+    for r in raw.relations {
+        let where_ = format!("relation `{} → {}`", r.from, r.to);
+        let from = match (topics.iter().position(|d| d.id == r.from), claims.iter().position(|d| d.id == r.from)) {
+            (Some(i), _) => Proposition::Topic(i),
+            (None, Some(i)) => Proposition::Claim(i),
+            _ => return Err(bad(format!("{where_}: `from` must be a topic or a claim id"))),
+        };
+        let to = topics
+            .iter()
+            .position(|d| d.id == r.to)
+            .ok_or_else(|| bad(format!("{where_}: `to` must be a topic id")))?;
+        if from == Proposition::Topic(to) {
+            return Err(bad(format!("{where_}: a topic cannot relate to itself")));
+        }
+        let against = match r.effect.as_str() {
+            "for" => false,
+            "against" => true,
+            e => return Err(bad(format!("{where_}: effect `{e}` must be `for` or `against`"))),
+        };
+        if r.weight <= 0.0 {
+            return Err(bad(format!("{where_}: weight must be positive")));
+        }
+        let requires = r
+            .requires
+            .iter()
+            .map(|c| concept_index.get(c).copied().ok_or_else(|| bad(format!("{where_}: unknown concept `{c}`"))))
+            .collect::<Result<Vec<_>>>()?;
+        if r.why.trim().is_empty() {
+            return Err(bad(format!("{where_}: say `why` the relation holds")));
+        }
+        relations.push(Relation { from, to, against, weight: r.weight, requires, why: r.why });
+    }
     Ok(Lexicon {
         version: raw.version,
         settings: raw.settings,
@@ -202,5 +292,7 @@ pub(super) fn parse(src: &str, origin: &str) -> Result<Lexicon> {
         index,
         markers,
         topics,
+        claims,
+        relations,
     })
 }

@@ -193,6 +193,39 @@ struct Cue {
     requires: Vec<usize>,
 }
 
+/// A proposition a relation starts from: a topic, or a claim (`[[claims]]`, a proposition that
+/// is no topic of its own, such as "Internet governance should be multistakeholder").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Proposition {
+    Topic(usize),
+    Claim(usize),
+}
+
+/// A documented relation between propositions (`[[relations]]`): a passage's decisive stance
+/// toward `from` (from its own cues) counts for (`against` = false) or against topic `to`'s
+/// proposition with `weight`; support for `from` gives the effect, opposition the reverse.
+#[derive(Debug, Clone)]
+struct Relation {
+    from: Proposition,
+    to: usize,
+    against: bool,
+    weight: f64,
+    /// The relation holds only when one of these concepts occurs in the passage.
+    requires: Vec<usize>,
+    why: String,
+}
+
+/// A relation as written in the lexicon, for display (`stance topics`, docs).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RelationDef {
+    pub from: String,
+    pub to: String,
+    pub effect: &'static str,
+    pub weight: f64,
+    pub requires: Vec<String>,
+    pub why: String,
+}
+
 /// The compiled lexicon. Cheap to share; build once with [`Lexicon::builtin`] or [`Lexicon::from_path`].
 #[derive(Debug, Clone)]
 pub struct Lexicon {
@@ -206,6 +239,9 @@ pub struct Lexicon {
     index: PatternIndex,
     markers: Markers,
     topics: Vec<TopicDef>,
+    /// Propositions that are no topic, read as the sources of relations.
+    claims: Vec<TopicDef>,
+    relations: Vec<Relation>,
 }
 
 /// Everything the lexicon finds in one passage, from a single tokenisation and matching pass
@@ -216,14 +252,17 @@ pub struct Annotation {
     pub concepts: Vec<ConceptHit>,
     /// Topic scores (as [`Lexicon::assign`]).
     pub assignment: TopicAssignment,
-    /// The stance toward each topic of `assignment.topics`, same order (as [`Lexicon::stance`]).
+    /// Every topic the passage reaches: `assignment.topics` (best first), then the topics a
+    /// relation between propositions brings in (lexicon order).
+    pub topics: Vec<String>,
+    /// The stance toward each of `topics`, same order (as [`Lexicon::stance`]).
     pub stances: Vec<StanceCall>,
 }
 
 impl Annotation {
-    /// Every topic the passage speaks to with its stance, best topic first.
+    /// Every topic the passage reaches with its stance, best topic first.
     pub fn positions(&self) -> Vec<(String, Stance)> {
-        self.assignment.topics.iter().cloned().zip(self.stances.iter().map(|s| s.stance)).collect()
+        self.topics.iter().cloned().zip(self.stances.iter().map(|s| s.stance)).collect()
     }
 }
 
@@ -273,14 +312,86 @@ impl Lexicon {
     pub fn annotate(&self, text: &str) -> Annotation {
         let t = self.tokens(text);
         let assignment = self.assignment(&t);
-        let mut context = None;
-        let stances = assignment
-            .topics
+        let reached: Vec<usize> =
+            assignment.topics.iter().filter_map(|id| self.topics.iter().position(|d| &d.id == id)).collect();
+        let calls = self.calls(&t, &reached, true);
+        let topics = calls.iter().map(|(i, _)| self.topics[*i].id.clone()).collect();
+        let stances = calls.into_iter().map(|(_, c)| c).collect();
+        Annotation { concepts: self.concept_hits(&t), assignment, topics, stances }
+    }
+
+    /// The relations between propositions, as written in the lexicon.
+    pub fn relations(&self) -> Vec<RelationDef> {
+        self.relations
             .iter()
-            .filter_map(|id| self.topic(id))
-            .map(|def| stance::call(self, def, &t, &mut context))
-            .collect();
-        Annotation { concepts: self.concept_hits(&t), assignment, stances }
+            .map(|r| RelationDef {
+                from: self.proposition(r.from).id.clone(),
+                to: self.topics[r.to].id.clone(),
+                effect: if r.against { "against" } else { "for" },
+                weight: r.weight,
+                requires: r.requires.iter().map(|&c| self.concept_ids[c].clone()).collect(),
+                why: r.why.clone(),
+            })
+            .collect()
+    }
+
+    fn proposition(&self, p: Proposition) -> &TopicDef {
+        match p {
+            Proposition::Topic(i) => &self.topics[i],
+            Proposition::Claim(i) => &self.claims[i],
+        }
+    }
+
+    /// Stance calls toward the topics `targets` (indices), each with the relations that point at
+    /// it; with `bring_in`, also toward the other topics a relation fires on (after `targets`, in
+    /// lexicon order). A relation reads its source's own cues only, so relations do not chain.
+    fn calls(&self, t: &Tokens, targets: &[usize], bring_in: bool) -> Vec<(usize, StanceCall)> {
+        let mut context = None;
+        let mut direct: BTreeMap<Proposition, (f64, Vec<CueHit>)> = BTreeMap::new();
+        let mut own = |p: Proposition, context: &mut Option<stance::Context>| {
+            direct.entry(p).or_insert_with(|| stance::direct(self, self.proposition(p), t, context)).clone()
+        };
+        let present: Vec<usize> = t.concept_at.iter().flatten().map(|(c, _)| *c).collect();
+        let mut extra: BTreeMap<usize, Vec<(f64, CueHit)>> = BTreeMap::new();
+        for r in &self.relations {
+            if !(bring_in || targets.contains(&r.to)) {
+                continue;
+            }
+            if !r.requires.is_empty() && !r.requires.iter().any(|c| present.contains(c)) {
+                continue;
+            }
+            let (score, hits) = own(r.from, &mut context);
+            let source = stance::decide(self, score);
+            if source == Stance::Neutral {
+                continue;
+            }
+            let polarity = if r.against { source.flipped() } else { source };
+            let decisive = hits.iter().filter(|h| h.polarity == source);
+            let start = decisive.clone().map(|h| h.start).min().unwrap_or(0);
+            let end = decisive.map(|h| h.end).max().unwrap_or(0);
+            let cue = format!(
+                "{} {} ⇒ counts {} {}",
+                self.proposition(r.from).id,
+                source.as_str(),
+                if r.against { "against" } else { "for" },
+                self.topics[r.to].id
+            );
+            extra.entry(r.to).or_default().push((r.weight, CueHit { cue, polarity, negated: false, start, end }));
+        }
+        let mut order: Vec<usize> = targets.to_vec();
+        order.extend(extra.keys().filter(|i| !targets.contains(i)));
+        order
+            .into_iter()
+            .map(|i| {
+                let (mut score, mut hits) = own(Proposition::Topic(i), &mut context);
+                for (w, hit) in extra.remove(&i).unwrap_or_default() {
+                    score += if hit.polarity == Stance::Support { w } else { -w };
+                    hits.push(hit);
+                }
+                hits.sort_by_key(|h| (h.start, h.end));
+                (i, StanceCall::lexicon(stance::decide(self, score), hits))
+            })
+            .collect()
     }
 
     /// All concept occurrences in the passage (non-overlapping, longest match first, in text order).
@@ -300,8 +411,8 @@ impl Lexicon {
     /// Stance of the passage toward `topic`'s proposition; see [`stance`] for the rules.
     /// An unknown topic gives `neutral` with no cues (use [`Lexicon::check_topic`] first).
     pub fn stance(&self, topic: &str, text: &str) -> StanceCall {
-        match self.topic(topic) {
-            Some(def) => stance::call(self, def, &self.tokens(text), &mut None),
+        match self.topics.iter().position(|d| d.id == topic) {
+            Some(i) => self.calls(&self.tokens(text), &[i], false).remove(0).1,
             None => StanceCall::lexicon(Stance::Neutral, Vec::new()),
         }
     }

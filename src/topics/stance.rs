@@ -36,7 +36,7 @@
 //! otherwise neutral (no decisive cue, or balanced).
 
 use super::pattern::{Match, Tokens};
-use super::{CueHit, Lexicon, Stance, StanceCall, TopicDef};
+use super::{CueHit, Lexicon, Stance, TopicDef};
 
 /// Most words between two negators of one negation event (`ne pouvons en aucun cas`).
 const EVENT_JOIN: usize = 3;
@@ -194,9 +194,21 @@ impl Context {
     }
 }
 
-/// The stance of the passage `t` toward `def`'s proposition. `context` is computed on first need
-/// and kept, so the topics of one passage share it.
-pub(super) fn call(lex: &Lexicon, def: &TopicDef, t: &Tokens, context: &mut Option<Context>) -> StanceCall {
+/// The decision on a weighted sum of cues (support +, oppose −).
+pub(super) fn decide(lex: &Lexicon, score: f64) -> Stance {
+    let margin = lex.settings.stance_margin;
+    if score >= margin {
+        Stance::Support
+    } else if score <= -margin {
+        Stance::Oppose
+    } else {
+        Stance::Neutral
+    }
+}
+
+/// The weighted sum of `def`'s cues in `t` after the rules, and the cue hits in text order.
+/// `context` is computed on first need and kept, so the topics of one passage share it.
+pub(super) fn direct(lex: &Lexicon, def: &TopicDef, t: &Tokens, context: &mut Option<Context>) -> (f64, Vec<CueHit>) {
     let present: Vec<usize> = t.concept_at.iter().flatten().map(|(c, _)| *c).collect();
     let mut cands: Vec<(usize, Match)> = Vec::new();
     for i in 0..t.words.len() {
@@ -208,7 +220,7 @@ pub(super) fn call(lex: &Lexicon, def: &TopicDef, t: &Tokens, context: &mut Opti
         }
     }
     if cands.is_empty() {
-        return StanceCall::lexicon(Stance::Neutral, Vec::new());
+        return (0.0, Vec::new());
     }
     let ctx = context.get_or_insert_with(|| Context::new(lex, t));
     // A cue is a phrase: it does not run across a sentence boundary.
@@ -245,12 +257,5 @@ pub(super) fn call(lex: &Lexicon, def: &TopicDef, t: &Tokens, context: &mut Opti
         });
     }
     hits.sort_by_key(|h| (h.start, h.end));
-    let stance = if score >= s.stance_margin {
-        Stance::Support
-    } else if score <= -s.stance_margin {
-        Stance::Oppose
-    } else {
-        Stance::Neutral
-    };
-    StanceCall::lexicon(stance, hits)
+    (score, hits)
 }

@@ -168,8 +168,8 @@ fn annotate_agrees_with_the_separate_calls() {
         (&assigned.topic, &assigned.topics, &assigned.scores)
     );
     assert!(a.assignment.topics.len() >= 2, "{:?}", a.assignment.topics);
-    assert_eq!(a.stances.len(), a.assignment.topics.len());
-    for (t, call) in a.assignment.topics.iter().zip(&a.stances) {
+    assert_eq!(a.stances.len(), a.topics.len());
+    for (t, call) in a.topics.iter().zip(&a.stances) {
         let alone = l.stance(t, text);
         assert_eq!(call.stance, alone.stance, "{t}");
         assert_eq!(
@@ -331,4 +331,75 @@ fn negation_does_not_leak() {
         ("critical_infrastructure", "Ces infrastructures critiques ne doivent pas être attaquées.", S),
         ("binding_norms", "Il est temps de parler de tout sauf de cela.", N),
     ]);
+}
+
+/// The stance a passage shows toward `topic` among all the topics it reaches (None: not reached).
+fn shown(text: &str, topic: &str) -> Option<Stance> {
+    lex().annotate(text).positions().into_iter().find(|(t, _)| t == topic).map(|(_, s)| s)
+}
+
+#[test]
+fn relations_are_documented_and_checked() {
+    let l = lex();
+    let rel = l.relations();
+    assert_eq!(rel.len(), 2, "{rel:?}");
+    assert!(rel.iter().all(|r| !r.why.is_empty() && r.effect == "against"));
+    assert!(rel.iter().any(|r| r.from == "un_cybercrime_treaty" && r.to == "budapest_convention"));
+    assert!(rel.iter().any(|r| r.from == "multistakeholder_governance" && r.to == "internet_governance"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rel.toml");
+    for (from, to, want) in [
+        ("nowhere", "budapest_convention", "`from` must be a topic or a claim"),
+        ("un_cybercrime_treaty", "multistakeholder_governance", "`to` must be a topic"),
+        ("budapest_convention", "budapest_convention", "cannot relate to itself"),
+    ] {
+        let src = BUILTIN.replacen(
+            "from = \"un_cybercrime_treaty\"\nto = \"budapest_convention\"",
+            &format!("from = \"{from}\"\nto = \"{to}\""),
+            1,
+        );
+        std::fs::write(&path, src).unwrap();
+        let err = Lexicon::from_path(&path).unwrap_err().to_string();
+        assert!(err.contains(want) && err.contains("rel.toml"), "{err}");
+    }
+}
+
+#[test]
+fn calling_for_a_un_cybercrime_convention_counts_against_budapest() {
+    for text in [
+        "We call for a universal convention against cybercrime under the United Nations.",
+        "Nous appelons à élaborer, sous l'égide des Nations Unies, une convention universelle contre la cybercriminalité.",
+        "We support the development of a legally binding instrument on countering the use of ICTs for criminal purposes.",
+    ] {
+        assert_eq!(shown(text, "budapest_convention"), Some(O), "{text}");
+        let call = lex().stance("budapest_convention", text);
+        assert!(call.cues.iter().any(|c| c.cue.contains("un_cybercrime_treaty support ⇒ counts against")), "{call:?}");
+    }
+    // Negated, the claim turns round: no new UN convention is needed, as Budapest's proposition says.
+    for text in [
+        "We see no need for a new UN cybercrime convention.",
+        "Nous ne voyons pas la nécessité d'une convention des Nations Unies contre la cybercriminalité.",
+    ] {
+        assert_eq!(shown(text, "budapest_convention"), Some(S), "{text}");
+    }
+}
+
+#[test]
+fn endorsing_multistakeholder_governance_counts_against_internet_governance() {
+    for text in [
+        "The Programme of Action should be inclusive, and we support a multistakeholder approach with industry.",
+        "Nous soutenons une approche multipartite associant le secteur privé et la société civile aux travaux du groupe.",
+    ] {
+        let a = lex().annotate(text);
+        assert!(a.topics.contains(&"internet_governance".to_string()), "{text}: {:?}", a.topics);
+        assert_eq!(shown(text, "internet_governance"), Some(O), "{text}");
+    }
+    for text in [
+        "We reject the multistakeholder model promoted by some delegations.",
+        "Nous rejetons l'approche multipartite que certains veulent imposer.",
+    ] {
+        assert_eq!(shown(text, "internet_governance"), Some(S), "{text}");
+    }
+    // No decisive stance toward the claim: no relation.
+    assert_eq!(shown("The multistakeholder community met in Geneva, with the private sector.", "un_processes"), None);
 }
