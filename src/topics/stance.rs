@@ -17,8 +17,9 @@
 //!      acceptance verb, a noun of claim: `croire`, `accept`, `view`, `allégation`) came between
 //!      — "we do not believe that X" and "nous ne pouvons accepter que X" negate X, "it is not
 //!      surprising that X" does not; a rejection governs its `that` clause whatever the verb;
-//!    - at a harm predicate (`violate`, `attack`, `porter atteinte`…), which takes the negation:
-//!      "must not violate international humanitarian law" affirms IHL.
+//!    - after a harm predicate (`violate`, `attack`, `porter atteinte`…), which takes the
+//!      negation: "must not violate international humanitarian law" affirms IHL, while "AI does
+//!      not pose a threat" negates the cue `@ai ..6 $risk` that ends on the harm word.
 //! 4. A cue does not run across a clause-break word (`mais`, `but`, "and support"). It is
 //!    negated by each event that starts before it with its first word in scope, or that sits in one
 //!    of the cue's gaps with the cue's last word in its scope ("la Convention de Budapest ne
@@ -154,9 +155,12 @@ impl Context {
                 let limit = (e.last + 1 + window).min(n);
                 let mut raised = rejection || (e.first..=e.last).any(|j| raising[j]);
                 let mut j = e.last + 1;
-                while j < limit && clause[j] == clause[e.last] && !harm[j] && (raised || !subordinator[j]) {
+                while j < limit && clause[j] == clause[e.last] && (raised || !subordinator[j]) {
                     raised |= raising[j];
                     j += 1;
+                    if harm[j - 1] {
+                        break; // the harm predicate takes the negation, and it ends there
+                    }
                 }
                 e.scope_end = j;
                 e

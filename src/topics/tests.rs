@@ -234,6 +234,9 @@ fn negators_with_scope_en() {
         ("binding_norms", "It is not surprising that States need a new legally binding instrument.", S),
         // ... and a raising word carries the negation through `that`.
         ("binding_norms", "We do not believe that a new legally binding instrument is needed.", O),
+        // An evaluative cue is negated in its gap; a negated harm word ends its cue's polarity.
+        ("budapest_convention", "The Budapest Convention is not outdated; it remains our framework.", S),
+        ("ai", "Artificial intelligence does not pose a threat to international security.", O),
     ]);
 }
 
@@ -402,4 +405,62 @@ fn endorsing_multistakeholder_governance_counts_against_internet_governance() {
     }
     // No decisive stance toward the claim: no relation.
     assert_eq!(shown("The multistakeholder community met in Geneva, with the private sector.", "un_processes"), None);
+}
+
+#[test]
+fn hedges_govern_their_clause_fr() {
+    check(&[
+        ("binding_norms", "Les États pourraient examiner la possibilité d'élaborer un instrument juridiquement contraignant.", N),
+        ("un_processes", "Ayant à l'esprit les conclusions du Groupe d'experts gouvernementaux des Nations Unies sur le comportement responsable des États dans le cyberespace", N),
+        // The hedge stops at the comma: the main clause takes a position.
+        ("un_processes", "Rappelant les rapports du Groupe d'experts gouvernementaux, nous soutenons le programme d'action.", S),
+    ]);
+}
+
+#[test]
+fn hedges_govern_their_clause_en() {
+    check(&[
+        ("binding_norms", "Delegations discussed whether a legally binding instrument on information security is needed.", N),
+        ("un_processes", "Recalling the reports of the Group of Governmental Experts on responsible State behaviour in cyberspace and the central role of the United Nations", N),
+        ("un_processes", "Recalling the reports of the Group of Governmental Experts, we support the Programme of Action.", S),
+    ]);
+}
+
+/// Whether `topic` is among the topics `text` reaches.
+fn reaches(text: &str, topic: &str) -> bool {
+    lex().annotate(text).topics.iter().any(|t| t == topic)
+}
+
+#[test]
+fn paraphrases_outside_the_named_concepts_reach_their_topic() {
+    let cases = [
+        ("militarization", "Some States are developing weapons for use in cyberspace."),
+        ("militarization", "Certains États préparent la guerre dans le cyberespace."),
+        (
+            "human_rights",
+            "The same freedoms that people have offline must be protected online, and mass surveillance must end.",
+        ),
+        ("human_rights", "Les droits des citoyens doivent être protégés en ligne comme hors ligne."),
+        ("un_processes", "The United Nations must play the central role in this field."),
+        ("un_processes", "L'ONU doit jouer un rôle central dans ce domaine."),
+        ("critical_infrastructure", "Attacks against national infrastructure and financial systems must stop."),
+        (
+            "critical_infrastructure",
+            "Les attaques contre les infrastructures énergétiques et les systèmes financiers doivent cesser.",
+        ),
+        ("un_processes", "We need a code of conduct for States in cyberspace."),
+        ("un_processes", "Il faut des règles internationales communes pour le cyberespace."),
+        ("disinformation", "ICTs must not be used to destabilise States or to spread hate speech."),
+        (
+            "disinformation",
+            "Les TIC ne doivent pas servir à déstabiliser les sociétés ni à propager des discours de haine.",
+        ),
+        ("un_processes", "We welcome the negotiations held at the UN on these questions."),
+        ("un_processes", "Les discussions menées à l'ONU doivent se poursuivre."),
+    ];
+    let missed: Vec<_> = cases.iter().filter(|(t, text)| !reaches(text, t)).collect();
+    assert!(missed.is_empty(), "{missed:?}");
+    // General words alone are not enough.
+    assert!(!reaches("The weather in Geneva was fine and the delegates walked to the palace.", "militarization"));
+    assert!(lex().annotate("Nous avons visité des installations sportives.").topics.is_empty());
 }
