@@ -110,6 +110,9 @@ struct FullCue {
     requires: Vec<String>,
 }
 
+/// A topic's or claim's cues: support and oppose sources (for display), patterns, cues.
+type CompiledCues = (Vec<String>, Vec<String>, Vec<Pattern>, Vec<Cue>);
+
 fn one() -> f64 {
     1.0
 }
@@ -168,10 +171,7 @@ pub(super) fn parse(src: &str, origin: &str) -> Result<Lexicon> {
     };
 
     // Cue lists of a topic or claim `owner`: sources for display, patterns and cues (same order).
-    let compile_cues = |owner: &str,
-                        support: &[RawCue],
-                        oppose: &[RawCue]|
-     -> Result<(Vec<String>, Vec<String>, Vec<Pattern>, Vec<Cue>)> {
+    let compile_cues = |owner: &str, support: &[RawCue], oppose: &[RawCue]| -> Result<CompiledCues> {
         let mut cues = Vec::new();
         for (polarity, list) in [(Stance::Support, support), (Stance::Oppose, oppose)] {
             for raw_cue in list {
