@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use serde_json::Value;
 
 fn gold_fixture() -> String {
     format!("{}/tests/fixtures/gold_passages.csv", env!("CARGO_MANIFEST_DIR"))
@@ -61,6 +62,41 @@ fn french_and_english_passages_are_scored_alike() {
     let csv = stdout(stance(&["evaluate", "--gold", &path, "--format", "csv"]));
     assert!(csv.starts_with("metric,gold,predicted,value\ntopic_accuracy,,,1\n"), "{csv}");
     assert!(csv.contains("topic_confusion,binding_norms,binding_norms,2"));
+}
+
+/// Multi-topic reach, the stance shown for the gold topic and the issuer × topic calls.
+#[test]
+fn topics_reached_and_issuer_calls() {
+    let (_d, path) = gold_file(
+        "passage,topic,stance,issuer\n\
+         \"We call for a universal convention against cybercrime under the United Nations.\",budapest_convention,oppose,A\n\
+         \"La Convention de Budapest ne saurait servir de modèle universel.\",budapest_convention,oppose,A\n\
+         \"We support the Budapest Convention as the global standard.\",budapest_convention,support,B\n\
+         \"The weather in Geneva was fine.\",ai,neutral,B\n",
+    );
+    let v = json(stance(&["evaluate", "--gold", &path, "--format", "json"]));
+    let e = &v["evaluation"];
+    assert_eq!(e["topic_reached"], 3, "{e}");
+    assert_eq!(e["shown_stance_accuracy"], 0.75, "the unreached topic counts wrong: {e}");
+    let calls = &e["issuer_calls"];
+    assert_eq!((&calls["n"], &calls["correct"]), (&3.into(), &2.into()), "{calls}");
+    let none = calls["calls"].as_array().expect("calls").iter().find(|c| c["topic"] == "ai").expect("B on ai");
+    assert_eq!((&none["issuer"], &none["gold"], &none["predicted"]), (&"B".into(), &"neutral".into(), &Value::Null));
+    let table = stdout(stance(&["evaluate", "--gold", &path]));
+    for needle in
+        ["Gold topic among the passage's topics: 3/4", "Stance shown for the gold topic", "Issuer × topic calls"]
+    {
+        assert!(table.contains(needle), "missing {needle:?}:\n{table}");
+    }
+    let csv = stdout(stance(&["evaluate", "--gold", &path, "--format", "csv"]));
+    assert!(
+        csv.contains("\nissuer_call_accuracy,,,0.6666") && csv.contains("\nissuer_call_confusion,neutral,(none),1\n"),
+        "{csv}"
+    );
+    // Without an issuer column there are no issuer calls.
+    let (_d2, plain) =
+        gold_file("passage,topic,stance\n\"We support the Budapest Convention.\",budapest_convention,support\n");
+    assert!(json(stance(&["evaluate", "--gold", &plain, "--format", "json"]))["evaluation"]["issuer_calls"].is_null());
 }
 
 /// The floors are the accuracies reached (docs/evaluation.md): a change that loses a document
