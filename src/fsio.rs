@@ -131,6 +131,127 @@ pub fn write_atomic_with(path: &Path, write: impl FnOnce(&mut dyn Write) -> Resu
     Ok(())
 }
 
+/// Writes a set of files as one unit (docs/security.md, "Exports as one unit"): `fill` writes
+/// them into a new temporary folder beside `target` (`.NAME.stance-tmp.XXXXXX`), which then
+/// takes `target`'s place in one step — an atomic exchange (`renameat2(RENAME_EXCHANGE)`) when
+/// `target` exists, a rename when it does not. A reader (or a crash) sees the whole old set or
+/// the whole new one, never a mix. Files of `target` not named in `known` (an earlier set) are
+/// the user's: they are hard-linked into the new folder first, so they stay in `target` through
+/// the swap and are never removed; a sub-folder or special file there is refused before any work.
+pub fn write_dir_atomic<T>(target: &Path, known: &[&str], fill: impl FnOnce(&Path) -> Result<T>) -> Result<T> {
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let parent = parent(target);
+    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}.stance-tmp."))
+        .tempdir_in(parent)
+        .map_err(|e| Error::io(parent, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755))
+            .map_err(|e| Error::io(tmp.path(), e))?;
+    }
+    let out = fill(tmp.path())?;
+    if !target.exists() {
+        std::fs::rename(tmp.path(), target).map_err(|e| Error::io(target, e))?;
+        let _ = tmp.keep();
+        return Ok(out);
+    }
+    let theirs = other_files(target, known)?;
+    for f in &theirs {
+        let new = tmp.path().join(f);
+        if new.exists() {
+            return Err(Error::usage(format!(
+                "{}: this export writes a file of that name; move your file away first",
+                target.join(f).display()
+            )));
+        }
+        std::fs::hard_link(target.join(f), &new).map_err(|e| Error::io(&target.join(f), e))?;
+    }
+    let old = if exchange(tmp.path(), target) {
+        tmp.keep() // the old set, now in the temporary folder
+    } else {
+        // No atomic exchange on this file system: move the old set aside, then the new one in.
+        let old = tmp.path().with_extension("old");
+        std::fs::rename(target, &old).map_err(|e| Error::io(target, e))?;
+        if let Err(e) = std::fs::rename(tmp.path(), target) {
+            let _ = std::fs::rename(&old, target);
+            return Err(Error::io(target, e));
+        }
+        let _ = tmp.keep();
+        old
+    };
+    for f in known {
+        let _ = std::fs::remove_file(old.join(f));
+    }
+    for f in &theirs {
+        if same_file(&old.join(f), &target.join(f)) {
+            let _ = std::fs::remove_file(old.join(f)); // the other link of a file now in `target`
+        }
+    }
+    let _ = std::fs::remove_dir(&old);
+    Ok(out)
+}
+
+/// The entries of `dir` not named in `known`, which must be regular files (or links): a
+/// sub-folder or a special file is refused.
+pub fn other_files(dir: &Path, known: &[&str]) -> Result<Vec<String>> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    for e in entries.filter_map(|e| e.ok()) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if known.contains(&name.as_str()) {
+            continue;
+        }
+        let kind = e.file_type().map_err(|err| Error::io(&e.path(), err))?;
+        if !(kind.is_file() || kind.is_symlink()) {
+            return Err(Error::usage(format!(
+                "{}: the folder is replaced as a whole and keeps only plain files; move this one away or give --out a new folder",
+                e.path().display()
+            )));
+        }
+        out.push(name);
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Are `a` and `b` the same file (device and inode), without following links?
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::symlink_metadata(a), std::fs::symlink_metadata(b)) {
+            (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
+    }
+}
+
+/// Swaps two paths atomically (Linux `renameat2(RENAME_EXCHANGE)`); false where unsupported.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let (Ok(a), Ok(b)) =
+        (std::ffi::CString::new(a.as_os_str().as_bytes()), std::ffi::CString::new(b.as_os_str().as_bytes()))
+    else {
+        return false;
+    };
+    // SAFETY: two valid NUL-terminated paths; the call reads them only.
+    unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) == 0 }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> bool {
+    false
+}
+
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomic_with(path, |w| w.write_all(bytes).map_err(|e| Error::io(path, e)))

@@ -592,3 +592,98 @@ fn row6_read_only_workspace_serves_read_commands_and_creates_nothing() {
     set(0o755, 0o644);
     assert_eq!(outcome.expect("read commands work on a read-only workspace"), before, "no file created");
 }
+
+// Row 5: an export is one unit — after a kill at any moment the folder holds the whole old set
+// or the whole new one, and manifest.json's hashes match the files.
+
+/// File name → bytes of every file in `dir`.
+fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+fn export_to(c: &Path, out: &Path, seed: &str) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("stance"));
+    cmd.args(["--quiet", "export", "--draws", "2000", "--seed", seed, "--corpus"]).arg(c).arg("--out").arg(out);
+    cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+    cmd
+}
+
+#[test]
+fn row5_killed_export_leaves_the_old_set_or_the_new_one() {
+    let c = hostile_corpus();
+    let parent = tempfile::tempdir().unwrap();
+    let (old, new) = (parent.path().join("old"), parent.path().join("new"));
+    assert!(export_to(c.path(), &old, "1").status().unwrap().success());
+    let started = std::time::Instant::now();
+    assert!(export_to(c.path(), &new, "2").status().unwrap().success());
+    let duration = started.elapsed(); // kills are spread over 0 to 1.3 times this
+    let (old_set, new_set) = (snapshot(&old), snapshot(&new));
+    assert_ne!(old_set, new_set);
+    let manifest: serde_json::Value = serde_json::from_slice(&new_set["manifest.json"]).unwrap();
+    for f in manifest["files"].as_array().unwrap() {
+        let bytes = &new_set[f["name"].as_str().unwrap()];
+        assert_eq!(f["sha256"].as_str().unwrap(), stance::corpus::sha256_hex(bytes));
+        assert_eq!(f["bytes"].as_u64().unwrap() as usize, bytes.len());
+    }
+    let target = parent.path().join("exports");
+    let (mut saw_old, mut saw_new) = (0, 0);
+    for attempt in 0..12u64 {
+        if target.exists() {
+            std::fs::remove_dir_all(&target).unwrap();
+        }
+        std::fs::create_dir(&target).unwrap();
+        for (name, bytes) in &old_set {
+            std::fs::write(target.join(name), bytes).unwrap();
+        }
+        let mut child = export_to(c.path(), &target, "2").spawn().unwrap();
+        std::thread::sleep(duration.mul_f64(attempt as f64 / 9.0));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = snapshot(&target);
+        if now == old_set {
+            saw_old += 1;
+        } else if now == new_set {
+            saw_new += 1;
+        } else {
+            panic!("attempt {attempt}: a mix of two exports: {:?}", now.keys().collect::<Vec<_>>());
+        }
+    }
+    eprintln!("killed exports: {saw_old} left the old set, {saw_new} the new one");
+}
+
+#[test]
+fn row5_export_keeps_the_users_files_and_refuses_sub_folders() {
+    let c = small_corpus();
+    let out = tempfile::tempdir().unwrap();
+    std::fs::write(out.path().join("notes.txt"), "mine").unwrap();
+    let export = || {
+        let mut cmd = stance(&["export", "--draws", "0", "--corpus"]);
+        cmd.arg(c.path()).arg("--out").arg(out.path());
+        bounded(cmd)
+    };
+    stdout(export());
+    stdout(export()); // over an earlier export
+    assert_eq!(std::fs::read_to_string(out.path().join("notes.txt")).unwrap(), "mine");
+    assert!(out.path().join("manifest.json").is_file());
+    no_tmp_left(out.path());
+    std::fs::create_dir(out.path().join("figures")).unwrap();
+    fails(export(), 2, &["figures", "new folder"]);
+    assert_eq!(std::fs::read_to_string(out.path().join("notes.txt")).unwrap(), "mine");
+}
+
+/// No temporary folder of an export is left beside `out`.
+fn no_tmp_left(out: &Path) {
+    let prefix = format!(".{}.stance-tmp.", out.file_name().unwrap().to_string_lossy());
+    let left: Vec<_> = std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}

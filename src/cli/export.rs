@@ -2,7 +2,7 @@
 //! manifest and the JSON Schema that describes them (docs/schema.md). Same input and seed:
 //! byte-identical files.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use serde::Serialize;
@@ -17,7 +17,7 @@ use crate::fsio::write_atomic;
 use crate::pipeline::Analysis;
 use crate::render;
 use crate::topics::Stance;
-use crate::{limits, Error, Result};
+use crate::{limits, Result};
 
 /// Export passages, topics, positions, agreement, vocabulary similarity, stances and keyness for notebooks
 #[derive(Debug, Args)]
@@ -30,7 +30,8 @@ Examples:
   stance export --out exports/ --compare china western --terms 30
   python -c \"import pandas as pd; print(pd.read_csv('exports/similarity.csv').head())\"")]
 pub struct ExportArgs {
-    /// Folder to write into (created if missing; the files in it are replaced)
+    /// Folder to write (created if missing; an earlier export there is replaced as a whole, in
+    /// one step; your other files in it are kept)
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// The two sides of keyness.csv: bloc names or issuer:NAME [default: the two largest blocs]
@@ -78,8 +79,24 @@ struct SimilarityFile<'a> {
 struct FileEntry {
     name: &'static str,
     rows: Option<usize>,
+    /// Size and SHA-256 of the file as written: a reader checks them to know the set is whole.
+    bytes: usize,
+    sha256: String,
 }
 
+/// The files an earlier export in `dir` holds: `manifest.json` and the files it lists (the only
+/// ones a new export may replace).
+fn earlier_export(dir: &Path) -> Vec<String> {
+    let listed: Vec<String> = std::fs::read(dir.join("manifest.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|m| {
+            m["files"].as_array().map(|fs| fs.iter().filter_map(|f| f["name"].as_str().map(String::from)).collect())
+        })
+        .unwrap_or_default();
+    let plain = |n: &String| !n.contains('/') && !n.contains('\\') && n != ".." && n != ".";
+    std::iter::once("manifest.json".to_string()).chain(listed.into_iter().filter(plain)).collect()
+}
 #[derive(Debug, Serialize)]
 struct SidePair {
     a: String,
@@ -105,14 +122,18 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
     limits::check_draws(args.draws, 0)?;
     limits::count("--terms", args.terms, 0, limits::MAX_TERMS)?;
     limits::count("--topic-terms", args.topic_terms, 0, limits::MAX_TERMS)?;
-    crate::fsio::writable_dir(&args.out)?;
-    std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
+    let out = crate::fsio::writable_dir(&args.out)?;
+    let earlier = earlier_export(&out);
+    let earlier: Vec<&str> = earlier.iter().map(String::as_str).collect();
+    crate::fsio::other_files(&out, &earlier)?; // refuses sub-folders before the pipeline runs
     let corpus = ctx.load_corpus()?;
     let pair = sides(args.compare.clone(), &corpus)?;
     let a = ctx.run_pipeline(corpus, ctx.lexicon()?, ctx.params())?;
     limits::check_draws(args.draws, a.corpus.issuers().len().max(a.corpus.blocs().len()))?;
     let bootstrap = SimilarityParams { draws: args.draws, seed: ctx.global.seed, ..Default::default() };
-    let files = with_progress(ctx, |progress| write_all(&a, &args, pair, &bootstrap, progress))?;
+    let files = with_progress(ctx, |progress| {
+        crate::fsio::write_dir_atomic(&out, &earlier, |dir| write_all(&a, dir, &args, pair, &bootstrap, progress))
+    })?;
     if !ctx.global.quiet {
         eprintln!("stance: wrote {} files to {}: {}", files.len(), args.out.display(), files.join(", "));
     }
@@ -122,16 +143,16 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
 /// Writes every file; returns their names in the order written.
 fn write_all(
     a: &Analysis,
+    dir: &Path,
     args: &ExportArgs,
     pair: Option<(String, String)>,
     bootstrap: &SimilarityParams,
     progress: &dyn Fn(&str),
 ) -> Result<Vec<&'static str>> {
-    let dir = &args.out;
     let mut files = Vec::new();
     let mut put = |name: &'static str, rows: Option<usize>, text: String| -> Result<()> {
         write_atomic(&dir.join(name), text.as_bytes())?;
-        files.push(FileEntry { name, rows });
+        files.push(FileEntry { name, rows, bytes: text.len(), sha256: crate::corpus::sha256_hex(text.as_bytes()) });
         Ok(())
     };
 
