@@ -7,15 +7,16 @@
 //! ```
 //!
 //! [`pipeline`] wires the stages together into an [`pipeline::Analysis`]; the binary's
-//! subcommands (in `cli/`) only parse arguments, call the library and render results.
+//! subcommands (`src/cli/`, not part of the library) only parse arguments, call the library and
+//! render results, so the library knows nothing of the command line.
 
-pub mod cli;
 pub mod cluster;
 pub mod compare;
 pub mod corpus;
 pub mod error;
 pub mod export;
 pub mod fsio;
+pub mod groups;
 pub mod limits;
 pub mod model;
 pub mod pipeline;

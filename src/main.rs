@@ -1,5 +1,8 @@
-//! The `stance` binary: everything lives in the library; see `stance::cli`.
+//! The `stance` binary: the command line (`cli/`, the only place that knows clap) over the
+//! `stance` library, which does the work.
+
+mod cli;
 
 fn main() {
-    std::process::exit(stance::cli::main());
+    std::process::exit(cli::main());
 }

@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::cluster::{ClusterParams, Clusters};
 use crate::corpus::Corpus;
-use crate::model::Model;
 use crate::reduce::{l2_normalize_rows, Svd, SvdParams};
 use crate::text::analyze::{Analyzer, AnalyzerOptions};
 use crate::text::lang::Lang;
@@ -234,7 +233,7 @@ pub fn model_id(params: &Params, lexicon: &Lexicon, corpus: &Corpus) -> String {
 }
 
 /// Calls `f`, records its duration under `name`.
-fn timed<T>(timings: &mut Vec<(&'static str, f64)>, name: &'static str, f: impl FnOnce() -> T) -> T {
+pub(crate) fn timed<T>(timings: &mut Vec<(&'static str, f64)>, name: &'static str, f: impl FnOnce() -> T) -> T {
     let t = Instant::now();
     let out = f();
     timings.push((name, t.elapsed().as_secs_f64()));
@@ -243,7 +242,7 @@ fn timed<T>(timings: &mut Vec<(&'static str, f64)>, name: &'static str, f: impl 
 
 /// The first stages shared by fitting and scoring: passages, then their topics, stances and
 /// concept hits (kept for the features).
-fn prepare(
+pub(crate) fn prepare(
     corpus: &Corpus,
     lexicon: &Lexicon,
     params: &Params,
@@ -265,7 +264,7 @@ fn prepare(
 }
 
 /// The features of passage `i`, from its text, its document's language and its annotations.
-fn passage_features(
+pub(crate) fn passage_features(
     corpus: &Corpus,
     passages: &[Passage],
     concepts: &[Vec<ConceptHit>],
@@ -312,45 +311,6 @@ impl Analysis {
         Ok(Analysis { corpus, params, lexicon, passages, tfidf, matrix, svd, vectors, clusters, timings, model })
     }
 
-    /// Scores `corpus` in the space of a saved model: the stored vocabulary, idf, SVD basis and
-    /// centroids are applied, nothing is refitted, so numbers stay comparable across runs.
-    pub fn with_model(corpus: Corpus, lexicon: Lexicon, model: &Model, progress: &dyn Fn(&str)) -> Result<Analysis> {
-        let params = model.params.clone();
-        let mut timings = Vec::new();
-        let (mut passages, concepts) = prepare(&corpus, &lexicon, &params, &mut timings, progress)?;
-        let matrix = timed(&mut timings, "tfidf", || {
-            let analyzers = Analyzers::new(&params);
-            model.tfidf.transform_with(passages.len(), |i| {
-                passage_features(&corpus, &passages, &concepts, &analyzers, &params, i)
-            })
-        });
-        drop(concepts);
-        let vectors = timed(&mut timings, "project", || {
-            let mut v = model.svd.transform(&matrix);
-            l2_normalize_rows(&mut v);
-            v
-        });
-        let labels = timed(&mut timings, "kmeans", || model.clusters.predict(&vectors));
-        for (p, &c) in passages.iter_mut().zip(&labels) {
-            p.cluster = c;
-        }
-        let mut clusters = model.clusters.clone();
-        clusters.labels = labels;
-        Ok(Analysis {
-            corpus,
-            params,
-            lexicon,
-            passages,
-            tfidf: model.tfidf.clone(),
-            matrix,
-            svd: model.svd.clone(),
-            vectors,
-            clusters,
-            timings,
-            model: model.id.clone(),
-        })
-    }
-
     /// The issuer of the document a passage comes from.
     pub fn issuer_of(&self, p: &Passage) -> &str {
         &self.corpus.documents[p.doc].issuer
@@ -373,18 +333,18 @@ pub fn tokenize(corpus: &Corpus, passages: &[Passage], params: &Params, lexicon:
 }
 
 /// The analyser of each language, built once.
-struct Analyzers {
+pub(crate) struct Analyzers {
     fr: Analyzer,
     en: Analyzer,
 }
 
 impl Analyzers {
-    fn new(params: &Params) -> Analyzers {
+    pub(crate) fn new(params: &Params) -> Analyzers {
         Analyzers { fr: Analyzer::new(Lang::Fr, params.analyzer), en: Analyzer::new(Lang::En, params.analyzer) }
     }
 
     /// The analyser for the language of `p`'s document.
-    fn of(&self, corpus: &Corpus, p: &Passage) -> &Analyzer {
+    pub(crate) fn of(&self, corpus: &Corpus, p: &Passage) -> &Analyzer {
         match corpus.documents[p.doc].lang {
             Lang::Fr => &self.fr,
             Lang::En => &self.en,

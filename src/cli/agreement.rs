@@ -5,11 +5,11 @@ use clap::Args;
 use serde::Serialize;
 
 use super::{emit, Ctx};
-use crate::compare::agreement::{AgreementMatrix, PRIOR};
-use crate::compare::GroupBy;
-use crate::render::table::{short_labels, table};
-use crate::render::{self, num, Format};
-use crate::Result;
+use stance::compare::agreement::{AgreementMatrix, PRIOR};
+use stance::groups::GroupBy;
+use stance::render::table::{short_labels, table};
+use stance::render::{self, num, Format};
+use stance::Result;
 
 /// Agreement matrix (same side of each topic's proposition?) between issuers, blocs or documents
 #[derive(Debug, Args)]
@@ -26,7 +26,7 @@ Examples:
   stance agreement --by bloc --format csv > agreement.csv")]
 pub struct AgreementArgs {
     /// Rows and columns of the matrix
-    #[arg(long, value_enum, default_value_t = GroupBy::Issuer)]
+    #[arg(long, value_parser = super::choice::<GroupBy>(), default_value_t = GroupBy::Issuer)]
     pub by: GroupBy,
     /// Only this topic (see `stance topics`) [default: over the topics each pair addresses]
     #[arg(long, value_name = "TOPIC")]

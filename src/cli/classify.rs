@@ -8,13 +8,14 @@ use clap::Args;
 use serde_json::json;
 
 use super::{emit, read_input, Ctx};
-use crate::compare::classify::{classify_prepared, split_checked, Agreeing, Classification, Nearest, Prepared};
-use crate::compare::evidence::{highlight, Emphasis};
-use crate::model::{Model, ModelFile};
-use crate::render::table::table;
-use crate::render::{self, Format};
-use crate::text::lang::{self, Lang};
-use crate::{Error, Result};
+use stance::compare::classify::{classify_prepared, split_checked, Agreeing, Classification, Nearest, Prepared};
+use stance::compare::evidence::{highlight, Emphasis};
+use stance::model::{Model, ModelFile};
+use stance::render::table::table;
+use stance::render::{self, Format};
+use stance::text::detect;
+use stance::text::lang::Lang;
+use stance::{Error, Result};
 
 /// Topic and stance of each passage of a new text, and the nearest blocs and issuers
 #[derive(Debug, Args)]
@@ -61,9 +62,9 @@ fn open_model(path: &Path) -> Result<ModelFile> {
 }
 
 pub fn run(ctx: &Ctx, args: ClassifyArgs) -> Result<()> {
-    crate::limits::count("--top", args.top, 0, crate::limits::MAX_TERMS)?;
+    stance::limits::count("--top", args.top, 0, stance::limits::MAX_TERMS)?;
     let (name, text) = read_input(&args.file)?;
-    let lang = args.lang.unwrap_or_else(|| lang::detect(&text));
+    let lang = args.lang.unwrap_or_else(|| detect::language(&text));
     let lexicon = ctx.lexicon()?;
     if args.model.is_none() {
         split_checked(&name, &text, &ctx.params().segment)?; // fail before fitting the corpus

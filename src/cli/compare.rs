@@ -5,14 +5,14 @@
 use clap::Args;
 
 use super::{emit, Ctx};
-use crate::compare::evidence::{highlight, Emphasis, Evidence};
-use crate::compare::keyness::{KeyTerm, KeynessParams, Method};
-use crate::compare::sides::{compare, CompareParams, Comparison, Interval, Side, SideView, TopicComparison};
-use crate::compare::stance::{Share, StanceSummary};
-use crate::compare::SimilarityParams;
-use crate::render::table::table;
-use crate::render::{self, num, Format};
-use crate::Result;
+use stance::compare::evidence::{highlight, Emphasis, Evidence};
+use stance::compare::keyness::{KeyTerm, KeynessParams, Method};
+use stance::compare::sides::{compare, CompareParams, Comparison, Interval, Side, SideView, TopicComparison};
+use stance::compare::stance::{Share, StanceSummary};
+use stance::compare::SimilarityParams;
+use stance::render::table::table;
+use stance::render::{self, num, Format};
+use stance::Result;
 
 /// Compare two blocs or issuers topic by topic: agreement, vocabulary similarity, stances, terms, evidence
 #[derive(Debug, Args)]
@@ -41,7 +41,7 @@ pub struct CompareArgs {
     #[arg(long)]
     pub explain: bool,
     /// Keyness statistic for the distinctive terms
-    #[arg(long, value_enum, default_value_t = Method::Fightin)]
+    #[arg(long, value_parser = super::choice::<Method>(), default_value_t = Method::Fightin)]
     pub keyness: Method,
     /// Distinctive terms shown per side
     #[arg(long, value_name = "K", default_value_t = 5)]
@@ -52,9 +52,9 @@ pub struct CompareArgs {
 }
 
 pub fn run(ctx: &Ctx, args: CompareArgs) -> Result<()> {
-    crate::limits::check_draws(args.draws, 2)?;
-    crate::limits::count("--evidence", args.evidence, 0, crate::limits::MAX_EVIDENCE)?;
-    crate::limits::count("--terms", args.terms, 0, crate::limits::MAX_TERMS)?;
+    stance::limits::check_draws(args.draws, 2)?;
+    stance::limits::count("--evidence", args.evidence, 0, stance::limits::MAX_EVIDENCE)?;
+    stance::limits::count("--terms", args.terms, 0, stance::limits::MAX_TERMS)?;
     let corpus = ctx.load_corpus()?;
     let (side_a, side_b) = Side::parse_pair(&args.a, &args.b, &corpus)?;
     let lexicon = ctx.lexicon()?;

@@ -5,7 +5,7 @@ use clap::{Args, CommandFactory};
 use clap_complete::Shell;
 
 use super::{emit, Cli, Ctx};
-use crate::Result;
+use stance::Result;
 
 /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
 #[derive(Debug, Args)]

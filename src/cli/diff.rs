@@ -6,11 +6,11 @@ use clap::Args;
 
 use super::init::workspace_dir;
 use super::{emit, Ctx};
-use crate::compare::SimilarityParams;
-use crate::render::table::table;
-use crate::render::{self, Format};
-use crate::store::{Diff, DiffParams, Run, Workspace};
-use crate::{Error, Result};
+use stance::compare::SimilarityParams;
+use stance::render::table::table;
+use stance::render::{self, Format};
+use stance::store::{Diff, DiffParams, Run, Workspace};
+use stance::{Error, Result};
 
 /// What moved between two runs (default: the last two), with the passages that moved it
 #[derive(Debug, Args)]
@@ -39,8 +39,8 @@ pub struct DiffArgs {
 
 pub fn run(ctx: &Ctx, args: DiffArgs) -> Result<()> {
     let root = workspace_dir(ctx, "diff")?;
-    crate::limits::check_draws(args.draws, 0)?;
-    crate::limits::count("--evidence", args.evidence, 0, crate::limits::MAX_EVIDENCE)?;
+    stance::limits::check_draws(args.draws, 0)?;
+    stance::limits::count("--evidence", args.evidence, 0, stance::limits::MAX_EVIDENCE)?;
     let runs = match args.runs.as_slice() {
         [] => None,
         [a, b] => Some((*a, *b)),
@@ -204,7 +204,7 @@ fn to_table(d: &Diff, limit: usize) -> String {
         rows,
         limit,
     );
-    let entered = |es: &[crate::store::Entered]| -> Vec<Vec<String>> {
+    let entered = |es: &[stance::store::Entered]| -> Vec<Vec<String>> {
         es.iter()
             .map(|e| {
                 let scope = e.topic.clone().or(e.cluster.map(|c| c.to_string())).unwrap_or_default();

@@ -1,5 +1,5 @@
 //! `stance evaluate`: how well topics and stances match a gold file, and whether a held-out
-//! document lands nearest its own bloc. Methods in `crate::compare::evaluation`.
+//! document lands nearest its own bloc. Methods in `stance::compare::evaluation`.
 
 use std::path::PathBuf;
 
@@ -7,12 +7,12 @@ use clap::Args;
 use serde::Serialize;
 
 use super::{emit, Ctx};
-use crate::compare::evaluation::{
+use stance::compare::evaluation::{
     evaluate, nearest_bloc_loo, read_gold, Confusion, Evaluation, HeldOut, LabelScore, NO_TOPIC,
 };
-use crate::render::table::{short_labels, table};
-use crate::render::{self, num, Format};
-use crate::{Error, Result};
+use stance::render::table::{short_labels, table};
+use stance::render::{self, num, Format};
+use stance::{Error, Result};
 
 /// Score topic and stance assignment against a gold file; nearest-bloc accuracy
 #[derive(Debug, Args)]

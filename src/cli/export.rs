@@ -9,15 +9,15 @@ use serde::Serialize;
 
 use super::report::{sides, with_progress};
 use super::Ctx;
-use crate::compare::keyness::KeynessParams;
-use crate::compare::sides::{compare, CompareParams, Side};
-use crate::compare::{GroupBy, SimilarityParams, VOCABULARY_SIMILARITY};
-use crate::export::{self, columns, TopicMatrix, SCHEMA_JSON, SCHEMA_VERSION};
-use crate::fsio::write_atomic;
-use crate::pipeline::Analysis;
-use crate::render;
-use crate::topics::Stance;
-use crate::{limits, Result};
+use stance::compare::keyness::KeynessParams;
+use stance::compare::sides::{compare, CompareParams, Side};
+use stance::compare::{GroupBy, SimilarityParams, VOCABULARY_SIMILARITY};
+use stance::export::{self, columns, TopicMatrix, SCHEMA_JSON, SCHEMA_VERSION};
+use stance::fsio::write_atomic;
+use stance::pipeline::Analysis;
+use stance::render;
+use stance::topics::Stance;
+use stance::{limits, Error, Result};
 
 /// Export passages, topics, positions, agreement, vocabulary similarity, stances and keyness for notebooks
 #[derive(Debug, Args)]
@@ -122,17 +122,17 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
     limits::check_draws(args.draws, 0)?;
     limits::count("--terms", args.terms, 0, limits::MAX_TERMS)?;
     limits::count("--topic-terms", args.topic_terms, 0, limits::MAX_TERMS)?;
-    let out = crate::fsio::writable_dir(&args.out)?;
+    let out = stance::fsio::writable_dir(&args.out)?;
     let earlier = earlier_export(&out);
     let earlier: Vec<&str> = earlier.iter().map(String::as_str).collect();
-    crate::fsio::other_files(&out, &earlier)?; // refuses sub-folders before the pipeline runs
+    stance::fsio::other_files(&out, &earlier)?; // refuses sub-folders before the pipeline runs
     let corpus = ctx.load_corpus()?;
     let pair = sides(args.compare.clone(), &corpus)?;
     let a = ctx.run_pipeline(corpus, ctx.lexicon()?, ctx.params())?;
     limits::check_draws(args.draws, a.corpus.issuers().len().max(a.corpus.blocs().len()))?;
     let bootstrap = SimilarityParams { draws: args.draws, seed: ctx.global.seed, ..Default::default() };
     let files = with_progress(ctx, |progress| {
-        crate::fsio::write_dir_atomic(&out, &earlier, |dir| write_all(&a, dir, &args, pair, &bootstrap, progress))
+        stance::fsio::write_dir_atomic(&out, &earlier, |dir| write_all(&a, dir, &args, pair, &bootstrap, progress))
     })?;
     if !ctx.global.quiet {
         eprintln!("stance: wrote {} files to {}: {}", files.len(), args.out.display(), files.join(", "));
@@ -152,7 +152,7 @@ fn write_all(
     let mut files = Vec::new();
     let mut put = |name: &'static str, rows: Option<usize>, text: String| -> Result<()> {
         write_atomic(&dir.join(name), text.as_bytes())?;
-        files.push(FileEntry { name, rows, bytes: text.len(), sha256: crate::corpus::sha256_hex(text.as_bytes()) });
+        files.push(FileEntry { name, rows, bytes: text.len(), sha256: stance::corpus::sha256_hex(text.as_bytes()) });
         Ok(())
     };
 

@@ -9,15 +9,16 @@ use clap::Args;
 use serde::Serialize;
 
 use super::{emit, Ctx};
-use crate::compare::similarity::similarity;
-use crate::compare::{GroupBy, Grouping, SimilarityMatrix, SimilarityParams};
-use crate::fsio::write_atomic;
-use crate::model::Model;
-use crate::pipeline::{model_id, Analysis, Params};
-use crate::render::table::table;
-use crate::render::{self, Format};
-use crate::store::Workspace;
-use crate::{limits, Error, Result};
+use stance::compare::similarity::similarity;
+use stance::compare::{SimilarityMatrix, SimilarityParams};
+use stance::fsio::write_atomic;
+use stance::groups::{GroupBy, Grouping};
+use stance::model::Model;
+use stance::pipeline::{model_id, Analysis, Params};
+use stance::render::table::table;
+use stance::render::{self, Format};
+use stance::store::Workspace;
+use stance::{limits, Error, Result};
 
 /// Fit and save the model (TF-IDF, SVD, clusters) and write issuer similarity matrices
 #[derive(Debug, Args)]
@@ -127,7 +128,7 @@ pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
     if let Some(ws) = &ctx.global.workspace {
         return fit_workspace(ctx, ws, params);
     }
-    crate::fsio::writable_dir(&args.out)?;
+    stance::fsio::writable_dir(&args.out)?;
     let t = Instant::now();
     let corpus = ctx.load_corpus()?;
     let read_s = t.elapsed().as_secs_f64();
@@ -137,7 +138,7 @@ pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
     let (features, nnz) = (analysis.matrix.n_cols, analysis.matrix.nnz());
     // The TF-IDF matrix is not saved and nothing below reads it: free it before the model is
     // built (the write is where memory peaks).
-    analysis.matrix = crate::vectorize::Csr::zeros(0, 0);
+    analysis.matrix = stance::vectorize::Csr::zeros(0, 0);
 
     let t = Instant::now();
     let grouping = Grouping::new(&analysis, GroupBy::Issuer);

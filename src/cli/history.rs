@@ -4,10 +4,10 @@ use clap::Args;
 
 use super::init::workspace_dir;
 use super::{emit, Ctx};
-use crate::render::table::table;
-use crate::render::{self, num, Format};
-use crate::store::{Run, Workspace};
-use crate::Result;
+use stance::render::table::table;
+use stance::render::{self, num, Format};
+use stance::store::{Run, Workspace};
+use stance::Result;
 
 /// List the runs of a workspace: time, model, corpus hash, documents, changes
 #[derive(Debug, Args)]

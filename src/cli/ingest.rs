@@ -9,11 +9,12 @@ use clap::Args;
 
 use super::init::workspace_dir;
 use super::{emit, Ctx};
-use crate::corpus::{self, sha256_hex, Document, NO_BLOC};
-use crate::render::{self, Format};
-use crate::store::Workspace;
-use crate::text::lang::{self, Lang};
-use crate::{Error, Result};
+use stance::corpus::{self, sha256_hex, Document, NO_BLOC};
+use stance::render::{self, Format};
+use stance::store::Workspace;
+use stance::text::detect;
+use stance::text::lang::Lang;
+use stance::{Error, Result};
 
 /// Add texts to a workspace (same content twice is a no-op); score them with `stance update`
 #[derive(Debug, Args)]
@@ -62,7 +63,7 @@ impl IngestArgs {
             ))
         })?;
         let text = corpus::read_text(path)?;
-        let lang = self.lang.unwrap_or_else(|| lang::detect(&text));
+        let lang = self.lang.unwrap_or_else(|| detect::language(&text));
         let id = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
         Ok(Document {
             id,

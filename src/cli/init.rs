@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{emit, Ctx};
-use crate::corpus;
-use crate::render::{self, Format};
-use crate::store::{FitReport, Workspace};
-use crate::{Error, Result};
+use stance::corpus;
+use stance::render::{self, Format};
+use stance::store::{FitReport, Workspace};
+use stance::{Error, Result};
 
 /// Create a workspace: ingest a corpus, fit and save the model, record the first run
 #[derive(Debug, Args)]

@@ -1,7 +1,7 @@
 //! The command line: argument parsing (clap derive), one file per subcommand.
 //!
 //! Each subcommand parses its own arguments, asks the library for plain results and renders them
-//! with `crate::render`. Data goes to stdout, progress and warnings to stderr.
+//! with `stance::render`. Data goes to stdout, progress and warnings to stderr.
 
 mod agreement;
 mod classify;
@@ -29,11 +29,11 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
-use crate::corpus::{self, Corpus};
-use crate::pipeline::{Analysis, Params};
-use crate::render::Format;
-use crate::topics::Lexicon;
-use crate::{Error, Result};
+use stance::corpus::{self, Corpus};
+use stance::pipeline::{Analysis, Params};
+use stance::render::Format;
+use stance::topics::Lexicon;
+use stance::{Error, Result};
 
 const ABOUT: &str = "Compare the positions of issuers and blocs in cyber-diplomacy texts (French and English)";
 
@@ -71,7 +71,7 @@ pub struct Global {
     #[arg(long, global = true, value_name = "DIR")]
     pub workspace: Option<PathBuf>,
     /// Output format
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    #[arg(long, global = true, value_parser = choice::<Format>(), default_value_t = Format::Table)]
     pub format: Format,
     /// Seed for every random step (SVD, k-means, bootstrap): same seed, same output
     #[arg(long, global = true, default_value_t = 0)]
@@ -144,7 +144,7 @@ impl Ctx {
                 if self.global.corpus.is_some() {
                     self.warn("--corpus is ignored: with --workspace, commands read the workspace's documents");
                 }
-                crate::store::Workspace::open_read_only(ws)?.corpus()?
+                stance::store::Workspace::open_read_only(ws)?.corpus()?
             }
             None => corpus::load(&self.corpus_dir())?,
         };
@@ -195,21 +195,41 @@ impl Ctx {
 
     pub fn warn(&self, msg: &str) {
         if !self.global.quiet {
-            eprintln!("stance: warning: {}", crate::render::printable(&msg.replace(['\n', '\r'], " ")));
+            eprintln!("stance: warning: {}", stance::render::printable(&msg.replace(['\n', '\r'], " ")));
         }
     }
 }
 
+/// A clap value parser for a library enum (which knows nothing of clap): its values are strum's
+/// names, each with its doc comment as help, so `--help` and errors read as with clap's
+/// `ValueEnum`.
+pub fn choice<T>() -> impl clap::builder::TypedValueParser<Value = T>
+where
+    T: strum::VariantArray + strum::EnumMessage + Into<&'static str> + std::str::FromStr + Copy,
+    T: Send + Sync + 'static,
+{
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    let values = T::VARIANTS.iter().map(|&v| {
+        let value = PossibleValue::new(v.into());
+        match v.get_documentation() {
+            Some(help) => value.help(help),
+            None => value,
+        }
+    });
+    // Only the listed names get through the first parser, and each parses.
+    PossibleValuesParser::new(values).try_map(|s| s.parse::<T>().map_err(|_| format!("'{s}' is not a known value")))
+}
+
 /// Parses `--lang` values (the codes the manifest accepts), for clap's `value_parser`.
-pub fn parse_lang(s: &str) -> std::result::Result<crate::text::lang::Lang, String> {
-    crate::text::lang::Lang::parse(s).ok_or_else(|| format!("'{s}' is not supported; use fr or en"))
+pub fn parse_lang(s: &str) -> std::result::Result<stance::text::lang::Lang, String> {
+    stance::text::lang::Lang::parse(s).ok_or_else(|| format!("'{s}' is not supported; use fr or en"))
 }
 
 /// Writes `s` to stdout; a closed pipe (`stance … | head`) is not an error. On a terminal,
 /// control characters are removed first (`render::printable`).
 pub fn emit(s: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    let s = if out.is_terminal() { crate::render::printable(s) } else { std::borrow::Cow::Borrowed(s) };
+    let s = if out.is_terminal() { stance::render::printable(s) } else { std::borrow::Cow::Borrowed(s) };
     match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -219,7 +239,7 @@ pub fn emit(s: &str) -> Result<()> {
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
-    crate::render::set_raw_csv(cli.global.raw_csv);
+    stance::render::set_raw_csv(cli.global.raw_csv);
     let ctx = Ctx { global: cli.global };
     match cli.command {
         None => {
@@ -265,7 +285,7 @@ pub fn main() -> i32 {
         Err(e) => {
             // One line, nothing a terminal would act on, whatever the data in the message.
             let line = e.to_string().replace(['\n', '\r'], " ");
-            eprintln!("stance: error: {}", crate::render::printable(&line));
+            eprintln!("stance: error: {}", stance::render::printable(&line));
             e.exit_code()
         }
     }

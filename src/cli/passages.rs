@@ -3,12 +3,12 @@
 use clap::Args;
 
 use super::{emit, Ctx};
-use crate::corpus::check_name;
-use crate::export::{columns, passage_record, to_csv, PassageRecord};
-use crate::render::table::table;
-use crate::render::{self, Format};
-use crate::topics::Stance;
-use crate::Result;
+use stance::corpus::check_name;
+use stance::export::{columns, passage_record, to_csv, PassageRecord};
+use stance::render::table::table;
+use stance::render::{self, Format};
+use stance::topics::Stance;
+use stance::Result;
 
 /// Passages on a topic, with issuer, document, stance and position in the text
 #[derive(Debug, Args)]
@@ -27,28 +27,11 @@ pub struct PassagesArgs {
     #[arg(long, value_name = "NAME")]
     pub bloc: Option<String>,
     /// Only this stance
-    #[arg(long, value_enum)]
-    pub stance: Option<StanceArg>,
+    #[arg(long, value_parser = super::choice::<Stance>())]
+    pub stance: Option<Stance>,
     /// At most this many passages (0 = all)
     #[arg(long, default_value_t = 0)]
     pub limit: usize,
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum StanceArg {
-    Support,
-    Oppose,
-    Neutral,
-}
-
-impl From<StanceArg> for Stance {
-    fn from(s: StanceArg) -> Stance {
-        match s {
-            StanceArg::Support => Stance::Support,
-            StanceArg::Oppose => Stance::Oppose,
-            StanceArg::Neutral => Stance::Neutral,
-        }
-    }
 }
 
 pub fn run(ctx: &Ctx, args: PassagesArgs) -> Result<()> {
@@ -62,7 +45,7 @@ pub fn run(ctx: &Ctx, args: PassagesArgs) -> Result<()> {
     if let Some(b) = &args.bloc {
         check_name("bloc", b, &a.corpus.blocs())?;
     }
-    let stance = args.stance.map(Stance::from);
+    let stance = args.stance;
     let mut keep = a.select(|p| {
         let d = &a.corpus.documents[p.doc];
         let on_topic = args.topic.as_deref().is_none_or(|t| p.on(t));

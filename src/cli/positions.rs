@@ -5,13 +5,14 @@ use clap::Args;
 use serde::Serialize;
 
 use super::{emit, Ctx};
-use crate::compare::agreement::{positions, Positions, PRIOR};
-use crate::compare::{GroupBy, SimilarityParams};
-use crate::export::{columns, position_records, to_csv, PositionRecord};
-use crate::pipeline::Analysis;
-use crate::render::dotplot::{dotplot, wrap, Dot};
-use crate::render::{self, Format};
-use crate::Result;
+use stance::compare::agreement::{positions, Positions, PRIOR};
+use stance::compare::SimilarityParams;
+use stance::export::{columns, position_records, to_csv, PositionRecord};
+use stance::groups::GroupBy;
+use stance::pipeline::Analysis;
+use stance::render::dotplot::{dotplot, wrap, Dot};
+use stance::render::{self, Format};
+use stance::Result;
 
 /// Positions of issuers, blocs or documents on a topic, from oppose (−1) to support (+1)
 #[derive(Debug, Args)]
@@ -30,7 +31,7 @@ pub struct PositionsArgs {
     #[arg(long, value_name = "TOPIC")]
     pub topic: Option<String>,
     /// Whose positions
-    #[arg(long, value_enum, default_value_t = GroupBy::Issuer)]
+    #[arg(long, value_parser = super::choice::<GroupBy>(), default_value_t = GroupBy::Issuer)]
     pub by: GroupBy,
     /// Only these groups (comma-separated names)
     #[arg(long, value_name = "NAMES", value_delimiter = ',')]
@@ -67,7 +68,7 @@ pub fn compute(
 ) -> Result<(Analysis, Positions)> {
     // Each draw holds one position per group and topic, far less than a similarity matrix: the
     // fixed cap is the bound that matters.
-    crate::limits::check_draws(draws, 0)?;
+    stance::limits::check_draws(draws, 0)?;
     if let Some(t) = topic {
         ctx.lexicon()?.check_topic(t)?;
     }

@@ -1,18 +1,18 @@
 //! `stance report`: one self-contained HTML page — corpus overview, similarity heatmaps, the
-//! comparison of two blocs, and the evidence passages. Data: `crate::export::report`; markup:
-//! `crate::render::html`.
+//! comparison of two blocs, and the evidence passages. Data: `stance::export::report`; markup:
+//! `stance::render::html`.
 
 use std::path::PathBuf;
 
 use clap::Args;
 
 use super::{emit, Ctx};
-use crate::compare::sides::Side;
-use crate::compare::SimilarityParams;
-use crate::export::report::{Report, ReportParams};
-use crate::fsio::{output_file, write_atomic, Target};
-use crate::render::html;
-use crate::{limits, Result};
+use stance::compare::sides::Side;
+use stance::compare::SimilarityParams;
+use stance::export::report::{Report, ReportParams};
+use stance::fsio::{output_file, write_atomic, Target};
+use stance::render::html;
+use stance::{limits, Result};
 
 /// Write a self-contained HTML report: heatmaps, a bloc comparison and the evidence passages
 #[derive(Debug, Args)]
@@ -69,7 +69,7 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<()> {
 }
 
 /// `--compare A B`, checked against the corpus before the (slower) pipeline runs.
-pub(super) fn sides(names: Option<Vec<String>>, corpus: &crate::corpus::Corpus) -> Result<Option<(String, String)>> {
+pub(super) fn sides(names: Option<Vec<String>>, corpus: &stance::corpus::Corpus) -> Result<Option<(String, String)>> {
     match names.as_deref() {
         Some([a, b]) => {
             Side::parse(a, corpus)?;

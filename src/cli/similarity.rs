@@ -5,11 +5,11 @@ use clap::Args;
 use serde::Serialize;
 
 use super::{emit, Ctx};
-use crate::compare::similarity::similarity;
-use crate::compare::{GroupBy, Grouping, SimilarityMatrix, SimilarityParams, VOCABULARY_SIMILARITY};
-use crate::render::table::{short_labels, table};
-use crate::render::{self, num, Format};
-use crate::{limits, Result};
+use stance::compare::similarity::similarity;
+use stance::compare::{GroupBy, Grouping, SimilarityMatrix, SimilarityParams, VOCABULARY_SIMILARITY};
+use stance::render::table::{short_labels, table};
+use stance::render::{self, num, Format};
+use stance::{limits, Result};
 
 /// Vocabulary similarity (who speaks alike) between issuers, blocs or documents
 #[derive(Debug, Args)]
@@ -24,7 +24,7 @@ Examples:
   stance similarity --format csv --topic internet_governance > sim.csv")]
 pub struct SimilarityArgs {
     /// Rows and columns of the matrix
-    #[arg(long, value_enum, default_value_t = GroupBy::Issuer)]
+    #[arg(long, value_parser = super::choice::<GroupBy>(), default_value_t = GroupBy::Issuer)]
     pub by: GroupBy,
     /// Only passages on this topic (see `stance topics`)
     #[arg(long, value_name = "TOPIC")]

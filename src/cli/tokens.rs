@@ -7,12 +7,13 @@ use clap::Args;
 use serde::Serialize;
 
 use super::{emit, read_input, Ctx};
-use crate::pipeline::{features, split_text};
-use crate::render::table::table;
-use crate::render::{self, Format};
-use crate::text::analyze::Analyzer;
-use crate::text::lang::{self, Lang};
-use crate::Result;
+use stance::pipeline::{features, split_text};
+use stance::render::table::table;
+use stance::render::{self, Format};
+use stance::text::analyze::Analyzer;
+use stance::text::detect;
+use stance::text::lang::Lang;
+use stance::Result;
 
 /// Show the passages, tokens and concepts the analyser finds in a text
 #[derive(Debug, Args)]
@@ -47,7 +48,7 @@ pub struct TokensReport {
 
 pub fn run(ctx: &Ctx, args: TokensArgs) -> Result<()> {
     let (name, text) = read_input(&args.file)?;
-    let lang = args.lang.unwrap_or_else(|| lang::detect(&text));
+    let lang = args.lang.unwrap_or_else(|| detect::language(&text));
     let params = ctx.params();
     let lexicon = ctx.lexicon()?;
     let analyzer = Analyzer::new(lang, params.analyzer);

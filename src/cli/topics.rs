@@ -7,12 +7,12 @@ use clap::Args;
 use serde::Serialize;
 
 use super::{emit, Ctx};
-use crate::compare::terms::top_terms;
-use crate::pipeline::Analysis;
-use crate::render::table::table;
-use crate::render::{self, Format};
-use crate::topics::Stance;
-use crate::Result;
+use stance::compare::terms::top_terms;
+use stance::pipeline::Analysis;
+use stance::render::table::table;
+use stance::render::{self, Format};
+use stance::topics::Stance;
+use stance::Result;
 
 /// Topics, their top terms, clusters and passages per issuer
 #[derive(Debug, Args)]
@@ -138,7 +138,7 @@ pub fn summarize(a: &Analysis, n_terms: usize, seed: u64) -> TopicsReport {
 }
 
 pub fn run(ctx: &Ctx, args: TopicsArgs) -> Result<()> {
-    crate::limits::count("--terms", args.terms, 0, crate::limits::MAX_TERMS)?;
+    stance::limits::count("--terms", args.terms, 0, stance::limits::MAX_TERMS)?;
     let analysis = ctx.analysis()?;
     let report = summarize(&analysis, args.terms, ctx.global.seed);
     emit(&match ctx.global.format {

@@ -5,9 +5,9 @@ use clap::Args;
 
 use super::init::workspace_dir;
 use super::{emit, Ctx};
-use crate::render::{self, Format};
-use crate::store::{UpdateReport, Workspace, STALE_OOV};
-use crate::Result;
+use stance::render::{self, Format};
+use stance::store::{UpdateReport, Workspace, STALE_OOV};
+use stance::Result;
 
 /// Score the new texts with the saved model (nothing is refitted) and record a run
 #[derive(Debug, Args)]

@@ -4,9 +4,9 @@ use clap::Args;
 use serde::Serialize;
 
 use super::{emit, Ctx};
-use crate::render::table::table;
-use crate::render::{self, Format};
-use crate::Result;
+use stance::render::table::table;
+use stance::render::{self, Format};
+use stance::Result;
 
 /// Vocabulary, idf and the sparse TF-IDF passage rows
 #[derive(Debug, Args)]
@@ -40,7 +40,7 @@ pub struct VectorsReport {
 }
 
 pub fn run(ctx: &Ctx, args: VectorsArgs) -> Result<()> {
-    crate::limits::count("--terms", args.terms, 0, crate::limits::MAX_TERMS)?;
+    stance::limits::count("--terms", args.terms, 0, stance::limits::MAX_TERMS)?;
     let a = ctx.analysis()?;
     let m = &a.matrix;
     let vocab = &a.tfidf.vocabulary;

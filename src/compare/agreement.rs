@@ -29,8 +29,9 @@ use serde::Serialize;
 
 use super::bootstrap::{centred_interval95, interval95, resample};
 use super::stance::counts;
-use super::{GroupBy, Grouping, SimilarityParams};
+use super::SimilarityParams;
 use crate::corpus::check_name;
+use crate::groups::{GroupBy, Grouping};
 use crate::pipeline::{Analysis, Passage};
 use crate::topics::Stance;
 use crate::Result;

@@ -21,9 +21,11 @@ use serde::Serialize;
 
 use crate::vectorize::TokenDoc;
 
-/// Keyness statistic.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+/// Keyness statistic; names as in JSON (`fightin`, `g2`), the doc comments are the CLI's help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[derive(strum::Display, strum::EnumString, strum::IntoStaticStr, strum::VariantArray, strum::EnumMessage)]
+#[strum(serialize_all = "lowercase")]
 pub enum Method {
     /// Fightin' Words: log-odds ratio, informative Dirichlet prior, z-score
     Fightin,
@@ -33,10 +35,7 @@ pub enum Method {
 
 impl Method {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Fightin => "fightin",
-            Method::G2 => "g2",
-        }
+        self.into()
     }
 }
 

@@ -13,4 +13,5 @@ pub mod similarity;
 pub mod stance;
 pub mod terms;
 
-pub use similarity::{GroupBy, Grouping, SimilarityMatrix, SimilarityParams, VOCABULARY_SIMILARITY};
+pub use crate::groups::{GroupBy, Grouping};
+pub use similarity::{SimilarityMatrix, SimilarityParams, VOCABULARY_SIMILARITY};

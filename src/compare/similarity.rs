@@ -5,84 +5,14 @@
 //! within each group: each draw resamples every group's passages with replacement, recomputes the
 //! means and the cosines; the 2.5 and 97.5 percentiles of the draws bound the 95 % interval.
 
-use std::str::FromStr;
-
-use ndarray::{Array1, Array2, ArrayView2, Axis};
+use ndarray::{Array2, ArrayView2};
 use serde::Serialize;
 
 use super::bootstrap::{centred_interval95, resample};
-use crate::corpus::sorted_unique;
-use crate::pipeline::Analysis;
-use crate::Error;
+use crate::groups::{group_means, Grouping};
 
 /// The `"measure"` of a cosine matrix in JSON: it measures shared vocabulary, not agreement.
 pub const VOCABULARY_SIMILARITY: &str = "vocabulary_similarity";
-
-/// What the rows and columns of a matrix are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum GroupBy {
-    Issuer,
-    Bloc,
-    Document,
-}
-
-impl GroupBy {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            GroupBy::Issuer => "issuer",
-            GroupBy::Bloc => "bloc",
-            GroupBy::Document => "document",
-        }
-    }
-}
-
-impl FromStr for GroupBy {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self, Error> {
-        match s {
-            "issuer" => Ok(GroupBy::Issuer),
-            "bloc" => Ok(GroupBy::Bloc),
-            "document" => Ok(GroupBy::Document),
-            _ => Err(Error::usage(format!("--by '{s}' is not known; use issuer, bloc or document"))),
-        }
-    }
-}
-
-/// Passages assigned to sorted group labels.
-#[derive(Debug, Clone)]
-pub struct Grouping {
-    pub by: GroupBy,
-    /// Sorted group names.
-    pub labels: Vec<String>,
-    /// Group index of each passage.
-    pub of: Vec<usize>,
-}
-
-impl Grouping {
-    pub fn new(analysis: &Analysis, by: GroupBy) -> Grouping {
-        let docs = &analysis.corpus.documents;
-        let name = |d: usize| -> &str {
-            match by {
-                GroupBy::Issuer => &docs[d].issuer,
-                GroupBy::Bloc => &docs[d].bloc,
-                GroupBy::Document => &docs[d].id,
-            }
-        };
-        let labels = sorted_unique(docs.iter().enumerate().map(|(d, _)| name(d).to_string()));
-        let of = analysis
-            .passages
-            .iter()
-            .map(|p| labels.binary_search_by(|l| l.as_str().cmp(name(p.doc))).unwrap_or(0))
-            .collect();
-        Grouping { by, labels, of }
-    }
-
-    /// Index of the group called `label`, if any.
-    pub fn index(&self, label: &str) -> Option<usize> {
-        self.labels.binary_search_by(|l| l.as_str().cmp(label)).ok()
-    }
-}
 
 /// Bootstrap settings.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -116,22 +46,6 @@ impl SimilarityMatrix {
     pub fn get(&self, i: usize, j: usize) -> Option<f64> {
         self.matrix[i][j]
     }
-}
-
-/// Unit-length mean vector of each group over the selected passages (zero rows for empty groups).
-fn group_means(vectors: ArrayView2<f32>, members: &[Vec<usize>]) -> Array2<f64> {
-    let mut means = Array2::<f64>::zeros((members.len(), vectors.ncols()));
-    for (g, rows) in members.iter().enumerate() {
-        let mut m = means.row_mut(g);
-        for &r in rows {
-            m.zip_mut_with(&vectors.row(r), |a, &b| *a += b as f64);
-        }
-        let norm = m.dot(&m).sqrt();
-        if norm > 0.0 {
-            m /= norm;
-        }
-    }
-    means
 }
 
 /// Cosine matrix of unit (or zero) mean vectors; `None` where a group has no passages.
@@ -188,14 +102,10 @@ pub fn similarity(
     SimilarityMatrix { labels: grouping.labels.clone(), matrix, low, high, n_passages: counts }
 }
 
-/// Mean of the selected rows of `vectors`, L2-normalised (a document's or a group's position).
-pub fn centroid(vectors: ArrayView2<f32>, rows: &[usize]) -> Array1<f64> {
-    group_means(vectors, &[rows.to_vec()]).index_axis_move(Axis(0), 0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::groups::GroupBy;
     use ndarray::array;
 
     fn grouping(of: Vec<usize>, n: usize) -> Grouping {

@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::text::lang::{self, Lang};
+use crate::text::detect;
+use crate::text::lang::Lang;
 use crate::{Error, Result};
 
 /// Bloc name given to documents whose manifest row has none.
@@ -207,7 +208,7 @@ fn document_from_row(
         Some(l) => Lang::parse(&l).ok_or_else(|| {
             Error::data(format!("{at}: lang '{l}' is not supported; use 'fr' or 'en', or leave it empty"))
         })?,
-        None => lang::detect(&text),
+        None => detect::language(&text),
     };
     let doc_type = take("doc_type");
     let title = take("title");
@@ -367,7 +368,7 @@ fn load_plain_dir(dir: &Path) -> Result<Corpus> {
         let id = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
         let issuer = path.file_stem().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
         let hash = sha256_hex(text.as_bytes());
-        let lang = lang::detect(&text);
+        let lang = detect::language(&text);
         corpus.documents.push(Document {
             id,
             issuer,

@@ -9,7 +9,8 @@ use super::{issuer_blocs, matrices, stance_index, TopicMatrix};
 use crate::compare::evidence::{evidence, stance_calls, Evidence};
 use crate::compare::keyness::KeynessParams;
 use crate::compare::sides::{compare, CompareParams, Comparison, Side};
-use crate::compare::{GroupBy, SimilarityMatrix, SimilarityParams};
+use crate::compare::{SimilarityMatrix, SimilarityParams};
+use crate::groups::GroupBy;
 use crate::pipeline::Analysis;
 use crate::Result;
 

@@ -18,6 +18,8 @@
 //! every byte after it and is verified when the file is opened ([`ModelFile::open`]), so a
 //! damaged model is a one-line error, never different numbers (docs/security.md).
 
+mod score;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::os::unix::fs::FileExt;
@@ -27,8 +29,7 @@ use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 use crate::cluster::Clusters;
-use crate::compare::similarity::centroid;
-use crate::compare::{GroupBy, Grouping};
+use crate::groups::{centroid, GroupBy, Grouping};
 use crate::pipeline::{Analysis, Params};
 use crate::reduce::Svd;
 use crate::topics::Stance;

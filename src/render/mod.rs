@@ -73,8 +73,20 @@ pub fn printable(s: &str) -> Cow<'_, str> {
     )
 }
 
-/// Output format chosen with `--format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// Output format chosen with `--format` (`table`, `json`, `csv`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    strum::EnumMessage,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum Format {
     Table,
     Json,

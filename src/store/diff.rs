@@ -13,14 +13,14 @@ use ndarray::Array2;
 use rusqlite::Connection;
 use serde::Serialize;
 
-use super::documents::load;
+use super::documents::{load, passage_text};
 use super::runs::{self, Run, RunSummary};
-use super::score::passage_text;
 use super::state::{Level, RunState};
 use super::{f32_from, Paths, Workspace};
 use crate::compare::similarity::similarity;
 use crate::compare::stance::call;
-use crate::compare::{Grouping, SimilarityParams};
+use crate::compare::SimilarityParams;
+use crate::groups::Grouping;
 use crate::topics::Stance;
 use crate::{Error, Result};
 

@@ -162,6 +162,11 @@ impl Workspace {
     }
 }
 
+/// A stored passage's text, re-cut from its document (offsets are stored, passage text is not).
+pub(super) fn passage_text(doc: &Document, start: usize, end: usize) -> String {
+    doc.text.get(start..end).map(crate::text::normalize::normalize).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,7 +17,7 @@ use super::models::{self, ModelInfo};
 use super::runs::{self, NewRun, RunSummary};
 use super::state::{PassageFacts, RunState};
 use super::{f32_bytes, Paths, Workspace};
-use crate::corpus::{Corpus, Document};
+use crate::corpus::Corpus;
 use crate::model::Model;
 use crate::pipeline::{split, tokenize, Analysis, Params};
 use crate::topics::Lexicon;
@@ -273,15 +273,10 @@ impl Workspace {
     }
 }
 
-/// A stored passage's text, re-cut from its document (offsets are stored, passage text is not).
-pub(super) fn passage_text(doc: &Document, start: usize, end: usize) -> String {
-    doc.text.get(start..end).map(crate::text::normalize::normalize).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::{sha256_hex, NO_BLOC};
+    use crate::corpus::{sha256_hex, Document, NO_BLOC};
     use crate::text::lang::Lang;
 
     fn doc(name: &str, issuer: &str, text: &str) -> Document {

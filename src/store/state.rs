@@ -11,13 +11,15 @@ use rusqlite::{params, Connection};
 use serde::Serialize;
 
 use super::{f64_bytes, f64_from, Paths};
-use crate::compare::GroupBy;
+use crate::groups::GroupBy;
 use crate::topics::Stance;
 use crate::Result;
 
 /// The groupings a run keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[derive(strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "lowercase")]
 pub enum Level {
     Issuer,
     Bloc,
@@ -27,14 +29,11 @@ impl Level {
     pub const ALL: [Level; 2] = [Level::Issuer, Level::Bloc];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Issuer => "issuer",
-            Level::Bloc => "bloc",
-        }
+        self.into()
     }
 
     fn parse(s: &str) -> Option<Level> {
-        Level::ALL.into_iter().find(|l| l.as_str() == s)
+        s.parse().ok()
     }
 
     pub fn group_by(self) -> GroupBy {

@@ -19,8 +19,11 @@ use pattern::Tokens;
 use std::collections::BTreeMap;
 
 /// A passage's position toward a topic's proposition.
+/// Names as in JSON: `support`, `oppose`, `neutral`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[derive(strum::Display, strum::EnumString, strum::IntoStaticStr, strum::VariantArray, strum::EnumMessage)]
+#[strum(serialize_all = "lowercase")]
 pub enum Stance {
     Support,
     Oppose,
@@ -29,21 +32,12 @@ pub enum Stance {
 
 impl Stance {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Stance::Support => "support",
-            Stance::Oppose => "oppose",
-            Stance::Neutral => "neutral",
-        }
+        self.into()
     }
 
     /// Parses `support` / `oppose` / `neutral` (case and surrounding spaces ignored).
     pub fn parse(s: &str) -> Option<Stance> {
-        match s.trim().to_lowercase().as_str() {
-            "support" => Some(Stance::Support),
-            "oppose" => Some(Stance::Oppose),
-            "neutral" => Some(Stance::Neutral),
-            _ => None,
-        }
+        s.trim().to_lowercase().parse().ok()
     }
 
     fn flipped(self) -> Stance {
