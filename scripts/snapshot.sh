@@ -38,7 +38,7 @@ run() {
 }
 
 run help --help
-for c in similarity compare topics passages classify evaluate tokens vectors fit init ingest update diff \
+for c in similarity agreement positions compare topics passages classify evaluate tokens vectors fit init ingest update diff \
     history report export completions; do
     run "help-$c" "$c" --help
 done
@@ -49,6 +49,9 @@ for f in table json csv; do
     run "similarity-bloc-ci-$f" similarity --by bloc --ci --format $f --quiet
     run "similarity-topic-$f" similarity --topic internet_governance --format $f --quiet
     run "similarity-document-$f" similarity --by document --topic binding_norms --format $f --quiet
+    run "agreement-$f" agreement --topic binding_norms --format $f --quiet
+    run "agreement-bloc-ci-$f" agreement --by bloc --ci --format $f --quiet
+    run "positions-$f" positions --topic budapest_convention --format $f --quiet
     run "compare-$f" compare russia-aligned western --format $f --quiet
     run "compare-evidence-$f" compare russia-aligned western --topic binding_norms --evidence 2 --explain --format $f --quiet
     run "compare-issuers-$f" compare issuer:Russia issuer:France --keyness g2 --format $f --quiet
