@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::cluster::{ClusterParams, Clusters};
 use crate::corpus::Corpus;
 use crate::reduce::{l2_normalize_rows, Svd, SvdParams};
+use crate::seed::{derive, Stream};
 use crate::text::analyze::{Analyzer, AnalyzerOptions};
 use crate::text::lang::Lang;
 use crate::text::normalize::normalize;
@@ -40,6 +41,8 @@ pub struct Params {
     pub cluster: ClusterParams,
     /// Add concept features from the topic lexicon beside word features.
     pub concepts: bool,
+    /// The one seed of the fit: `svd.seed` and `cluster.seed` are derived from it
+    /// ([`crate::seed::derive`]) when the pipeline runs, whatever they held.
     pub seed: u64,
 }
 
@@ -61,8 +64,14 @@ impl Params {
     /// Sets the one seed that every random stage derives from.
     pub fn with_seed(mut self, seed: u64) -> Self {
         self.seed = seed;
-        self.svd.seed = seed;
-        self.cluster.seed = seed;
+        self.seeded()
+    }
+
+    /// These parameters with the SVD and k-means seeds derived from [`Params::seed`]: what a
+    /// fit runs with and saves (and hashes into its model id).
+    pub fn seeded(mut self) -> Self {
+        self.svd.seed = derive(self.seed, Stream::Svd);
+        self.cluster.seed = derive(self.seed, Stream::KMeans);
         self
     }
 }
@@ -227,7 +236,7 @@ pub struct Analysis {
 
 /// Short id of a fitted model: hash of the parameters, lexicon version and corpus.
 pub fn model_id(params: &Params, lexicon: &Lexicon, corpus: &Corpus) -> String {
-    let params = serde_json::to_string(params).unwrap_or_default();
+    let params = serde_json::to_string(&params.clone().seeded()).unwrap_or_default();
     let key = format!("{params}\n{}\n{}", lexicon.version(), corpus.hash());
     format!("m-{}", &crate::corpus::sha256_hex(key.as_bytes())[..12])
 }
@@ -280,7 +289,7 @@ pub(crate) fn passage_features(
 impl Analysis {
     /// Fits every stage on `corpus`. `progress` is told the name of each stage as it starts.
     pub fn run(corpus: Corpus, lexicon: Lexicon, params: &Params, progress: &dyn Fn(&str)) -> Result<Analysis> {
-        let params = params.clone();
+        let params = params.clone().seeded();
         let mut timings = Vec::new();
         let (mut passages, concepts) = prepare(&corpus, &lexicon, &params, &mut timings, progress)?;
         progress("computing TF-IDF");

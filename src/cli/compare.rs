@@ -9,7 +9,6 @@ use stance::compare::evidence::{highlight, Emphasis, Evidence};
 use stance::compare::keyness::{KeyTerm, KeynessParams, Method};
 use stance::compare::sides::{compare, CompareParams, Comparison, Interval, Side, SideView, TopicComparison};
 use stance::compare::stance::{Share, StanceSummary};
-use stance::compare::SimilarityParams;
 use stance::render::table::table;
 use stance::render::{self, num, Format};
 use stance::Result;
@@ -63,7 +62,7 @@ pub fn run(ctx: &Ctx, args: CompareArgs) -> Result<()> {
     }
     let analysis = ctx.run_pipeline(corpus, lexicon, ctx.params())?;
     let params = CompareParams {
-        bootstrap: SimilarityParams { draws: args.draws, seed: ctx.global.seed, ..Default::default() },
+        bootstrap: ctx.bootstrap(args.draws),
         keyness: KeynessParams { method: args.keyness, k: args.terms, ..Default::default() },
         evidence: args.evidence,
         topic: args.topic.clone(),

@@ -4,9 +4,7 @@
 
 use clap::Args;
 
-use super::init::workspace_dir;
 use super::{emit, Ctx};
-use stance::compare::SimilarityParams;
 use stance::render::table::table;
 use stance::render::{self, Format};
 use stance::store::{Diff, DiffParams, Run, Workspace};
@@ -38,7 +36,7 @@ pub struct DiffArgs {
 }
 
 pub fn run(ctx: &Ctx, args: DiffArgs) -> Result<()> {
-    let root = workspace_dir(ctx, "diff")?;
+    let root = ctx.workspace_dir("diff")?;
     stance::limits::check_draws(args.draws, 0)?;
     stance::limits::count("--evidence", args.evidence, 0, stance::limits::MAX_EVIDENCE)?;
     let runs = match args.runs.as_slice() {
@@ -46,10 +44,7 @@ pub fn run(ctx: &Ctx, args: DiffArgs) -> Result<()> {
         [a, b] => Some((*a, *b)),
         _ => return Err(Error::usage("give two runs (RUN_A RUN_B, older first) or none for the last two")),
     };
-    let params = DiffParams {
-        similarity: SimilarityParams { draws: args.draws, seed: ctx.global.seed, ..Default::default() },
-        evidence: args.evidence,
-    };
+    let params = DiffParams { similarity: ctx.bootstrap(args.draws), evidence: args.evidence };
     let diff = Workspace::open_read_only(&root)?.diff(runs, &params)?;
     emit(&match ctx.global.format {
         Format::Json => render::json(&diff),

@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde::Serialize;
 
-use super::report::{sides, with_progress};
+use super::report::sides;
 use super::Ctx;
 use stance::compare::keyness::KeynessParams;
 use stance::compare::sides::{compare, CompareParams, Side};
-use stance::compare::{GroupBy, SimilarityParams, VOCABULARY_SIMILARITY};
+use stance::compare::{SimilarityParams, VOCABULARY_SIMILARITY};
+use stance::groups::GroupBy;
 use stance::export::{self, columns, TopicMatrix, SCHEMA_JSON, SCHEMA_VERSION};
 use stance::fsio::write_atomic;
 use stance::pipeline::Analysis;
@@ -130,8 +131,8 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
     let pair = sides(args.compare.clone(), &corpus)?;
     let a = ctx.run_pipeline(corpus, ctx.lexicon()?, ctx.params())?;
     limits::check_draws(args.draws, a.corpus.issuers().len().max(a.corpus.blocs().len()))?;
-    let bootstrap = SimilarityParams { draws: args.draws, seed: ctx.global.seed, ..Default::default() };
-    let files = with_progress(ctx, |progress| {
+    let bootstrap = ctx.bootstrap(args.draws);
+    let files = ctx.with_progress(|progress| {
         stance::fsio::write_dir_atomic(&out, &earlier, |dir| write_all(&a, dir, &args, pair, &bootstrap, progress))
     })?;
     if !ctx.global.quiet {

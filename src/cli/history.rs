@@ -2,7 +2,6 @@
 
 use clap::Args;
 
-use super::init::workspace_dir;
 use super::{emit, Ctx};
 use stance::render::table::table;
 use stance::render::{self, num, Format};
@@ -40,7 +39,7 @@ fn changes(r: &Run) -> String {
 }
 
 pub fn run(ctx: &Ctx, _args: HistoryArgs) -> Result<()> {
-    let root = workspace_dir(ctx, "history")?;
+    let root = ctx.workspace_dir("history")?;
     let runs = Workspace::open_read_only(&root)?.runs()?;
     emit(&match ctx.global.format {
         Format::Json => render::json(&runs),

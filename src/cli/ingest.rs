@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::init::workspace_dir;
 use super::{emit, Ctx};
 use stance::corpus::{self, sha256_hex, Document, NO_BLOC};
 use stance::render::{self, Format};
@@ -122,7 +121,7 @@ fn some(names: &[String]) -> String {
 }
 
 pub fn run(ctx: &Ctx, args: IngestArgs) -> Result<()> {
-    let root = workspace_dir(ctx, "ingest")?;
+    let root = ctx.workspace_dir("ingest")?;
     let docs = collect(&args)?;
     let report = Workspace::open(&root)?.ingest(&docs)?;
     let ws = root.display();

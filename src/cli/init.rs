@@ -1,15 +1,13 @@
 //! `stance init`: create a workspace from a corpus — ingest every text, fit and save the model,
 //! record run 1. Everything or nothing: a failure leaves no workspace behind.
 
-use std::path::PathBuf;
-
 use clap::Args;
 
 use super::{emit, Ctx};
 use stance::corpus;
 use stance::render::{self, Format};
 use stance::store::{FitReport, Workspace};
-use stance::{Error, Result};
+use stance::Result;
 
 /// Create a workspace: ingest a corpus, fit and save the model, record the first run
 #[derive(Debug, Args)]
@@ -23,17 +21,8 @@ Then add texts as they come and score them with the frozen model:
   stance diff --workspace ws/")]
 pub struct InitArgs {}
 
-/// The `--workspace` folder, required by the workspace commands.
-pub(super) fn workspace_dir(ctx: &Ctx, command: &str) -> Result<PathBuf> {
-    ctx.global.workspace.clone().ok_or_else(|| {
-        Error::usage(format!(
-            "`stance {command}` needs --workspace DIR (create one with `stance init --workspace DIR`)"
-        ))
-    })
-}
-
 pub fn run(ctx: &Ctx, _args: InitArgs) -> Result<()> {
-    let root = workspace_dir(ctx, "init")?;
+    let root = ctx.workspace_dir("init")?;
     let corpus = corpus::load(&ctx.corpus_dir())?;
     for w in &corpus.warnings {
         ctx.warn(w);

@@ -29,6 +29,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
+use stance::compare::SimilarityParams;
 use stance::corpus::{self, Corpus};
 use stance::pipeline::{Analysis, Params};
 use stance::render::Format;
@@ -171,21 +172,40 @@ impl Ctx {
 
     /// Fits the pipeline with a spinner on stderr naming the current stage.
     pub fn run_pipeline(&self, corpus: Corpus, lexicon: Lexicon, params: Params) -> Result<Analysis> {
+        self.with_progress(|progress| Analysis::run(corpus, lexicon, &params, progress))
+    }
+
+    /// Runs `f` with a spinner on stderr naming its current step (only on a terminal, not --quiet).
+    pub fn with_progress<T>(&self, f: impl FnOnce(&dyn Fn(&str)) -> T) -> T {
         let bar = self.progress_enabled().then(|| {
             let b = indicatif::ProgressBar::new_spinner();
             b.enable_steady_tick(std::time::Duration::from_millis(120));
             b
         });
-        let progress = |stage: &str| {
+        let out = f(&|step: &str| {
             if let Some(b) = &bar {
-                b.set_message(stage.to_string());
+                b.set_message(step.to_string());
             }
-        };
-        let out = Analysis::run(corpus, lexicon, &params, &progress);
+        });
         if let Some(b) = bar {
             b.finish_and_clear();
         }
         out
+    }
+
+    /// Bootstrap settings with `draws` draws and the run's seed.
+    pub fn bootstrap(&self, draws: usize) -> SimilarityParams {
+        SimilarityParams { draws, seed: self.global.seed, ..Default::default() }
+    }
+
+    /// The `--workspace` folder, required by the workspace commands (`command` names the one
+    /// asking, for the error).
+    pub fn workspace_dir(&self, command: &str) -> Result<PathBuf> {
+        self.global.workspace.clone().ok_or_else(|| {
+            Error::usage(format!(
+                "`stance {command}` needs --workspace DIR (create one with `stance init --workspace DIR`)"
+            ))
+        })
     }
 
     /// Progress is shown only on an interactive stderr and without --quiet.

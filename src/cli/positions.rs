@@ -6,7 +6,6 @@ use serde::Serialize;
 
 use super::{emit, Ctx};
 use stance::compare::agreement::{positions, Positions, PRIOR};
-use stance::compare::SimilarityParams;
 use stance::export::{columns, position_records, to_csv, PositionRecord};
 use stance::groups::GroupBy;
 use stance::pipeline::Analysis;
@@ -73,7 +72,7 @@ pub fn compute(
         ctx.lexicon()?.check_topic(t)?;
     }
     let analysis = ctx.analysis()?;
-    let params = SimilarityParams { draws, seed: ctx.global.seed, ..Default::default() };
+    let params = ctx.bootstrap(draws);
     let p = positions(&analysis, by, groups, &params)?;
     Ok((analysis, p))
 }

@@ -8,7 +8,6 @@ use clap::Args;
 
 use super::{emit, Ctx};
 use stance::compare::sides::Side;
-use stance::compare::SimilarityParams;
 use stance::export::report::{Report, ReportParams};
 use stance::fsio::{output_file, write_atomic, Target};
 use stance::render::html;
@@ -52,13 +51,9 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<()> {
     let compare = sides(args.compare, &corpus)?;
     let analysis = ctx.run_pipeline(corpus, ctx.lexicon()?, ctx.params())?;
     limits::check_draws(args.draws, analysis.corpus.issuers().len().max(analysis.corpus.blocs().len()))?;
-    let params = ReportParams {
-        compare,
-        bootstrap: SimilarityParams { draws: args.draws, seed: ctx.global.seed, ..Default::default() },
-        terms: args.terms,
-        evidence: args.evidence,
-    };
-    let report = with_progress(ctx, |progress| Report::build(&analysis, &params, progress))?;
+    let params =
+        ReportParams { compare, bootstrap: ctx.bootstrap(args.draws), terms: args.terms, evidence: args.evidence };
+    let report = ctx.with_progress(|progress| Report::build(&analysis, &params, progress))?;
     let page = html::render(&report);
     let Target::File(out) = target else { return emit(&page) };
     write_atomic(&out, page.as_bytes())?;
@@ -78,22 +73,4 @@ pub(super) fn sides(names: Option<Vec<String>>, corpus: &stance::corpus::Corpus)
         }
         _ => Ok(None),
     }
-}
-
-/// Runs `f` with a spinner on stderr naming its current step (only on a terminal, not --quiet).
-pub(super) fn with_progress<T>(ctx: &Ctx, f: impl FnOnce(&dyn Fn(&str)) -> T) -> T {
-    let bar = ctx.progress_enabled().then(|| {
-        let b = indicatif::ProgressBar::new_spinner();
-        b.enable_steady_tick(std::time::Duration::from_millis(120));
-        b
-    });
-    let out = f(&|step: &str| {
-        if let Some(b) = &bar {
-            b.set_message(step.to_string());
-        }
-    });
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    out
 }

@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use super::{emit, Ctx};
 use stance::compare::similarity::similarity;
-use stance::compare::{GroupBy, Grouping, SimilarityMatrix, SimilarityParams, VOCABULARY_SIMILARITY};
+use stance::compare::{SimilarityMatrix, VOCABULARY_SIMILARITY};
+use stance::groups::{GroupBy, Grouping};
 use stance::render::table::{short_labels, table};
 use stance::render::{self, num, Format};
 use stance::{limits, Result};
@@ -59,7 +60,7 @@ pub fn run(ctx: &Ctx, args: SimilarityArgs) -> Result<()> {
     let grouping = Grouping::new(&analysis, args.by);
     limits::check_draws(args.draws, grouping.labels.len())?;
     let selected = analysis.select(|p| args.topic.as_deref().is_none_or(|t| p.on(t)));
-    let params = SimilarityParams { draws: args.draws, seed: ctx.global.seed, ..Default::default() };
+    let params = ctx.bootstrap(args.draws);
     let result = similarity(analysis.vectors.view(), &grouping, &selected, &params);
     let report = SimilarityReport {
         measure: VOCABULARY_SIMILARITY,

@@ -3,7 +3,6 @@
 
 use clap::Args;
 
-use super::init::workspace_dir;
 use super::{emit, Ctx};
 use stance::render::{self, Format};
 use stance::store::{UpdateReport, Workspace, STALE_OOV};
@@ -20,7 +19,7 @@ words the model has never seen, refit with `stance fit --workspace ws/` (old run
 pub struct UpdateArgs {}
 
 pub fn run(ctx: &Ctx, _args: UpdateArgs) -> Result<()> {
-    let root = workspace_dir(ctx, "update")?;
+    let root = ctx.workspace_dir("update")?;
     let lexicon = ctx.lexicon()?;
     let report = Workspace::open(&root)?.update(&lexicon, &|_| {})?;
     if report.stale {

@@ -10,9 +10,11 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
+use crate::seed::{derive, Stream};
+
 /// The random stream of draw `draw`.
 fn stream(seed: u64, draw: usize) -> ChaCha8Rng {
-    ChaCha8Rng::seed_from_u64(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ draw as u64)
+    ChaCha8Rng::seed_from_u64(derive(seed, Stream::BootstrapDraw(draw as u64)))
 }
 
 /// Runs `statistic` on `draws` resamplings of `strata` (each stratum's rows drawn with
