@@ -6,7 +6,7 @@
 #   BIN defaults to target/debug/stance (or $CARGO_TARGET_DIR/debug/stance); build it first.
 # Run from anywhere: the script works in the repository root, on seeds/, with seed 0. Workspace
 # commands run in a temporary folder whose path, and the clock times the workspace records, are
-# replaced by placeholders (WS, TIME) so two runs compare equal.
+# replaced by placeholders (WS, TIME, N for durations) so two runs compare equal.
 set -uo pipefail
 
 out=${1:?usage: scripts/snapshot.sh OUT_DIR [BIN]}
@@ -34,7 +34,8 @@ run() {
     "$bin" "$@" >"$out/$name.out" 2>"$out/$name.err"
     echo "exit $?" >>"$out/$name.err"
     sed -i -e "s#$work#WS#g" -e 's/[0-9]\{4\}-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z\?/TIME/g' \
-        "$out/$name.out" "$out/$name.err"
+        -e 's/ in [0-9]*\.[0-9]* s\b/ in N s/g' -e 's/"stages_s":{[^}]*}/"stages_s":{…}/g' \
+        -e 's/"total_s":[0-9.e-]*/"total_s":N/g' "$out/$name.out" "$out/$name.err"
 }
 
 run help --help
