@@ -22,6 +22,7 @@ pub mod model;
 pub mod pipeline;
 pub mod reduce;
 pub mod render;
+pub mod sanitize;
 pub mod seed;
 pub mod store;
 pub mod text;

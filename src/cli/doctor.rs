@@ -3,12 +3,11 @@
 
 use clap::Args;
 
-use super::init::workspace_dir;
 use super::{emit, Ctx};
-use crate::render::table::table;
-use crate::render::{self, Format};
-use crate::store::Workspace;
-use crate::{Error, Result};
+use stance::render::table::table;
+use stance::render::{self, Format};
+use stance::store::Workspace;
+use stance::{Error, Result};
 
 /// Check a workspace: SQLite integrity_check, every model's checksum, interrupted inits
 #[derive(Debug, Args)]
@@ -20,7 +19,7 @@ Nothing is changed. Exit code 0 when every check passes, 1 otherwise (the proble
 pub struct DoctorArgs {}
 
 pub fn run(ctx: &Ctx, _args: DoctorArgs) -> Result<()> {
-    let root = workspace_dir(ctx, "doctor")?;
+    let root = ctx.workspace_dir("doctor")?;
     let mut ws = Workspace::open_read_only(&root)?;
     let c = ws.doctor()?;
     emit(&match ctx.global.format {

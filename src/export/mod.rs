@@ -408,7 +408,7 @@ pub fn to_csv<T: Serialize>(header: &[&str], rows: &[T]) -> Result<String> {
     }
     let bytes = w.into_inner().map_err(|e| Error::data(format!("cannot write CSV: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| Error::data(format!("cannot write CSV: {e}")))?;
-    crate::render::neutralize_csv(&text)
+    crate::sanitize::neutralize_csv(&text)
 }
 
 /// Column names of each CSV file, in order (pinned by `tests/cli_export.rs` and `docs/schema.json`).

@@ -7,71 +7,10 @@ pub mod dotplot;
 pub mod html;
 pub mod table;
 
-use std::borrow::Cow;
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use serde::Serialize;
 
+pub use crate::sanitize::{csv_cell, neutralize_csv, printable, set_raw_csv};
 use crate::Result;
-
-/// `--raw-csv`: write CSV cells exactly as they are (see [`csv_cell`]). Off by default.
-static RAW_CSV: AtomicBool = AtomicBool::new(false);
-
-/// Turns formula neutralisation of CSV cells off (`true`) or on, for the whole process.
-pub fn set_raw_csv(raw: bool) {
-    RAW_CSV.store(raw, Ordering::Relaxed);
-}
-
-/// A CSV cell a spreadsheet will not run as a formula (OWASP "CSV injection"): a text cell that
-/// starts with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`. Numbers, including
-/// negative ones such as `-0.25`, stay as they are. `--raw-csv` ([`set_raw_csv`]) turns this off.
-pub fn csv_cell(s: &str) -> Cow<'_, str> {
-    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if !risky || RAW_CSV.load(Ordering::Relaxed) || s.trim().parse::<f64>().is_ok_and(f64::is_finite) {
-        Cow::Borrowed(s)
-    } else {
-        Cow::Owned(format!("'{s}"))
-    }
-}
-
-/// Re-writes CSV text (as produced by the `csv` crate) with every cell through [`csv_cell`].
-pub fn neutralize_csv(text: &str) -> Result<String> {
-    if RAW_CSV.load(Ordering::Relaxed) {
-        return Ok(text.to_string());
-    }
-    let to_err = |e: csv::Error| crate::Error::data(format!("cannot write CSV: {e}"));
-    let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
-    for record in r.records() {
-        let record = record.map_err(to_err)?;
-        w.write_record(record.iter().map(|c| csv_cell(c).into_owned())).map_err(to_err)?;
-    }
-    let bytes = w.into_inner().map_err(|e| crate::Error::data(format!("cannot write CSV: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| crate::Error::data(format!("cannot write CSV: {e}")))
-}
-
-/// Text safe to print on a terminal: control characters (C0 but newline, DEL, C1) and the
-/// bidirectional overrides that reorder a line are removed, tabs become spaces, so a hostile
-/// issuer name or passage cannot clear the screen, move the cursor or disguise itself.
-pub fn printable(s: &str) -> Cow<'_, str> {
-    let bad = |c: char| (c.is_control() && c != '\n') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-    if !s.chars().any(bad) {
-        return Cow::Borrowed(s);
-    }
-    Cow::Owned(
-        s.chars()
-            .filter_map(|c| {
-                if c == '\t' {
-                    Some(' ')
-                } else if bad(c) {
-                    None
-                } else {
-                    Some(c)
-                }
-            })
-            .collect(),
-    )
-}
 
 /// Output format chosen with `--format` (`table`, `json`, `csv`).
 #[derive(
@@ -126,20 +65,4 @@ where
 /// A float for CSV: full precision, empty when absent.
 pub fn num(v: Option<f64>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formula_cells_and_terminal_text() {
-        for (cell, want) in [("-0.25", "-0.25"), ("+3", "+3"), ("1e-3", "1e-3"), ("=1+2", "'=1+2"), ("-x", "'-x")] {
-            assert_eq!(csv_cell(cell), want);
-        }
-        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_cell("\tx"), "'\tx");
-        assert_eq!(csv_cell("-inf"), "'-inf", "not a finite number: text");
-        assert_eq!(printable("a\u{1b}[2Jb\u{7}\tc\nd\u{202e}e"), "a[2Jb c\nde");
-    }
 }
