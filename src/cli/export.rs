@@ -18,7 +18,7 @@ use stance::groups::GroupBy;
 use stance::pipeline::Analysis;
 use stance::render;
 use stance::topics::Stance;
-use stance::{limits, Error, Result};
+use stance::{limits, Result};
 
 /// Export passages, topics, positions, agreement, vocabulary similarity, stances and keyness for notebooks
 #[derive(Debug, Args)]
