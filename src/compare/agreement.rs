@@ -258,6 +258,11 @@ impl Positions {
     /// Agreement of groups `i` and `j` on topic `topic` (an index into `topics`), or over all
     /// topics both address (`None`).
     pub fn pair(&self, i: usize, j: usize, topic: Option<usize>) -> Agreement {
+        self.pair_with(i, j, topic, true)
+    }
+
+    /// [`Positions::pair`], with its interval only when `interval` (the value alone is cheap).
+    fn pair_with(&self, i: usize, j: usize, topic: Option<usize>, interval: bool) -> Agreement {
         let groups = self.labels.len();
         let scope: Vec<usize> = match topic {
             Some(t) => vec![t],
@@ -281,7 +286,7 @@ impl Positions {
         let min_n = self.params.min_passages.max(1);
         let enough =
             shared.iter().map(|s| s.2).sum::<usize>() >= min_n && shared.iter().map(|s| s.3).sum::<usize>() >= min_n;
-        let ci = if enough && !self.draws.is_empty() {
+        let ci = if interval && enough && !self.draws.is_empty() {
             // Resampling noise widens the gap between two positions, so agreement draws sit
             // below the estimate: the interval is re-centred on it, as for vocabulary similarity.
             let mut values: Vec<f64> = self.draws.iter().map(|d| mean(&|t, g| d[t * groups + g])).collect();
@@ -319,6 +324,74 @@ impl Positions {
         }
         m
     }
+}
+
+/// An agreement that moved between two states of the same corpus (two workspace runs).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgreementChange {
+    /// `None`: over the topics both address.
+    pub topic: Option<String>,
+    pub a: String,
+    pub b: String,
+    pub before: f64,
+    pub after: f64,
+    pub delta: f64,
+    /// Half-width of the earlier state's 95 % interval; `None` when it had too few passages for
+    /// one.
+    pub margin: Option<f64>,
+    pub shared_topics_before: usize,
+    pub shared_topics_after: usize,
+}
+
+impl AgreementChange {
+    /// Moved by more than its earlier sampling noise (the half-width of its interval)?
+    pub fn beyond_margin(&self) -> bool {
+        self.margin.is_some_and(|m| self.delta.abs() > m)
+    }
+}
+
+/// Every agreement — per topic and over all topics — of two groups present in both states that
+/// changed, largest change first (ties by topic and names); the margin comes from `before`'s
+/// bootstrap. Pairs are visited once, names in order.
+pub fn moves(before: &Positions, after: &Positions) -> Vec<AgreementChange> {
+    const EPS: f64 = 1e-9;
+    let scopes: Vec<(Option<&str>, Option<usize>, Option<usize>)> = std::iter::once((None, None, None))
+        .chain(before.topics.iter().filter_map(|t| {
+            let (b, a) = (before.topic_index(t)?, after.topic_index(t)?);
+            Some((Some(t.as_str()), Some(b), Some(a)))
+        }))
+        .collect();
+    let mut out = Vec::new();
+    for (bi, name_i) in before.labels.iter().enumerate() {
+        let Some(ai) = after.group_index(name_i) else { continue };
+        for (bj, name_j) in before.labels.iter().enumerate().skip(bi + 1) {
+            let Some(aj) = after.group_index(name_j) else { continue };
+            for &(topic, tb, ta) in &scopes {
+                let (x, y) = (before.pair_with(bi, bj, tb, false), after.pair_with(ai, aj, ta, false));
+                let (Some(bx), Some(ay)) = (x.value, y.value) else { continue };
+                if (ay - bx).abs() <= EPS {
+                    continue;
+                }
+                let earlier = before.pair(bi, bj, tb);
+                let (first, second) = if name_i < name_j { (name_i, name_j) } else { (name_j, name_i) };
+                out.push(AgreementChange {
+                    topic: topic.map(str::to_string),
+                    a: first.clone(),
+                    b: second.clone(),
+                    before: bx,
+                    after: ay,
+                    delta: ay - bx,
+                    margin: earlier.low.zip(earlier.high).map(|(lo, hi)| (hi - lo) / 2.0),
+                    shared_topics_before: x.shared_topics,
+                    shared_topics_after: y.shared_topics,
+                });
+            }
+        }
+    }
+    out.sort_by(|p, q| {
+        q.delta.abs().total_cmp(&p.delta.abs()).then_with(|| (&p.topic, &p.a, &p.b).cmp(&(&q.topic, &q.a, &q.b)))
+    });
+    out
 }
 
 #[cfg(test)]
@@ -388,5 +461,24 @@ mod tests {
         }
         assert_eq!(a.pair(0, 2, Some(0)).low, None, "one side too thin on the topic");
         assert!(a.pair(0, 2, None).low.is_some(), "5 passages over the shared topics");
+    }
+
+    #[test]
+    fn moves_between_two_states_are_listed_with_the_earlier_margin() {
+        // g1 turns from opposing t0 to a balanced stance: it agrees more with g0, on t0 and overall.
+        let before = table(&[vec![[6, 0, 0], [0, 6, 0], [1, 0, 0]], vec![[3, 0, 0], [3, 0, 0], [0, 0, 0]]]);
+        let after = table(&[vec![[6, 0, 0], [6, 6, 0], [1, 0, 0]], vec![[3, 0, 0], [3, 0, 0], [0, 0, 0]]]);
+        let (b, a) = (Positions::new(&before, &params(100)), Positions::new(&after, &params(100)));
+        let m = moves(&b, &a);
+        let keys: Vec<(Option<&str>, &str, &str)> =
+            m.iter().map(|c| (c.topic.as_deref(), c.a.as_str(), c.b.as_str())).collect();
+        assert!(keys.contains(&(Some("t0"), "g0", "g1")) && keys.contains(&(None, "g0", "g1")), "{keys:?}");
+        assert!(!keys.iter().any(|k| k.0 == Some("t1")), "t1 did not change");
+        assert!(m.iter().all(|c| c.delta.abs() > 0.0) && m[0].delta.abs() >= m[1].delta.abs());
+        let t0 = m.iter().find(|c| c.topic.as_deref() == Some("t0") && c.b == "g1" && c.a == "g0").unwrap();
+        assert!((t0.delta - 0.375).abs() < 1e-12 && t0.beyond_margin(), "0.25 → 0.625: {t0:?}");
+        let thin = m.iter().find(|c| c.topic.as_deref() == Some("t0") && c.b == "g2" && c.a == "g1").unwrap();
+        assert_eq!(thin.margin, None, "g2 has one passage: no interval, no margin");
+        assert!(moves(&b, &b).is_empty());
     }
 }
