@@ -687,3 +687,62 @@ fn no_tmp_left(out: &Path) {
         .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
+
+// Row 10: impossible dates and empty names refused; `fit --out` removes only its own stale files.
+
+#[test]
+fn row10_ingest_refuses_impossible_dates_and_empty_names() {
+    let parent = tempfile::tempdir().unwrap();
+    let ws = new_workspace(parent.path());
+    let text = parent.path().join("new.txt");
+    std::fs::write(&text, EN_TEXT.replace("Union", "Union today")).unwrap();
+    for (args, needle) in [
+        (&["--issuer", "X", "--date", "2025-02-30"][..], "--date '2025-02-30'"),
+        (&["--issuer", "X", "--date", "2023-02-29"][..], "--date '2023-02-29'"),
+        (&["--issuer", "X", "--date", "2025-04-31"][..], "--date '2025-04-31'"),
+        (&["--issuer", ""][..], "--issuer is empty"),
+        (&["--issuer", "   "][..], "--issuer is empty"),
+        (&["--issuer", "X", "--bloc", ""][..], "--bloc is empty"),
+    ] {
+        let mut cmd = on_ws(&["ingest"], &ws);
+        cmd.args(args).arg(&text);
+        fails(cmd, 2, &[needle]);
+    }
+    let mut ok = on_ws(&["ingest", "--issuer", "X", "--date", "2024-02-29"], &ws);
+    ok.arg(&text);
+    stdout(ok);
+    // The manifest's dates follow the same calendar.
+    let c = corpus(Some("file,issuer,date\na.txt,Russia,2025-02-30\n"), &[("a.txt", FR_TEXT.as_bytes())]);
+    fails(passages_on(c.path()), 1, &["manifest.csv:2", "2025-02-30"]);
+}
+
+#[test]
+fn row10_fit_removes_only_its_own_stale_cluster_files() {
+    let out = tempfile::tempdir().unwrap();
+    let fit = |k: &str| {
+        let mut cmd = stance(&["fit", "--k", k, "--corpus"]);
+        cmd.arg(seeds()).arg("--out").arg(out.path());
+        stdout(bounded(cmd));
+    };
+    fit("8");
+    let clusters = out.path().join("clusters");
+    std::fs::write(clusters.join("notes.txt"), "mine").unwrap();
+    std::fs::write(clusters.join("cluster_99.csv"), "mine too: not written by this fit").unwrap();
+    fit("3");
+    let mut names: Vec<String> =
+        std::fs::read_dir(&clusters).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["cluster_00.csv", "cluster_01.csv", "cluster_02.csv", "cluster_99.csv", "notes.txt"]);
+    // A tampered list cannot make fit delete anything else.
+    std::fs::write(out.path().join("fit-outputs.json"), r#"["../victim.txt", "clusters/notes.txt", "/etc/passwd"]"#)
+        .unwrap();
+    let victim = out.path().parent().unwrap().join("victim.txt");
+    let _ = std::fs::write(&victim, "x");
+    fit("3");
+    assert!(clusters.join("notes.txt").is_file());
+    if victim.exists() {
+        std::fs::remove_file(&victim).unwrap();
+    } else {
+        panic!("a file outside the output folder was removed");
+    }
+}

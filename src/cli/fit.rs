@@ -29,7 +29,8 @@ use stance::{limits, Error, Result};
   stance fit --corpus ungdc-10mb/ --no-lexicon --stopwords none --keep-numbers --out sk-like/
                                        # the scikit-learn reference's features, for the agreement check")]
 pub struct FitArgs {
-    /// Output folder: model.bin, issuer_similarity.csv, clusters/cluster_NN.csv
+    /// Output folder: model.bin, issuer_similarity.csv, clusters/cluster_NN.csv, and
+    /// fit-outputs.json (the list of them: a later fit removes only those it does not rewrite)
     #[arg(long, value_name = "DIR", default_value = "stance-model")]
     pub out: PathBuf,
     /// Ignore terms in fewer passages than this
@@ -234,12 +235,41 @@ fn matrix_csv(m: &SimilarityMatrix) -> Result<String> {
     render::csv(&header_refs, rows)
 }
 
+/// The list of files a `fit --out` wrote, kept in the output folder so that the next fit
+/// there removes exactly the files of this one that it does not write again (a `--k 20` fit
+/// followed by `--k 5` leaves 5 cluster files, not 20) and nothing else.
+const OUTPUTS: &str = "fit-outputs.json";
+
+/// Is `name` a file `fit --out` writes (read back from [`OUTPUTS`], so checked)?
+fn is_fit_output(name: &str) -> bool {
+    let cluster = name
+        .strip_prefix("clusters/cluster_")
+        .and_then(|n| n.strip_suffix(".csv"))
+        .is_some_and(|n| n.len() >= 2 && n.bytes().all(|b| b.is_ascii_digit()));
+    cluster || ["model.bin", "issuer_similarity.csv"].contains(&name)
+}
+
 fn write_outputs(out: &Path, a: &Analysis, overall: &SimilarityMatrix, per_cluster: &[SimilarityMatrix]) -> Result<()> {
+    let before: Vec<String> = std::fs::read(out.join(OUTPUTS))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Vec<String>>(&b).ok())
+        .unwrap_or_default();
     let clusters_dir = out.join("clusters");
     std::fs::create_dir_all(&clusters_dir).map_err(|e| Error::io(&clusters_dir, e))?;
+    let mut written = vec!["issuer_similarity.csv".to_string()];
     write_atomic(&out.join("issuer_similarity.csv"), matrix_csv(overall)?.as_bytes())?;
     for (c, m) in per_cluster.iter().enumerate() {
-        write_atomic(&clusters_dir.join(format!("cluster_{c:02}.csv")), matrix_csv(m)?.as_bytes())?;
+        let name = format!("clusters/cluster_{c:02}.csv");
+        write_atomic(&out.join(&name), matrix_csv(m)?.as_bytes())?;
+        written.push(name);
     }
-    Model::from_analysis(a).save(&out.join("model.bin"))
+    Model::from_analysis(a).save(&out.join("model.bin"))?;
+    written.push("model.bin".to_string());
+    for stale in before.iter().filter(|f| is_fit_output(f) && !written.contains(f)) {
+        let path = out.join(stale);
+        std::fs::remove_file(&path)
+            .or_else(|e| if e.kind() == std::io::ErrorKind::NotFound { Ok(()) } else { Err(e) })
+            .map_err(|e| Error::io(&path, e))?;
+    }
+    write_atomic(&out.join(OUTPUTS), render::json(&written).as_bytes())
 }

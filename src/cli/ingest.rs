@@ -83,9 +83,16 @@ impl IngestArgs {
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` with a valid month and day.
 /// Reads and validates every path into documents; fails on the first bad one.
 fn collect(args: &IngestArgs) -> Result<Vec<Document>> {
+    for (flag, value) in [("--issuer", &args.issuer), ("--bloc", &args.bloc)] {
+        if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+            return Err(Error::usage(format!("{flag} is empty; give a name, or leave the flag out")));
+        }
+    }
     if let Some(d) = &args.date {
         if !corpus::is_iso_date(d) {
-            return Err(Error::usage(format!("--date '{d}' is not ISO; write YYYY-MM-DD (or YYYY-MM, YYYY)")));
+            return Err(Error::usage(format!(
+                "--date '{d}' is not a date; write YYYY-MM-DD (or YYYY-MM, YYYY) with a day that exists"
+            )));
         }
     }
     let mut docs = Vec::new();

@@ -225,12 +225,18 @@ pub fn is_iso_date(d: &str) -> bool {
     match parts.as_slice() {
         [y] => digits(y, 4),
         [y, m] => digits(y, 4) && digits(m, 2) && (1..=12).contains(&m.parse::<u32>().unwrap_or(0)),
-        [y, m, day] => {
-            digits(y, 4)
-                && digits(m, 2)
-                && digits(day, 2)
-                && (1..=12).contains(&m.parse::<u32>().unwrap_or(0))
-                && (1..=31).contains(&day.parse::<u32>().unwrap_or(0))
+        [y, m, day] if digits(y, 4) && digits(m, 2) && digits(day, 2) => {
+            let (y, m, day) =
+                (y.parse::<u32>().unwrap_or(0), m.parse::<u32>().unwrap_or(0), day.parse::<u32>().unwrap_or(0));
+            let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+            let days = match m {
+                1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+                4 | 6 | 9 | 11 => 30,
+                2 if leap => 29,
+                2 => 28,
+                _ => 0,
+            };
+            (1..=days).contains(&day)
         }
         _ => false,
     }
@@ -404,6 +410,9 @@ mod tests {
     fn iso_dates() {
         assert!(is_iso_date("2024-11-10") && is_iso_date("2011-09") && is_iso_date("2011"));
         assert!(!is_iso_date("10/11/2024") && !is_iso_date("2024-13") && !is_iso_date("2024-1-1"));
+        assert!(is_iso_date("2024-02-29") && is_iso_date("2000-02-29") && is_iso_date("2025-04-30"));
+        assert!(!is_iso_date("2025-02-29") && !is_iso_date("1900-02-29") && !is_iso_date("2025-02-30"));
+        assert!(!is_iso_date("2025-04-31") && !is_iso_date("2025-00-10") && !is_iso_date("2025-01-00"));
     }
 
     #[test]
