@@ -5,8 +5,6 @@
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::Result;
-
 /// `--raw-csv`: write CSV cells exactly as they are (see [`csv_cell`]). Off by default.
 static RAW_CSV: AtomicBool = AtomicBool::new(false);
 
@@ -25,22 +23,6 @@ pub fn csv_cell(s: &str) -> Cow<'_, str> {
     } else {
         Cow::Owned(format!("'{s}"))
     }
-}
-
-/// Re-writes CSV text (as produced by the `csv` crate) with every cell through [`csv_cell`].
-pub fn neutralize_csv(text: &str) -> Result<String> {
-    if RAW_CSV.load(Ordering::Relaxed) {
-        return Ok(text.to_string());
-    }
-    let to_err = |e: csv::Error| crate::Error::data(format!("cannot write CSV: {e}"));
-    let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
-    for record in r.records() {
-        let record = record.map_err(to_err)?;
-        w.write_record(record.iter().map(|c| csv_cell(c).into_owned())).map_err(to_err)?;
-    }
-    let bytes = w.into_inner().map_err(|e| crate::Error::data(format!("cannot write CSV: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| crate::Error::data(format!("cannot write CSV: {e}")))
 }
 
 /// Text safe to print on a terminal: control characters (C0 but newline, DEL, C1) and the

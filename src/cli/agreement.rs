@@ -99,7 +99,10 @@ fn to_csv(r: &AgreementReport) -> Result<String> {
             ]
         })
     });
-    render::csv(&["row_label", "col_label", "topic", "value", "low", "high", "n_row", "n_col", "shared_topics"], rows)
+    stance::export::csv::rows(
+        &["row_label", "col_label", "topic", "value", "low", "high", "n_row", "n_col", "shared_topics"],
+        rows,
+    )
 }
 
 fn to_table(r: &AgreementReport, ci: bool, min_n: usize) -> String {

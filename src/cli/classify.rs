@@ -151,7 +151,7 @@ fn json_lines(name: &str, c: &Classification) -> String {
 
 /// One row per passage (the nearest groups are in the JSON and table outputs).
 fn to_csv(c: &Classification) -> Result<String> {
-    render::csv(
+    stance::export::csv::rows(
         &["passage", "start", "end", "topic", "topic_score", "stance", "cues", "stances", "text"],
         c.passages.iter().map(|p| {
             vec![

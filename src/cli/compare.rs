@@ -302,5 +302,5 @@ fn to_csv(c: &Comparison) -> Result<String> {
         header.extend(per_side.iter().map(|f| format!("{f}_{s}")));
     }
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    render::csv(&header, rows)
+    stance::export::csv::rows(&header, rows)
 }

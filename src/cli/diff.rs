@@ -129,7 +129,10 @@ fn to_csv(d: &Diff) -> Result<String> {
             refs(&g.evidence),
         ]);
     }
-    render::csv(&["change", "by", "topic", "group", "other", "before", "after", "delta", "margin", "evidence"], rows)
+    stance::export::csv::rows(
+        &["change", "by", "topic", "group", "other", "before", "after", "delta", "margin", "evidence"],
+        rows,
+    )
 }
 
 /// Appends a titled table, or "none", keeping at most `limit` rows.

@@ -330,5 +330,5 @@ fn to_csv(r: &EvaluateReport) -> Result<String> {
             );
         }
     }
-    render::csv(&["metric", "gold", "predicted", "value"], rows.into_iter().map(|r| r.to_vec()))
+    stance::export::csv::rows(&["metric", "gold", "predicted", "value"], rows.into_iter().map(|r| r.to_vec()))
 }

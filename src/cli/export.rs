@@ -159,11 +159,11 @@ fn write_all(
 
     progress("passages");
     let passages = export::passage_records(a);
-    put("passages.csv", Some(passages.len()), export::to_csv(columns::PASSAGES, &passages)?)?;
+    put("passages.csv", Some(passages.len()), export::csv::records(columns::PASSAGES, &passages)?)?;
 
     progress("topics");
     let topics = topic_rows(a, args.topic_terms, bootstrap.seed);
-    put("topics.csv", Some(topics.len()), export::to_csv(columns::TOPICS, &topics)?)?;
+    put("topics.csv", Some(topics.len()), export::csv::records(columns::TOPICS, &topics)?)?;
 
     let matrices = export::matrices(a, &[GroupBy::Issuer, GroupBy::Bloc], bootstrap, progress);
     let doc = SimilarityFile {
@@ -176,14 +176,14 @@ fn write_all(
     };
     put("similarity.json", Some(matrices.len()), render::json(&doc))?;
     let cells: Vec<_> = matrices.iter().flat_map(export::tidy).collect();
-    put("similarity.csv", Some(cells.len()), export::to_csv(columns::SIMILARITY, &cells)?)?;
+    put("similarity.csv", Some(cells.len()), export::csv::records(columns::SIMILARITY, &cells)?)?;
 
     let (positions, agreement) = export::agreement_tables(a, &[GroupBy::Issuer, GroupBy::Bloc], bootstrap, progress)?;
-    put("positions.csv", Some(positions.len()), export::to_csv(columns::POSITIONS, &positions)?)?;
-    put("agreement.csv", Some(agreement.len()), export::to_csv(columns::AGREEMENT, &agreement)?)?;
+    put("positions.csv", Some(positions.len()), export::csv::records(columns::POSITIONS, &positions)?)?;
+    put("agreement.csv", Some(agreement.len()), export::csv::records(columns::AGREEMENT, &agreement)?)?;
 
     let stances = export::stance_counts(a);
-    put("stances.csv", Some(stances.len()), export::to_csv(columns::STANCES, &stances)?)?;
+    put("stances.csv", Some(stances.len()), export::csv::records(columns::STANCES, &stances)?)?;
 
     let pair = pair.or_else(|| export::largest_blocs(a));
     if let Some((x, y)) = &pair {
@@ -196,7 +196,7 @@ fn write_all(
         };
         let c = compare(a, &Side::parse(x, &a.corpus)?, &Side::parse(y, &a.corpus)?, &params)?;
         let rows = export::keyness_rows(&c);
-        put("keyness.csv", Some(rows.len()), export::to_csv(columns::KEYNESS, &rows)?)?;
+        put("keyness.csv", Some(rows.len()), export::csv::records(columns::KEYNESS, &rows)?)?;
     }
     put("schema.json", None, SCHEMA_JSON.to_string())?;
 

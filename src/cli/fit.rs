@@ -232,7 +232,7 @@ fn matrix_csv(m: &SimilarityMatrix) -> Result<String> {
             .collect::<Vec<_>>()
     });
     let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
-    render::csv(&header_refs, rows)
+    stance::export::csv::rows(&header_refs, rows)
 }
 
 /// The list of files a `fit --out` wrote, kept in the output folder so that the next fit

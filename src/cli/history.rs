@@ -43,7 +43,7 @@ pub fn run(ctx: &Ctx, _args: HistoryArgs) -> Result<()> {
     let runs = Workspace::open_read_only(&root)?.runs()?;
     emit(&match ctx.global.format {
         Format::Json => render::json(&runs),
-        Format::Csv => render::csv(
+        Format::Csv => stance::export::csv::rows(
             &[
                 "run",
                 "created",

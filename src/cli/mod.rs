@@ -259,7 +259,7 @@ pub fn emit(s: &str) -> Result<()> {
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
-    stance::render::set_raw_csv(cli.global.raw_csv);
+    stance::sanitize::set_raw_csv(cli.global.raw_csv);
     let ctx = Ctx { global: cli.global };
     match cli.command {
         None => {

@@ -4,7 +4,7 @@ use clap::Args;
 
 use super::{emit, Ctx};
 use stance::corpus::check_name;
-use stance::export::{columns, passage_record, to_csv, PassageRecord};
+use stance::export::{columns, passage_record, PassageRecord};
 use stance::render::table::table;
 use stance::render::{self, Format};
 use stance::topics::Stance;
@@ -64,7 +64,7 @@ pub fn run(ctx: &Ctx, args: PassagesArgs) -> Result<()> {
     let rows: Vec<PassageRecord> = keep.iter().map(|&i| passage_record(&a, i)).collect();
     emit(&match ctx.global.format {
         Format::Json => render::json(&rows),
-        Format::Csv => to_csv(columns::PASSAGES, &rows)?,
+        Format::Csv => stance::export::csv::records(columns::PASSAGES, &rows)?,
         Format::Table => {
             let body: Vec<Vec<String>> = rows
                 .iter()

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{emit, Ctx};
 use stance::compare::agreement::{positions, Positions, PRIOR};
-use stance::export::{columns, position_records, to_csv, PositionRecord};
+use stance::export::{columns, position_records, PositionRecord};
 use stance::groups::GroupBy;
 use stance::pipeline::Analysis;
 use stance::render::dotplot::{dotplot, wrap, Dot};
@@ -92,7 +92,7 @@ pub fn run(ctx: &Ctx, args: PositionsArgs) -> Result<()> {
     };
     emit(&match ctx.global.format {
         Format::Json => render::json(&report),
-        Format::Csv => to_csv(columns::POSITIONS, &report.positions)?,
+        Format::Csv => stance::export::csv::records(columns::POSITIONS, &report.positions)?,
         Format::Table => to_table(&report, &p, topic),
     })
 }

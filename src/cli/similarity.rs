@@ -96,7 +96,7 @@ fn to_csv(r: &SimilarityReport) -> Result<String> {
             ]
         })
     });
-    render::csv(&["row_label", "col_label", "topic", "value", "low", "high", "n_row", "n_col"], rows)
+    stance::export::csv::rows(&["row_label", "col_label", "topic", "value", "low", "high", "n_row", "n_col"], rows)
 }
 
 fn to_table(r: &SimilarityReport, ci: bool, min_n: usize) -> String {

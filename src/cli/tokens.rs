@@ -69,7 +69,7 @@ pub fn run(ctx: &Ctx, args: TokensArgs) -> Result<()> {
     let report = TokensReport { file: name, lang, passages };
     emit(&match ctx.global.format {
         Format::Json => render::json(&report),
-        Format::Csv => render::csv(
+        Format::Csv => stance::export::csv::rows(
             &["passage", "start", "end", "text", "tokens", "concepts"],
             report.passages.iter().map(|p| {
                 vec![

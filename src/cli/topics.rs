@@ -236,5 +236,5 @@ fn to_csv(r: &TopicsReport) -> Result<String> {
             ]);
         }
     }
-    render::csv(&["kind", "id", "topic", "issuer", "n_passages", "top_terms"], rows)
+    stance::export::csv::rows(&["kind", "id", "topic", "issuer", "n_passages", "top_terms"], rows)
 }

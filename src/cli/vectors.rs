@@ -78,7 +78,7 @@ pub fn run(ctx: &Ctx, args: VectorsArgs) -> Result<()> {
                     .map(move |(&c, v)| vec![doc.clone(), passage.clone(), vocab[c as usize].clone(), v.to_string()])
                     .collect::<Vec<_>>()
             });
-            emit(&render::csv(&["document", "passage", "term", "value"], rows)?)
+            emit(&stance::export::csv::rows(&["document", "passage", "term", "value"], rows)?)
         }
         Format::Table => {
             let rows: Vec<Vec<String>> = (0..m.n_rows)

@@ -6,6 +6,7 @@
 //! The schemas are pinned in `docs/schema.json` (shipped inside every export as `schema.json`)
 //! and explained in `docs/schema.md`; change them only together with [`SCHEMA_VERSION`].
 
+pub mod csv;
 pub mod report;
 
 use std::collections::BTreeMap;
@@ -20,7 +21,7 @@ use crate::compare::{SimilarityMatrix, SimilarityParams, VOCABULARY_SIMILARITY};
 use crate::groups::{GroupBy, Grouping};
 use crate::pipeline::Analysis;
 use crate::topics::Stance;
-use crate::{Error, Result};
+use crate::Result;
 
 /// Version of the export schemas (files, columns, JSON keys). Bump on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -396,21 +397,6 @@ pub fn keyness_rows(c: &Comparison) -> Vec<KeynessRow> {
     out
 }
 
-/// CSV of serialisable rows under the given header (written even when there are no rows, so an
-/// empty table still has its columns).
-pub fn to_csv<T: Serialize>(header: &[&str], rows: &[T]) -> Result<String> {
-    let mut w =
-        csv::WriterBuilder::new().has_headers(false).terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
-    let to_err = |e: csv::Error| Error::data(format!("cannot write CSV: {e}"));
-    w.write_record(header).map_err(to_err)?;
-    for r in rows {
-        w.serialize(r).map_err(to_err)?;
-    }
-    let bytes = w.into_inner().map_err(|e| Error::data(format!("cannot write CSV: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| Error::data(format!("cannot write CSV: {e}")))?;
-    crate::sanitize::neutralize_csv(&text)
-}
-
 /// Column names of each CSV file, in order (pinned by `tests/cli_export.rs` and `docs/schema.json`).
 pub mod columns {
     pub const PASSAGES: &[&str] = &[
@@ -458,7 +444,7 @@ mod tests {
 
     /// The column constants match the serde field names, so the header never drifts from the rows.
     fn header_of<T: Serialize>(row: &T) -> Vec<String> {
-        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut w = ::csv::Writer::from_writer(Vec::new());
         w.serialize(row).unwrap();
         let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
         text.lines().next().unwrap().split(',').map(String::from).collect()
@@ -556,10 +542,10 @@ mod tests {
             n: 2,
             share: 1.0,
         };
-        let out = to_csv(columns::STANCES, &[s]).unwrap();
+        let out = csv::records(columns::STANCES, &[s]).unwrap();
         assert_eq!(out, "issuer,bloc,topic,stance,n,share\n\"a, b\",x,t,support,2,1.0\n");
         let empty: Vec<StanceCount> = Vec::new();
-        assert_eq!(to_csv(columns::STANCES, &empty).unwrap(), "issuer,bloc,topic,stance,n,share\n");
+        assert_eq!(csv::records(columns::STANCES, &empty).unwrap(), "issuer,bloc,topic,stance,n,share\n");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Rendering results: pretty tables for people, JSON and CSV for notebooks.
+//! Rendering results: pretty tables for people, JSON and CSV for notebooks (CSV through the one
+//! writer, [`crate::export::csv`]).
 //!
 //! Every command builds a plain, serialisable result first; these helpers only format it, so
 //! the three formats always carry the same content.
@@ -9,8 +10,7 @@ pub mod table;
 
 use serde::Serialize;
 
-pub use crate::sanitize::{csv_cell, neutralize_csv, printable, set_raw_csv};
-use crate::Result;
+pub use crate::sanitize::printable;
 
 /// Output format chosen with `--format` (`table`, `json`, `csv`).
 #[derive(
@@ -44,22 +44,6 @@ pub fn json_line<T: Serialize>(value: &T) -> String {
     let mut s = serde_json::to_string(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
-}
-
-/// CSV text from a header and rows (RFC 4180 quoting).
-pub fn csv<R, F>(header: &[&str], rows: R) -> Result<String>
-where
-    R: IntoIterator<Item = Vec<F>>,
-    F: AsRef<str>,
-{
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
-    let to_err = |e: csv::Error| crate::Error::data(format!("cannot write CSV: {e}"));
-    w.write_record(header.iter().map(|h| csv_cell(h).into_owned())).map_err(to_err)?;
-    for row in rows {
-        w.write_record(row.iter().map(|f| csv_cell(f.as_ref()).into_owned())).map_err(to_err)?;
-    }
-    let bytes = w.into_inner().map_err(|e| crate::Error::data(format!("cannot write CSV: {e}")))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// A float for CSV: full precision, empty when absent.
