@@ -4,7 +4,6 @@
 use clap::Args;
 
 use super::{emit, Ctx};
-use stance::corpus;
 use stance::render::{self, Format};
 use stance::store::{FitReport, Workspace};
 use stance::Result;
@@ -23,7 +22,7 @@ pub struct InitArgs {}
 
 pub fn run(ctx: &Ctx, _args: InitArgs) -> Result<()> {
     let root = ctx.workspace_dir("init")?;
-    let corpus = corpus::load(&ctx.corpus_dir())?;
+    let corpus = ctx.read_corpus()?;
     for w in &corpus.warnings {
         ctx.warn(w);
     }

@@ -39,7 +39,8 @@ use stance::{Error, Result};
 const ABOUT: &str = "Compare the positions of issuers and blocs in cyber-diplomacy texts (French and English)";
 
 const GUIDE: &str = "\
-Quick start (the shipped corpus in seeds/ is used when --corpus is not given):
+Quick start (the shipped corpus, built into the binary, is used when neither --corpus DIR nor
+STANCE_CORPUS=DIR is given):
   stance compare russia-aligned western      where two blocs agree and differ, topic by topic
   stance agreement --topic binding_norms     who stands on the same side, issuer x issuer
   stance positions --topic budapest_convention   every issuer on the oppose ... support axis
@@ -62,10 +63,14 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// Environment variable naming the corpus folder used when --corpus is not given.
+pub const CORPUS_ENV: &str = "STANCE_CORPUS";
+
 /// Options every subcommand understands.
 #[derive(Debug, Clone, Args)]
 pub struct Global {
-    /// Corpus folder: manifest.csv + texts [default: the shipped seeds/]
+    /// Corpus folder: manifest.csv + texts [default: $STANCE_CORPUS, else ./seeds if it has a
+    /// manifest, else the shipped seeds/ built into the binary]
     #[arg(long, global = true, value_name = "DIR")]
     pub corpus: Option<PathBuf>,
     /// Workspace folder (SQLite + saved models), see `stance init`
@@ -119,17 +124,26 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// The corpus folder: `--corpus`, else `./seeds` when it has a manifest, else the seeds/
-    /// shipped with this checkout.
-    pub fn corpus_dir(&self) -> PathBuf {
+    /// The corpus folder on disk: `--corpus`, else `$STANCE_CORPUS`, else `./seeds` when it has
+    /// a manifest (a checkout, where seeds/ may be edited after the build); `None` means the
+    /// corpus built into the binary, so an installed `stance` works from any folder.
+    pub fn corpus_dir(&self) -> Option<PathBuf> {
         if let Some(dir) = &self.global.corpus {
-            return dir.clone();
+            return Some(dir.clone());
+        }
+        if let Some(dir) = std::env::var_os(CORPUS_ENV).filter(|v| !v.is_empty()) {
+            return Some(PathBuf::from(dir));
         }
         let local = Path::new("seeds");
-        if local.join("manifest.csv").is_file() {
-            return local.to_path_buf();
+        local.join("manifest.csv").is_file().then(|| local.to_path_buf())
+    }
+
+    /// The corpus of [`Ctx::corpus_dir`], or the built-in one (`corpus::builtin`).
+    pub fn read_corpus(&self) -> Result<Corpus> {
+        match self.corpus_dir() {
+            Some(dir) => corpus::load(&dir),
+            None => corpus::builtin(),
         }
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")
     }
 
     pub fn lexicon(&self) -> Result<Lexicon> {
@@ -147,7 +161,7 @@ impl Ctx {
                 }
                 stance::store::Workspace::open_read_only(ws)?.corpus()?
             }
-            None => corpus::load(&self.corpus_dir())?,
+            None => self.read_corpus()?,
         };
         for w in &corpus.warnings {
             self.warn(w);

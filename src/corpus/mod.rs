@@ -112,22 +112,47 @@ pub fn load(dir: &Path) -> Result<Corpus> {
 
 /// Reads a manifest (see [`load`]) whose rows name files relative to `dir`.
 pub fn load_manifest(dir: &Path, manifest: &Path) -> Result<Corpus> {
-    let rows = read_manifest(manifest)?;
     let root = dir.canonicalize().map_err(|e| Error::io(dir, e))?;
+    let bytes = read_bytes(manifest)?;
+    from_manifest(&manifest.display().to_string(), bytes, |file| {
+        resolve_in(&root, file).and_then(|path| read_text(&path))
+    })
+}
+
+/// The corpus shipped in `seeds/`, built into the binary so that an installed `stance` has it
+/// wherever it runs (`cargo install --path .`). Trusted data read from memory: the path and
+/// size checks of a folder on disk ([`resolve_in`], [`read_bytes`]) have nothing to guard.
+static BUILTIN: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/seeds");
+
+/// The shipped corpus (see [`BUILTIN`]), as [`load`] would read the `seeds/` folder; its
+/// `root` is `seeds`.
+pub fn builtin() -> Result<Corpus> {
+    let manifest = BUILTIN
+        .get_file("manifest.csv")
+        .ok_or_else(|| Error::data("the built-in corpus has no manifest.csv; give --corpus DIR"))?;
+    let mut corpus = from_manifest("seeds/manifest.csv (built in)", manifest.contents().to_vec(), |file| {
+        let f = BUILTIN.get_file(file).ok_or_else(|| Error::data(format!("'{file}' is not in the built-in corpus")))?;
+        text_from_bytes(&format!("seeds/{file}"), f.contents().to_vec())
+    })?;
+    corpus.root = PathBuf::from("seeds");
+    Ok(corpus)
+}
+
+/// A corpus from a manifest's bytes (`name` in errors) and a reader of the files it lists.
+fn from_manifest(name: &str, bytes: Vec<u8>, mut read: impl FnMut(&str) -> Result<String>) -> Result<Corpus> {
+    let rows = read_manifest(name, bytes)?;
     let mut corpus = Corpus::default();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut by_hash: BTreeMap<String, usize> = BTreeMap::new();
     for (line, row) in rows {
-        let at = format!("{}:{line}", manifest.display());
+        let at = format!("{name}:{line}");
         let file = row.get("file").cloned().unwrap_or_default();
         if let Some(first) = seen.insert(file.clone(), line) {
             return Err(Error::data(format!(
                 "{at}: file '{file}' is listed twice (first on line {first}); keep one row per file"
             )));
         }
-        let text = resolve_in(&root, &file)
-            .and_then(|path| read_text(&path))
-            .map_err(|e| Error::data(format!("{at}: {e}")))?;
+        let text = read(&file).map_err(|e| Error::data(format!("{at}: {e}")))?;
         let hash = sha256_hex(text.as_bytes());
         if let Some(first) = by_hash.insert(hash.clone(), line) {
             return Err(Error::data(format!(
@@ -139,24 +164,23 @@ pub fn load_manifest(dir: &Path, manifest: &Path) -> Result<Corpus> {
     Ok(corpus)
 }
 
-/// Parses the manifest into (line number, column → value) rows, checking the required columns.
-fn read_manifest(manifest: &Path) -> Result<Vec<(usize, BTreeMap<String, String>)>> {
-    let bytes = read_bytes(manifest)?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| Error::data(format!("{}: not valid UTF-8; re-save it as UTF-8", manifest.display())))?;
+/// Parses the manifest `name` into (line number, column → value) rows, checking the required
+/// columns.
+fn read_manifest(name: &str, bytes: Vec<u8>) -> Result<Vec<(usize, BTreeMap<String, String>)>> {
+    let text =
+        String::from_utf8(bytes).map_err(|_| Error::data(format!("{name}: not valid UTF-8; re-save it as UTF-8")))?;
     let mut reader =
         csv::ReaderBuilder::new().flexible(false).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| Error::data(format!("{}:1: cannot read the header: {e}", manifest.display())))?
+        .map_err(|e| Error::data(format!("{name}:1: cannot read the header: {e}")))?
         .iter()
         .map(|h| h.trim().to_lowercase())
         .collect();
     for required in ["file", "issuer"] {
         if !headers.iter().any(|h| h == required) {
             return Err(Error::data(format!(
-                "{}:1: missing required column '{required}' (the header needs at least: file,issuer)",
-                manifest.display()
+                "{name}:1: missing required column '{required}' (the header needs at least: file,issuer)"
             )));
         }
     }
@@ -164,10 +188,7 @@ fn read_manifest(manifest: &Path) -> Result<Vec<(usize, BTreeMap<String, String>
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
-            Error::data(format!(
-                "{}:{line}: malformed CSV row ({e}); quote fields that contain commas",
-                manifest.display()
-            ))
+            Error::data(format!("{name}:{line}: malformed CSV row ({e}); quote fields that contain commas"))
         })?;
         let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
         if record.iter().all(|f| f.trim().is_empty()) {
@@ -178,8 +199,7 @@ fn read_manifest(manifest: &Path) -> Result<Vec<(usize, BTreeMap<String, String>
         for required in ["file", "issuer"] {
             if row.get(required).is_none_or(|v| v.is_empty()) {
                 return Err(Error::data(format!(
-                    "{}:{line}: column '{required}' is empty; every row needs a file and an issuer",
-                    manifest.display()
+                    "{name}:{line}: column '{required}' is empty; every row needs a file and an issuer"
                 )));
             }
         }
@@ -421,5 +441,13 @@ mod tests {
         assert_eq!(c.documents.len(), 21);
         assert!(c.issuers().contains(&"CIS".to_string()));
         assert_eq!(c.blocs(), ["african-union", "bilateral", "china", "russia-aligned", "un", "western"]);
+    }
+
+    #[test]
+    fn builtin_is_the_shipped_seeds() {
+        let disk = load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds"))).unwrap();
+        let built = builtin().unwrap();
+        assert_eq!(built.hash(), disk.hash());
+        assert_eq!(built.root, Path::new("seeds"));
     }
 }
