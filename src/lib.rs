@@ -16,6 +16,8 @@ pub mod corpus;
 pub mod error;
 pub mod export;
 pub mod fsio;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod groups;
 pub mod limits;
 pub mod model;
