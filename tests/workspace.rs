@@ -149,8 +149,27 @@ fn periodic_rerun_scenario() {
         assert!(c["delta"].as_f64().unwrap().abs() > c["margin"].as_f64().unwrap());
         assert!(!c["evidence"].as_array().unwrap().is_empty());
     }
+    // Agreement moved too: the African Union entered binding_norms on russia-aligned's side
+    // (issue 11) — which vocabulary similarity alone does not say.
+    assert_eq!(d["agreement_compared"], true);
+    let on_binding_norms = |b: &str| -> f64 {
+        d["agreement_entered"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["by"] == "bloc" && e["topic"] == "binding_norms" && e["a"] == "african-union" && e["b"] == b)
+            .and_then(|e| e["value"].as_f64())
+            .unwrap_or_else(|| panic!("african-union ~ {b} on binding_norms: {}", d["agreement_entered"]))
+    };
+    assert!(on_binding_norms("russia-aligned") > on_binding_norms("western"));
+    for m in d["agreement"].as_array().unwrap() {
+        if let Some(margin) = m["margin"].as_f64() {
+            assert!(m["delta"].as_f64().unwrap().abs() > margin, "{m}");
+        }
+    }
     let table = stdout(ws_cmd(&ws, &["diff", "1", "2"]));
     assert!(table.contains("au-2025-03.txt") && table.contains("Topics entered"), "{table}");
+    assert!(table.contains("Agreement on topics a pair now addresses together"), "{table}");
     assert_eq!(
         stdout(ws_cmd(&ws, &["diff", "--format", "json", "--seed", "0"])),
         stdout(ws_cmd(&ws, &["diff", "--format", "json"]))
@@ -193,7 +212,29 @@ fn periodic_rerun_scenario() {
     let d = json(ws_cmd(&ws, &["diff", "--format", "json"]));
     assert_eq!(d["same_model"], false);
     assert!(d["cells"].as_array().unwrap().is_empty(), "cells are not compared across models");
+    assert_eq!(d["agreement_compared"], true, "agreement comes from the stances: compared across models");
     assert!(model_file.is_file(), "the old model file stays");
+}
+
+/// A run recorded before positions were kept (no `position:*` results) is not compared for
+/// agreement, and the diff says so; the next update records them.
+#[test]
+fn agreement_is_not_compared_with_a_run_that_kept_no_positions() {
+    let (_dir, ws) = small_workspace();
+    let c = rusqlite::Connection::open(ws.join("stance.db")).unwrap();
+    let removed = c.execute("DELETE FROM results WHERE kind LIKE 'position:%'", []).unwrap();
+    assert!(removed > 0, "init records positions");
+    drop(c);
+    let new = corpus(None, &[("au.txt", AU_2025.as_bytes())]);
+    let mut au = ws_cmd(&ws, &["ingest", "--issuer", "African Union", "--bloc", "african-union"]);
+    au.arg(new.path().join("au.txt"));
+    stdout(au);
+    let up = stdout(ws_cmd(&ws, &["update"]));
+    assert!(!up.contains("agreement shift"), "{up}");
+    let d = json(ws_cmd(&ws, &["diff", "--format", "json"]));
+    assert_eq!(d["agreement_compared"], false);
+    assert!(d["agreement"].as_array().unwrap().is_empty());
+    assert!(stdout(ws_cmd(&ws, &["diff"])).contains("Agreement not compared: run 1"));
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! `stance diff`: what moved between two runs — similarity cells beyond their bootstrap
-//! interval, stance changes, topics and clusters entered, new issuers — with the new passages
+//! `stance diff`: what moved between two runs — vocabulary-similarity cells and agreements
+//! beyond their bootstrap interval, stance changes, topics and clusters entered, new issuers — with the new passages
 //! that moved them.
 
 use clap::Args;
@@ -17,9 +17,10 @@ use stance::{Error, Result};
   stance diff --workspace ws/ 1 3             # run 1 → run 3
   stance diff --workspace ws/ --format json | jq '.stances'
 
-A similarity cell is listed when it changed by more than half the width of the earlier run's 95%
-bootstrap interval (its sampling noise); the evidence is the passages of the documents added
-between the runs, ranked by how much they pull the pair together (or apart).")]
+A vocabulary-similarity cell or an agreement is listed when it changed by more than half the width
+of the earlier run's 95% bootstrap interval (its sampling noise). Evidence: the passages of the
+documents added between the runs — for similarity, ranked by how much they pull the pair together
+(or apart); for agreement, those of either side on the topic, stance-taking ones first.")]
 pub struct DiffArgs {
     /// Two run ids, older first (see `stance history`)
     #[arg(value_name = "RUN", num_args = 0..=2)]
@@ -81,6 +82,36 @@ fn to_csv(d: &Diff) -> Result<String> {
             f(c.delta),
             f(c.margin),
             refs(&c.evidence),
+        ]);
+    }
+    for m in &d.agreement {
+        let c = &m.change;
+        rows.push(vec![
+            "agreement".into(),
+            m.by.as_str().into(),
+            c.topic.clone().unwrap_or_default(),
+            c.a.clone(),
+            c.b.clone(),
+            f(c.before),
+            f(c.after),
+            f(c.delta),
+            c.margin.map(f).unwrap_or_default(),
+            refs(&m.evidence),
+        ]);
+    }
+    for n in &d.agreement_entered {
+        let e = &n.entered;
+        rows.push(vec![
+            "agreement_entered".into(),
+            n.by.as_str().into(),
+            e.topic.clone(),
+            e.a.clone(),
+            e.b.clone(),
+            String::new(),
+            e.agreement.value.map(f).unwrap_or_default(),
+            String::new(),
+            String::new(),
+            refs(&n.evidence),
         ]);
     }
     for s in &d.stances {
@@ -172,14 +203,67 @@ fn to_table(d: &Diff, limit: usize) -> String {
             })
             .collect();
         let title = format!(
-            "Similarity cells that moved more than run {}'s 95% bootstrap margin ({} more changed less, {} had too few passages for a margin)",
+            "Vocabulary-similarity cells that moved more than run {}'s 95% bootstrap margin ({} more changed less, {} had too few passages for a margin)",
             d.from.id, d.cells_within_interval, d.cells_without_interval
         );
         section(&mut out, &title, &["by", "topic", "pair", "before ±95%", "after", "Δ", "evidence"], rows, limit);
     } else {
         out.push_str(&format!(
-            "\nSimilarity cells not compared: the model changed (v{} → v{}), so every number moved with the refit.\n",
+            "\nVocabulary-similarity cells not compared: the model changed (v{} → v{}), so every number moved with the refit.\n",
             d.from.model_version, d.to.model_version
+        ));
+    }
+    if d.agreement_compared {
+        let rows = d
+            .agreement
+            .iter()
+            .map(|m| {
+                let c = &m.change;
+                vec![
+                    m.by.as_str().to_string(),
+                    c.topic.clone().unwrap_or_else(|| format!("(all: {} topic(s))", c.shared_topics_after)),
+                    format!("{} ~ {}", c.a, c.b),
+                    match c.margin {
+                        Some(m) => format!("{:.3} ±{m:.3}", c.before),
+                        None => format!("{:.3} (n<3)", c.before),
+                    },
+                    format!("{:.3}", c.after),
+                    format!("{:+.3}", c.delta),
+                    refs(&m.evidence),
+                ]
+            })
+            .collect();
+        let title = format!(
+            "Agreement that moved more than run {}'s 95% bootstrap margin, or where it had too few passages for one \
+             (n<3: {} of them; {} more changed less than their margin)",
+            d.from.id, d.agreement_without_interval, d.agreement_within_interval
+        );
+        section(&mut out, &title, &["by", "topic", "pair", "before ±95%", "after", "Δ", "evidence"], rows, limit);
+        let rows = d
+            .agreement_entered
+            .iter()
+            .map(|n| {
+                let e = &n.entered;
+                let a = e.agreement;
+                let value = match (a.value, a.low, a.high) {
+                    (Some(v), Some(lo), Some(hi)) => format!("{v:.3} [{lo:.3}–{hi:.3}]"),
+                    (Some(v), ..) => format!("{v:.3} (n<3)"),
+                    _ => String::new(),
+                };
+                vec![n.by.as_str().to_string(), e.topic.clone(), format!("{} ~ {}", e.a, e.b), value, refs(&n.evidence)]
+            })
+            .collect();
+        section(
+            &mut out,
+            "Agreement on topics a pair now addresses together (a side entered the topic)",
+            &["by", "topic", "pair", "agreement [95% CI]", "evidence"],
+            rows,
+            limit,
+        );
+    } else {
+        out.push_str(&format!(
+            "\nAgreement not compared: run {} was recorded before stance positions were kept; run `stance update` again to compare from it.\n",
+            d.from.id
         ));
     }
     let rows = d

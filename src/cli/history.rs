@@ -32,8 +32,11 @@ fn changes(r: &Run) -> String {
             parts.push(format!("{n} {what}"));
         }
     }
+    if let Some(x) = s.largest_agreement_shift {
+        parts.push(format!("max agreement shift {x:.3}"));
+    }
     if let Some(x) = s.largest_shift {
-        parts.push(format!("max shift {x:.3}"));
+        parts.push(format!("max vocabulary shift {x:.3}"));
     }
     parts.join("; ")
 }
@@ -61,6 +64,7 @@ pub fn run(ctx: &Ctx, _args: HistoryArgs) -> Result<()> {
                 "clusters_entered",
                 "new_groups",
                 "largest_shift",
+                "largest_agreement_shift",
             ],
             runs.iter().map(|r| {
                 let s = &r.summary;
@@ -81,6 +85,7 @@ pub fn run(ctx: &Ctx, _args: HistoryArgs) -> Result<()> {
                     s.clusters_entered.to_string(),
                     s.new_groups.to_string(),
                     num(s.largest_shift),
+                    num(s.largest_agreement_shift),
                 ]
             }),
         )?,

@@ -61,13 +61,14 @@ fn to_text(r: &UpdateReport, ws: &str) -> String {
         ));
     }
     out.push_str(&format!(
-        "Since run {}: {} stance change(s), {} topic(s) entered, {} cluster(s) entered, {} new issuer(s)/bloc(s){}.\n",
+        "Since run {}: {} stance change(s), {} topic(s) entered, {} cluster(s) entered, {} new issuer(s)/bloc(s){}{}.\n",
         r.previous_run,
         s.stance_changes,
         s.topics_entered,
         s.clusters_entered,
         s.new_groups,
-        s.largest_shift.map(|x| format!("; largest similarity shift {x:.3}")).unwrap_or_default()
+        s.largest_agreement_shift.map(|x| format!("; largest agreement shift {x:.3}")).unwrap_or_default(),
+        s.largest_shift.map(|x| format!("; largest vocabulary-similarity shift {x:.3}")).unwrap_or_default()
     ));
     out.push_str(&format!("See what moved, with the passages: stance diff --workspace {ws}\n"));
     out

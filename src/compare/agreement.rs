@@ -394,6 +394,52 @@ pub fn moves(before: &Positions, after: &Positions) -> Vec<AgreementChange> {
     out
 }
 
+/// Agreement on a topic two groups address together for the first time (one of them entered it).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgreementEntered {
+    pub topic: String,
+    pub a: String,
+    pub b: String,
+    #[serde(flatten)]
+    pub agreement: Agreement,
+}
+
+/// Every (topic, pair) with an agreement in `after` but none in `before` (a side had no passage
+/// on the topic, or was not there), by topic, then most agreeing first, then names; intervals
+/// from `after`'s bootstrap.
+pub fn entered(before: &Positions, after: &Positions) -> Vec<AgreementEntered> {
+    let mut out = Vec::new();
+    for (ta, topic) in after.topics.iter().enumerate() {
+        let tb = before.topic_index(topic);
+        let mut found = Vec::new();
+        for i in 0..after.labels.len() {
+            for j in i + 1..after.labels.len() {
+                let (Some(_), Some(_)) = (after.cells[ta][i], after.cells[ta][j]) else { continue };
+                let was = tb.zip(before.group_index(&after.labels[i])).zip(before.group_index(&after.labels[j]));
+                if let Some(((tb, bi), bj)) = was {
+                    if before.cells[tb][bi].is_some() && before.cells[tb][bj].is_some() {
+                        continue;
+                    }
+                }
+                let (a, b) = (&after.labels[i], &after.labels[j]);
+                let (a, b) = if a < b { (a, b) } else { (b, a) };
+                found.push(AgreementEntered {
+                    topic: topic.clone(),
+                    a: a.clone(),
+                    b: b.clone(),
+                    agreement: after.pair(i, j, Some(ta)),
+                });
+            }
+        }
+        found.sort_by(|p, q| {
+            let v = |x: &AgreementEntered| x.agreement.value.unwrap_or_default();
+            v(q).total_cmp(&v(p)).then_with(|| (&p.a, &p.b).cmp(&(&q.a, &q.b)))
+        });
+        out.extend(found);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -480,5 +526,12 @@ mod tests {
         let thin = m.iter().find(|c| c.topic.as_deref() == Some("t0") && c.b == "g2" && c.a == "g1").unwrap();
         assert_eq!(thin.margin, None, "g2 has one passage: no interval, no margin");
         assert!(moves(&b, &b).is_empty());
+        assert!(entered(&b, &a).is_empty(), "no pair shares a topic for the first time");
+        // g2 enters t1, where g0 and g1 both support.
+        let later = table(&[vec![[6, 0, 0], [6, 6, 0], [1, 0, 0]], vec![[3, 0, 0], [3, 0, 0], [0, 3, 0]]]);
+        let e = entered(&a, &Positions::new(&later, &params(50)));
+        let pairs: Vec<(&str, &str, &str)> = e.iter().map(|x| (x.topic.as_str(), x.a.as_str(), x.b.as_str())).collect();
+        assert_eq!(pairs, [("t1", "g0", "g2"), ("t1", "g1", "g2")]);
+        assert!(e[0].agreement.value.unwrap() < 0.5, "g2 opposes what the others support");
     }
 }

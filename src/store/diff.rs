@@ -1,11 +1,11 @@
-//! What moved between two runs: similarity cells that changed by more than the old run's 95 %
-//! bootstrap interval allows (see [`CellChange`]), stance calls that changed, topics and clusters an issuer entered, new
-//! issuers and blocs — each with the passages (of the documents added between the runs) that
-//! caused it.
+//! What moved between two runs: vocabulary-similarity cells and agreements that changed by more
+//! than the old run's 95 % bootstrap interval allows (see [`CellChange`], [`AgreementMove`]),
+//! stance calls that changed, topics and clusters an issuer entered, new issuers and blocs — each
+//! with the passages (of the documents added between the runs) that caused it.
 //!
-//! Cells are compared only when both runs used the same model: after a refit every number moves
-//! and the difference says nothing about the new texts. Stances and topics come from the
-//! lexicon, so they are compared across models too.
+//! Similarity cells are compared only when both runs used the same model: after a refit every
+//! number moves and the difference says nothing about the new texts. Stances, agreements and
+//! topics come from the lexicon, so they are compared across models too.
 
 use std::collections::BTreeMap;
 
@@ -17,6 +17,7 @@ use super::documents::{load, passage_text};
 use super::runs::{self, Run, RunSummary};
 use super::state::{Level, RunState};
 use super::{f32_from, Paths, Workspace};
+use crate::compare::agreement::{entered, moves, AgreementChange, AgreementEntered, Positions};
 use crate::compare::similarity::similarity;
 use crate::compare::stance::call;
 use crate::compare::SimilarityParams;
@@ -58,6 +59,29 @@ pub struct CellChange {
     pub margin: f64,
     pub low: f64,
     pub high: f64,
+    /// Indices into [`Diff::evidence`].
+    pub evidence: Vec<usize>,
+}
+
+/// An agreement (issuers or blocs, on a topic or over all topics) that moved by more than its
+/// sampling noise — `|delta| > margin`, the half-width of the earlier run's 95 % bootstrap
+/// interval — or that moved where the earlier run had too few passages for an interval (`margin`
+/// null: a group entering a topic; read with care).
+#[derive(Debug, Clone, Serialize)]
+pub struct AgreementMove {
+    pub by: Level,
+    #[serde(flatten)]
+    pub change: AgreementChange,
+    /// Indices into [`Diff::evidence`].
+    pub evidence: Vec<usize>,
+}
+
+/// Agreement on a topic a pair addresses together for the first time (a side entered it).
+#[derive(Debug, Clone, Serialize)]
+pub struct AgreementNew {
+    pub by: Level,
+    #[serde(flatten)]
+    pub entered: AgreementEntered,
     /// Indices into [`Diff::evidence`].
     pub evidence: Vec<usize>,
 }
@@ -124,6 +148,15 @@ pub struct Diff {
     pub cells_within_interval: usize,
     /// Cells that changed where the earlier run had too few passages for an interval.
     pub cells_without_interval: usize,
+    /// Agreements compared: false when the earlier run was recorded before agreement was kept.
+    pub agreement_compared: bool,
+    pub agreement: Vec<AgreementMove>,
+    /// Agreements that changed by no more than their margin.
+    pub agreement_within_interval: usize,
+    /// Of `agreement`, those where the earlier run had too few passages for an interval.
+    pub agreement_without_interval: usize,
+    /// Agreements on topics a pair addresses together for the first time.
+    pub agreement_entered: Vec<AgreementNew>,
     pub stances: Vec<StanceChange>,
     pub topics_entered: Vec<Entered>,
     pub clusters_entered: Vec<Entered>,
@@ -205,6 +238,23 @@ fn new_groups(before: &RunState, after: &RunState) -> Vec<(Level, String, usize)
         .collect()
 }
 
+/// Agreements that changed at `level` — with the earlier run's bootstrap (`params`) for their
+/// margins — and those on topics a pair addresses together for the first time, with the later
+/// run's; both empty when a run keeps no positions.
+fn agreement_moves(
+    before: &RunState,
+    after: &RunState,
+    level: Level,
+    params: &SimilarityParams,
+) -> (Vec<AgreementChange>, Vec<AgreementEntered>) {
+    if !(before.has_positions() && after.has_positions()) {
+        return (Vec::new(), Vec::new());
+    }
+    let (b, a) =
+        (Positions::new(&before.stance_table(level), params), Positions::new(&after.stance_table(level), params));
+    (moves(&b, &a), entered(&b, &a))
+}
+
 /// The cheap part of a diff, recorded with every run (see [`RunSummary`]).
 pub fn summarize(before: &RunState, after: &RunState, same_model: bool) -> RunSummary {
     let overall = |s: &&Shift| s.1.is_empty();
@@ -219,6 +269,12 @@ pub fn summarize(before: &RunState, after: &RunState, same_model: bool) -> RunSu
         } else {
             None
         },
+        largest_agreement_shift: Level::ALL
+            .iter()
+            .flat_map(|&l| agreement_moves(before, after, l, &SimilarityParams { draws: 0, ..Default::default() }).0)
+            .filter(|c| c.topic.is_none())
+            .map(|c| c.delta.abs())
+            .reduce(f64::max),
         ..Default::default()
     }
 }
@@ -436,6 +492,50 @@ impl Workspace {
                 cells.sort_by(|p, q| q.delta.abs().total_cmp(&p.delta.abs()));
             }
 
+            let agreement_compared = before.has_positions() && after.has_positions();
+            let (mut agreement, mut agreement_within, mut agreement_without) = (Vec::new(), 0, 0);
+            let mut agreement_entered = Vec::new();
+            // The new passages of a pair's sides on a topic (any topic: ""), stance-taking first.
+            let sides_rows = |level: Level, a: &str, b: &str, topic: &str| -> Vec<usize> {
+                let mut rows: Vec<usize> = (0..added.len())
+                    .filter(|&r| {
+                        let g = group_of(r, level);
+                        (g == a || g == b) && added[r].topic.is_some() && in_scope(r, topic)
+                    })
+                    .collect();
+                rows.sort_by_key(|&r| (!matches!(added[r].stance, Some(Stance::Support | Stance::Oppose)), r));
+                rows.truncate(n_ev);
+                rows
+            };
+            for level in [Level::Bloc, Level::Issuer] {
+                let (changes, new) = agreement_moves(&before, &after, level, &params.similarity);
+                for e in new {
+                    let evidence = ev.cite(sides_rows(level, &e.a, &e.b, &e.topic));
+                    agreement_entered.push(AgreementNew { by: level, entered: e, evidence });
+                }
+                for change in changes {
+                    // Listed: beyond the margin, or without one (the earlier run had too few
+                    // passages to tell noise from movement — a group entering a topic).
+                    match change.margin {
+                        None => agreement_without += 1,
+                        Some(_) if !change.beyond_margin() => {
+                            agreement_within += 1;
+                            continue;
+                        }
+                        Some(_) => {}
+                    }
+                    let topic = change.topic.clone().unwrap_or_default();
+                    let evidence = ev.cite(sides_rows(level, &change.a, &change.b, &topic));
+                    agreement.push(AgreementMove { by: level, change, evidence });
+                }
+            }
+            // Those tested against a margin first, then by size of the change.
+            agreement.sort_by(|p, q| {
+                (p.change.margin.is_none(), -p.change.delta.abs())
+                    .partial_cmp(&(q.change.margin.is_none(), -q.change.delta.abs()))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
+
             let stances = stance_changes(&before, &after)
                 .into_iter()
                 .map(|(issuer, topic, was, now)| {
@@ -489,6 +589,11 @@ impl Workspace {
                 cells,
                 cells_within_interval: within,
                 cells_without_interval: without,
+                agreement_compared,
+                agreement,
+                agreement_within_interval: agreement_within,
+                agreement_without_interval: agreement_without,
+                agreement_entered,
                 stances,
                 topics_entered,
                 clusters_entered,
@@ -506,7 +611,8 @@ mod tests {
     use super::*;
 
     fn add(s: &mut RunState, issuer: &str, topic: Option<&str>, stance: Option<Stance>, cluster: usize, v: &[f32]) {
-        s.add(&PassageFacts { issuer, bloc: "b", topic, stance, cluster, vector: v });
+        let held: Vec<(String, Stance)> = topic.iter().zip(stance).map(|(t, s)| (t.to_string(), s)).collect();
+        s.add(&PassageFacts { issuer, bloc: "b", topic, stance, cluster, vector: v, positions: &held });
     }
 
     #[test]
@@ -535,6 +641,13 @@ mod tests {
         let s = summarize(&before, &after, true);
         assert_eq!((s.added_passages, s.stance_changes, s.topics_entered, s.new_groups), (4, 1, 1, 1));
         assert!(s.largest_shift.unwrap() > 0.5);
+        // A turned from support to oppose on t: it agrees less with B, on t and over all topics.
+        let (moved, new) = agreement_moves(&before, &after, Level::Issuer, &SimilarityParams::default());
+        assert_eq!(new.len(), 0, "C entered u, where nobody else is");
+        let ab: Vec<&AgreementChange> = moved.iter().filter(|c| (c.a.as_str(), c.b.as_str()) == ("A", "B")).collect();
+        assert_eq!(ab.len(), 2, "{moved:?}");
+        assert!(ab.iter().all(|c| c.delta < 0.0));
+        assert!(s.largest_agreement_shift.unwrap() > 0.1);
         assert_eq!(summarize(&after, &after, true), RunSummary::default());
     }
 }

@@ -20,8 +20,12 @@ pub struct RunSummary {
     pub clusters_entered: usize,
     /// Issuers or blocs seen for the first time.
     pub new_groups: usize,
-    /// Largest change of an overall issuer or bloc similarity cell (no interval test).
+    /// Largest change of an overall issuer or bloc vocabulary-similarity cell (no interval test).
     pub largest_shift: Option<f64>,
+    /// Largest change of an overall issuer or bloc agreement (no interval test); absent from
+    /// runs recorded before agreement was kept.
+    #[serde(default)]
+    pub largest_agreement_shift: Option<f64>,
 }
 
 /// A recorded run.

@@ -112,6 +112,7 @@ fn add_passages(state: &mut RunState, a: &Analysis) {
             stance: p.stance,
             cluster: p.cluster,
             vector: &vector,
+            positions: &p.topics,
         });
     }
 }

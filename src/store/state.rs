@@ -4,6 +4,10 @@
 //! A group's position is the unit mean of its passages' (unit) vectors, which is the normalised
 //! **sum**; so a run stores per-group sums and counts, and the cosine of two stored sums is the
 //! similarity `compare::similarity` computes from the passages.
+//!
+//! For agreement it also keeps, per issuer and per bloc, the passages taking each stance on every
+//! topic they reach (`positions`), from which `compare::agreement` rebuilds positions and
+//! agreements. Runs recorded before this was kept have none: their agreements are not compared.
 
 use std::collections::BTreeMap;
 
@@ -11,6 +15,7 @@ use rusqlite::{params, Connection};
 use serde::Serialize;
 
 use super::{f64_bytes, f64_from, Paths};
+use crate::compare::agreement::StanceTable;
 use crate::groups::GroupBy;
 use crate::topics::Stance;
 use crate::Result;
@@ -60,6 +65,8 @@ pub struct PassageFacts<'a> {
     pub stance: Option<Stance>,
     pub cluster: usize,
     pub vector: &'a [f32],
+    /// Every topic the passage reaches, with its stance toward each.
+    pub positions: &'a [(String, Stance)],
 }
 
 /// Group key: (level, topic — `""` for all passages —, group name).
@@ -73,6 +80,9 @@ pub struct RunState {
     pub stances: BTreeMap<(String, String), [usize; 3]>,
     /// (issuer, cluster) → passages.
     pub clusters: BTreeMap<(String, usize), usize>,
+    /// (level, group, topic) → passages that (support, oppose, are neutral), every topic a
+    /// passage reaches.
+    pub positions: BTreeMap<(Level, String, String), [usize; 3]>,
 }
 
 /// Index of a stance in the `[support, oppose, neutral]` counts.
@@ -85,6 +95,9 @@ pub fn stance_slot(s: Stance) -> usize {
 }
 
 const STANCES: [Stance; 3] = [Stance::Support, Stance::Oppose, Stance::Neutral];
+
+/// `results.kind` prefix of position counts (`position:issuer`, `position:bloc`).
+const POSITION: &str = "position:";
 
 impl RunState {
     /// Adds one passage to every group it belongs to.
@@ -106,6 +119,40 @@ impl RunState {
             self.stances.entry((p.issuer.to_string(), topic.to_string())).or_default()[stance_slot(stance)] += 1;
         }
         *self.clusters.entry((p.issuer.to_string(), p.cluster)).or_default() += 1;
+        for (topic, stance) in p.positions {
+            for (level, name) in [(Level::Issuer, p.issuer), (Level::Bloc, p.bloc)] {
+                self.positions.entry((level, name.to_string(), topic.clone())).or_default()[stance_slot(*stance)] += 1;
+            }
+        }
+    }
+
+    /// Does the run keep positions (runs recorded before agreement was added do not)?
+    pub fn has_positions(&self) -> bool {
+        !self.positions.is_empty() || self.n_passages() == 0
+    }
+
+    /// The stance counts of every group of `level` on every topic, for
+    /// [`crate::compare::agreement::Positions`]: groups are those with passages, topics sorted.
+    pub fn stance_table(&self, level: Level) -> StanceTable {
+        let labels = self.labels(level, "");
+        let topics: Vec<String> = self
+            .positions
+            .keys()
+            .filter(|(l, ..)| *l == level)
+            .map(|(_, _, t)| t.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let counts: Vec<Vec<[usize; 3]>> = topics
+            .iter()
+            .map(|t| {
+                labels
+                    .iter()
+                    .map(|g| self.positions.get(&(level, g.clone(), t.clone())).copied().unwrap_or_default())
+                    .collect()
+            })
+            .collect();
+        StanceTable::from_counts(labels, topics, &counts)
     }
 
     pub fn group(&self, level: Level, topic: &str, name: &str) -> Option<&GroupSum> {
@@ -172,6 +219,13 @@ impl RunState {
             ins.execute(params![run, "cluster", issuer, "", cluster.to_string(), n as i64, None::<Vec<u8>>])
                 .map_err(|e| at.err(e))?;
         }
+        for ((level, name, topic), counts) in &self.positions {
+            let kind = format!("{POSITION}{}", level.as_str());
+            for (s, &n) in STANCES.iter().zip(counts).filter(|(_, &n)| n > 0) {
+                ins.execute(params![run, kind, name, topic, s.as_str(), n as i64, None::<Vec<u8>>])
+                    .map_err(|e| at.err(e))?;
+            }
+        }
         Ok(())
     }
 
@@ -195,6 +249,10 @@ impl RunState {
                 }
             } else if let (true, Ok(cluster)) = (kind == "cluster", key.parse::<usize>()) {
                 state.clusters.insert((grp, cluster), n);
+            } else if let (Some(level), Some(s)) =
+                (kind.strip_prefix(POSITION).and_then(Level::parse), Stance::parse(&key))
+            {
+                state.positions.entry((level, grp, topic)).or_default()[stance_slot(s)] = n;
             }
         }
         Ok(state)
@@ -206,7 +264,7 @@ mod tests {
     use super::*;
 
     fn facts<'a>(issuer: &'a str, topic: Option<&'a str>, stance: Option<Stance>, v: &'a [f32]) -> PassageFacts<'a> {
-        PassageFacts { issuer, bloc: "west", topic, stance, cluster: 1, vector: v }
+        PassageFacts { issuer, bloc: "west", topic, stance, cluster: 1, vector: v, positions: &[] }
     }
 
     #[test]
@@ -226,6 +284,15 @@ mod tests {
         assert_eq!(s.n_passages(), 3);
         assert_eq!(s.stance_counts("B", "t"), [0, 1, 0]);
         assert_eq!(s.clusters[&("A".to_string(), 1)], 2);
+        assert!(!s.has_positions(), "no passage gave positions");
+        let held = [("t".to_string(), Stance::Support), ("u".to_string(), Stance::Oppose)];
+        s.add(&PassageFacts { positions: &held, ..facts("B", Some("t"), Some(Stance::Support), &[0.0, 1.0]) });
+        let table = s.stance_table(Level::Issuer);
+        assert_eq!(
+            (table.labels.clone(), table.topics.clone()),
+            (vec!["A".into(), "B".into()], vec!["t".into(), "u".into()])
+        );
+        assert_eq!((table.counts(0, 1), table.counts(1, 1), table.counts(0, 0)), ([1, 0, 0], [0, 1, 0], [0, 0, 0]));
     }
 
     #[test]
@@ -238,6 +305,9 @@ mod tests {
         let mut s = RunState::default();
         s.add(&facts("A", Some("t"), Some(Stance::Neutral), &[0.1, 0.2]));
         s.add(&facts("B", None, None, &[0.3, -0.4]));
+        let held = [("t".to_string(), Stance::Oppose), ("u".to_string(), Stance::Support)];
+        s.add(&PassageFacts { positions: &held, ..facts("B", Some("t"), Some(Stance::Oppose), &[0.5, 0.5]) });
+        assert_eq!(s.positions[&(Level::Bloc, "west".to_string(), "u".to_string())], [1, 0, 0]);
         let at = Paths { root: dir.path().to_path_buf(), db: path };
         s.save(&c, &at, 7).unwrap();
         assert_eq!(RunState::load(&c, &at, 7).unwrap(), s);
