@@ -84,8 +84,16 @@ fn agreement_beside_vocabulary_similarity() {
 
 #[test]
 fn table_shows_stances_intervals_terms_and_highlighted_evidence() {
-    let out =
-        stdout(on_seeds(&["compare", "russia-aligned", "western", "--topic", "binding_norms", "--evidence", "3"]));
+    let out = stdout(on_seeds(&[
+        "compare",
+        "russia-aligned",
+        "western",
+        "--topic",
+        "binding_norms",
+        "--evidence",
+        "3",
+        "--wide",
+    ]));
     for needle in [
         "binding_norms",
         "agreement [95% CI]",
@@ -150,7 +158,7 @@ fn issuers_as_sides_and_g2_keyness() {
     assert_eq!(v["params"]["keyness"]["method"], "g2");
     assert_eq!(v["a"]["n_documents"], 1);
     assert!(v["overall"]["similarity"]["value"].as_f64().is_some());
-    let out = stdout(on_seeds(&["compare", "issuer:CIS", "issuer:UN General Assembly"]));
+    let out = stdout(on_seeds(&["compare", "issuer:CIS", "issuer:UN General Assembly", "--terms", "5"]));
     assert!(out.contains("issuer:CIS") && out.contains("Fightin' Words"));
 }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{emit, Ctx};
 use stance::compare::agreement::{AgreementMatrix, PRIOR};
 use stance::groups::GroupBy;
-use stance::render::table::{short_labels, table};
+use stance::render::table::{fit_text, matrix};
 use stance::render::{self, num, Format};
 use stance::Result;
 
@@ -107,31 +107,17 @@ fn to_csv(r: &AgreementReport) -> Result<String> {
 
 fn to_table(r: &AgreementReport, ci: bool, min_n: usize) -> String {
     let m = &r.result;
-    let short = short_labels(&m.labels);
-    let mut header = vec![r.by.as_str().to_string(), "n".to_string()];
-    header.extend(short.iter().cloned());
     let overall = r.topic.is_none();
-    let rows: Vec<Vec<String>> = (0..m.labels.len())
-        .map(|i| {
-            let mut row = vec![m.labels[i].clone(), m.n_passages[i].to_string()];
-            row.extend((0..m.labels.len()).map(|j| cell(m, i, j, ci, overall, min_n)));
-            row
-        })
-        .collect();
-    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    let n: Vec<String> = m.n_passages.iter().map(|n| n.to_string()).collect();
+    let cells: Vec<Vec<String>> =
+        (0..m.labels.len()).map(|i| (0..m.labels.len()).map(|j| cell(m, i, j, ci, overall, min_n)).collect()).collect();
     let scope = match &r.topic {
         Some(t) => format!("topic {t}"),
         None => "over the topics each pair addresses".to_string(),
     };
     let mut out =
         format!("Agreement by {} ({scope}; from stance positions: 1 = same side, 0 = opposite sides)\n", r.by.as_str());
-    out.push_str(&table(&header_refs, &rows).to_string());
-    out.push('\n');
-    let legend: Vec<String> =
-        m.labels.iter().zip(&short).filter(|(l, s)| l != s).map(|(l, s)| format!("{s} = {l}")).collect();
-    if !legend.is_empty() {
-        out.push_str(&format!("Columns: {}\n", legend.join("; ")));
-    }
+    out.push_str(&matrix(r.by.as_str(), &m.labels, &[("n", n)], &cells));
     if overall {
         out.push_str("Empty cell: no topic addressed by both. (k): topics both address. n: passages taking a stance.");
     } else {
@@ -141,7 +127,7 @@ fn to_table(r: &AgreementReport, ci: bool, min_n: usize) -> String {
         out.push_str(&format!(" [low–high]: 95% bootstrap interval; 'n<{min_n}': too few passages for one."));
     }
     out.push('\n');
-    out
+    fit_text(&out)
 }
 
 fn cell(m: &AgreementMatrix, i: usize, j: usize, ci: bool, overall: bool, min_n: usize) -> String {

@@ -9,7 +9,7 @@ use stance::compare::evidence::{highlight, Emphasis, Evidence};
 use stance::compare::keyness::{KeyTerm, KeynessParams, Method};
 use stance::compare::sides::{compare, CompareParams, Comparison, Interval, Side, SideView, TopicComparison};
 use stance::compare::stance::{Share, StanceSummary};
-use stance::render::table::table;
+use stance::render::table::{fit_text, table};
 use stance::render::{self, num, Format};
 use stance::Result;
 
@@ -42,18 +42,24 @@ pub struct CompareArgs {
     /// Keyness statistic for the distinctive terms
     #[arg(long, value_parser = super::choice::<Method>(), default_value_t = Method::Fightin)]
     pub keyness: Method,
-    /// Distinctive terms shown per side
-    #[arg(long, value_name = "K", default_value_t = 5)]
-    pub terms: usize,
+    /// Distinctive terms per side (5 in JSON and CSV); the table shows them when this is given,
+    /// or with --wide
+    #[arg(long, value_name = "K")]
+    pub terms: Option<usize>,
     /// Bootstrap draws for the intervals (0 = none)
     #[arg(long, default_value_t = 200)]
     pub draws: usize,
 }
 
+/// Distinctive terms per side when `--terms` is not given.
+const DEFAULT_TERMS: usize = 5;
+
 pub fn run(ctx: &Ctx, args: CompareArgs) -> Result<()> {
     stance::limits::check_draws(args.draws, 2)?;
     stance::limits::count("--evidence", args.evidence, 0, stance::limits::MAX_EVIDENCE)?;
-    stance::limits::count("--terms", args.terms, 0, stance::limits::MAX_TERMS)?;
+    let terms = args.terms.unwrap_or(DEFAULT_TERMS);
+    stance::limits::count("--terms", terms, 0, stance::limits::MAX_TERMS)?;
+    let show_terms = args.terms.is_some() || stance::render::table::wide();
     let corpus = ctx.load_corpus()?;
     let (side_a, side_b) = Side::parse_pair(&args.a, &args.b, &corpus)?;
     let lexicon = ctx.lexicon()?;
@@ -63,7 +69,7 @@ pub fn run(ctx: &Ctx, args: CompareArgs) -> Result<()> {
     let analysis = ctx.run_pipeline(corpus, lexicon, ctx.params())?;
     let params = CompareParams {
         bootstrap: ctx.bootstrap(args.draws),
-        keyness: KeynessParams { method: args.keyness, k: args.terms, ..Default::default() },
+        keyness: KeynessParams { method: args.keyness, k: terms, ..Default::default() },
         evidence: args.evidence,
         topic: args.topic.clone(),
     };
@@ -71,7 +77,7 @@ pub fn run(ctx: &Ctx, args: CompareArgs) -> Result<()> {
     emit(&match ctx.global.format {
         Format::Json => render::json(&c),
         Format::Csv => to_csv(&c)?,
-        Format::Table => to_table(&c, args.explain, Emphasis::for_stdout()),
+        Format::Table => fit_text(&to_table(&c, args.explain, show_terms, Emphasis::for_stdout())),
     })
 }
 
@@ -117,21 +123,24 @@ fn terms_cell(terms: &[KeyTerm]) -> String {
     terms.iter().map(|t| format!("{} ({:.1})", t.term, t.score)).collect::<Vec<_>>().join("\n")
 }
 
-fn row(t: &TopicComparison, min_n: usize) -> Vec<String> {
+fn row(t: &TopicComparison, min_n: usize, show_terms: bool) -> Vec<String> {
     let Interval { value, low, high } = t.similarity;
-    vec![
+    let mut row = vec![
         t.topic.clone().unwrap_or_else(|| "(all passages)".to_string()),
-        format!("{} / {}", t.a.n_passages, t.b.n_passages),
+        format!("{}/{}", t.a.n_passages, t.b.n_passages),
         agreement_cell(t, min_n),
         interval(value, low, high, min_n, false),
         stance_cell(&t.a, min_n),
         stance_cell(&t.b, min_n),
-        terms_cell(&t.a.terms),
-        terms_cell(&t.b.terms),
-    ]
+    ];
+    if show_terms {
+        row.extend([terms_cell(&t.a.terms), terms_cell(&t.b.terms)]);
+    }
+    row
 }
 
-fn to_table(c: &Comparison, explain: bool, emphasis: Emphasis) -> String {
+/// The essentials (topic, n, agreement, similarity, stances), and the terms with `show_terms`.
+fn to_table(c: &Comparison, explain: bool, show_terms: bool, emphasis: Emphasis) -> String {
     let (la, lb) = (&c.a.label, &c.b.label);
     let min_n = c.params.bootstrap.min_passages;
     let mut out = String::new();
@@ -144,18 +153,20 @@ fn to_table(c: &Comparison, explain: bool, emphasis: Emphasis) -> String {
             s.issuers.join(", ")
         ));
     }
-    let header = [
+    let mut header = vec![
         "topic".to_string(),
-        "n A / B".to_string(),
+        "n A/B".to_string(),
         "agreement [95% CI]".to_string(),
         "vocabulary similarity".to_string(),
         format!("stance A: {la}"),
         format!("stance B: {lb}"),
-        format!("terms of A: {la}"),
-        format!("terms of B: {lb}"),
     ];
+    if show_terms {
+        header.extend([format!("terms of A: {la}"), format!("terms of B: {lb}")]);
+    }
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    let rows: Vec<Vec<String>> = std::iter::once(&c.overall).chain(&c.topics).map(|t| row(t, min_n)).collect();
+    let rows: Vec<Vec<String>> =
+        std::iter::once(&c.overall).chain(&c.topics).map(|t| row(t, min_n, show_terms)).collect();
     out.push_str(&table(&header, &rows).to_string());
     out.push('\n');
     let keyness = match c.params.keyness.method {
@@ -168,8 +179,13 @@ fn to_table(c: &Comparison, explain: bool, emphasis: Emphasis) -> String {
          vectors (who speaks alike, not who agrees). [low–high]: 95% bootstrap interval over {} draws; (n<{min_n}): \
          too few passages for one.\nStance toward each topic's proposition (`stance topics`): call = majority of \
          decisive passages; net = support share − oppose share; pos = position, net shrunk toward 0 when few passages \
-         are decisive (`stance positions`); S/O/N = support/oppose/neutral shares.\nTerms: {keyness}.\n",
-        c.params.bootstrap.draws
+         are decisive (`stance positions`); S/O/N = support/oppose/neutral shares.\n{}\n",
+        c.params.bootstrap.draws,
+        if show_terms {
+            format!("Terms: {keyness}.")
+        } else {
+            "Distinctive terms: --terms K (or --wide); passages that show each side: --evidence N.".to_string()
+        }
     ));
     if !c.absent.is_empty() {
         out.push_str(&format!("No passage on either side: {}.\n", c.absent.join(", ")));

@@ -10,7 +10,7 @@ use super::{emit, Ctx};
 use stance::compare::evaluation::{
     evaluate, nearest_bloc_loo, read_gold, Confusion, Evaluation, HeldOut, LabelScore, NO_TOPIC,
 };
-use stance::render::table::{short_labels, table};
+use stance::render::table::{matrix, table};
 use stance::render::{self, num, Format};
 use stance::{Error, Result};
 
@@ -130,23 +130,8 @@ fn scores_table(first: &str, scores: &[LabelScore]) -> String {
 }
 
 fn confusion_table(c: &Confusion) -> String {
-    let short = short_labels(&c.labels);
-    let mut header = vec!["gold \\ predicted".to_string()];
-    header.extend(short.iter().cloned());
-    let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    let rows: Vec<Vec<String>> = c
-        .labels
-        .iter()
-        .zip(&c.counts)
-        .map(|(l, row)| std::iter::once(l.clone()).chain(row.iter().map(|n| n.to_string())).collect())
-        .collect();
-    let legend: Vec<String> =
-        c.labels.iter().zip(&short).filter(|(l, s)| l != s).map(|(l, s)| format!("{s} = {l}")).collect();
-    let mut out = table(&header, &rows).to_string();
-    if !legend.is_empty() {
-        out.push_str(&format!("\nColumns: {}", legend.join("; ")));
-    }
-    out
+    let cells: Vec<Vec<String>> = c.counts.iter().map(|row| row.iter().map(|n| n.to_string()).collect()).collect();
+    matrix("gold \\ predicted", &c.labels, &[], &cells).trim_end().to_string()
 }
 
 fn to_table(r: &EvaluateReport) -> String {

@@ -89,6 +89,10 @@ pub struct Global {
     /// spreadsheet would run as formulas; see docs/security.md)
     #[arg(long, global = true)]
     pub raw_csv: bool,
+    /// Tables whole: every column, full labels, nothing fitted to the terminal width (which is
+    /// $COLUMNS, else the terminal's)
+    #[arg(long, global = true)]
+    pub wide: bool,
     /// Topic lexicon (TOML) [default: the built-in models/topics.toml]
     #[arg(long, global = true, value_name = "FILE")]
     pub lexicon: Option<PathBuf>,
@@ -274,6 +278,7 @@ pub fn emit(s: &str) -> Result<()> {
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     stance::sanitize::set_raw_csv(cli.global.raw_csv);
+    stance::render::table::set_wide(cli.global.wide);
     let ctx = Ctx { global: cli.global };
     match cli.command {
         None => {

@@ -8,7 +8,7 @@ use super::{emit, Ctx};
 use stance::compare::similarity::similarity;
 use stance::compare::{SimilarityMatrix, VOCABULARY_SIMILARITY};
 use stance::groups::{GroupBy, Grouping};
-use stance::render::table::{short_labels, table};
+use stance::render::table::{fit_text, matrix};
 use stance::render::{self, num, Format};
 use stance::{limits, Result};
 
@@ -101,17 +101,9 @@ fn to_csv(r: &SimilarityReport) -> Result<String> {
 
 fn to_table(r: &SimilarityReport, ci: bool, min_n: usize) -> String {
     let m = &r.result;
-    let short = short_labels(&m.labels);
-    let mut header = vec![r.by.as_str().to_string(), "n".to_string()];
-    header.extend(short.iter().cloned());
-    let rows: Vec<Vec<String>> = (0..m.labels.len())
-        .map(|i| {
-            let mut row = vec![m.labels[i].clone(), m.n_passages[i].to_string()];
-            row.extend((0..m.labels.len()).map(|j| cell(m, i, j, ci, min_n)));
-            row
-        })
-        .collect();
-    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    let n: Vec<String> = m.n_passages.iter().map(|n| n.to_string()).collect();
+    let cells: Vec<Vec<String>> =
+        (0..m.labels.len()).map(|i| (0..m.labels.len()).map(|j| cell(m, i, j, ci, min_n)).collect()).collect();
     let scope = match &r.topic {
         Some(t) => format!("topic {t}"),
         None => "all passages".to_string(),
@@ -120,19 +112,13 @@ fn to_table(r: &SimilarityReport, ci: bool, min_n: usize) -> String {
         "Vocabulary similarity by {} ({scope}; cosine of mean passage vectors: who speaks alike)\n",
         r.by.as_str()
     );
-    out.push_str(&table(&header_refs, &rows).to_string());
-    out.push('\n');
-    let legend: Vec<String> =
-        m.labels.iter().zip(&short).filter(|(l, s)| l != s).map(|(l, s)| format!("{s} = {l}")).collect();
-    if !legend.is_empty() {
-        out.push_str(&format!("Columns: {}\n", legend.join("; ")));
-    }
+    out.push_str(&matrix(r.by.as_str(), &m.labels, &[("n", n)], &cells));
     out.push_str("Empty cell: no passages on this topic. n: passages.");
     if ci {
         out.push_str(&format!(" [low–high]: 95% bootstrap interval; 'n<{min_n}': too few passages for one."));
     }
     out.push('\n');
-    out
+    fit_text(&out)
 }
 
 fn cell(m: &SimilarityMatrix, i: usize, j: usize, ci: bool, min_n: usize) -> String {
