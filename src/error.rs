@@ -45,6 +45,31 @@ impl Error {
     }
 }
 
+/// ` (did you mean 'X'?)` when a known name is close to `name` (same letters but for case and
+/// spacing, a typo or two, or the start of a longer name), else nothing: for "unknown …" errors.
+pub fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> String {
+    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let wanted = fold(name);
+    let score = |k: &str| {
+        let k = fold(k);
+        if k == wanted {
+            return 2.0;
+        }
+        let edit = strsim::normalized_damerau_levenshtein(&wanted, &k);
+        let prefix = strsim::jaro_winkler(&wanted, &k);
+        if edit >= 0.6 || prefix >= 0.88 {
+            edit.max(prefix)
+        } else {
+            0.0
+        }
+    };
+    let best = known.into_iter().map(|k| (score(k), k)).filter(|(s, _)| *s > 0.0).max_by(|a, b| {
+        // Highest score; on a tie the first name in sorted order, for a stable message.
+        a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1))
+    });
+    best.map(|(_, k)| format!(" (did you mean '{k}'?)")).unwrap_or_default()
+}
+
 /// Lets our algorithms implement linfa's `Fit` trait (see `cluster`).
 impl From<linfa::Error> for Error {
     fn from(e: linfa::Error) -> Self {

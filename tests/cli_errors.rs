@@ -111,3 +111,75 @@ fn directory_without_manifest_warns_and_works() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["labels"], serde_json::json!(["eu", "russia"]));
 }
+
+/// Runs `similarity --by BY` on `dir` (not quiet) and returns (labels, stderr).
+fn labels_and_warnings(dir: &std::path::Path, by: &str) -> (serde_json::Value, String) {
+    let mut cmd = assert_cmd::Command::cargo_bin("stance").expect("binary");
+    cmd.current_dir(std::env::temp_dir()).args(["similarity", "--format", "json", "--by", by, "--corpus"]).arg(dir);
+    let out = cmd.output().expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{err}");
+    (serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("json")["labels"].clone(), err)
+}
+
+#[test]
+fn semicolon_and_tab_manifests_with_padded_cells() {
+    for manifest in [
+        "file;issuer;bloc;date;lang\n a.txt ; Russia ;east;2020-01-01;fr\nb.txt;EU; west ;2021-02-03;en\n",
+        "file\tissuer\tbloc\tdate\tlang\na.txt\t Russia\teast\t2020-01-01\tfr\nb.txt\tEU\twest \t2021-02-03\ten\n",
+    ] {
+        let dir = corpus(Some(manifest), &[("a.txt", FR_TEXT.as_bytes()), ("b.txt", EN_TEXT.as_bytes())]);
+        assert_eq!(labels_and_warnings(dir.path(), "issuer").0, serde_json::json!(["EU", "Russia"]));
+        assert_eq!(labels_and_warnings(dir.path(), "bloc").0, serde_json::json!(["east", "west"]));
+    }
+}
+
+#[test]
+fn issuers_and_blocs_differing_by_case_or_spacing_are_one_group() {
+    let dir = corpus(
+        Some("file,issuer,bloc\na.txt,Russia,east\nb.txt,EU,West\nc.txt,russia,east\nd.txt,European  Union,west\n"),
+        &[
+            ("a.txt", FR_TEXT.as_bytes()),
+            ("b.txt", EN_TEXT.as_bytes()),
+            (
+                "c.txt",
+                "La Russie soutient une convention des Nations Unies sur la sécurité de l'information.\n".as_bytes(),
+            ),
+            (
+                "d.txt",
+                "The European Union supports the Budapest Convention on Cybercrime and capacity building.\n".as_bytes(),
+            ),
+        ],
+    );
+    let (labels, err) = labels_and_warnings(dir.path(), "issuer");
+    assert_eq!(labels, serde_json::json!(["EU", "European  Union", "Russia"]));
+    assert!(err.contains("issuer 'Russia' is also written 'russia'"), "{err}");
+    let (labels, err) = labels_and_warnings(dir.path(), "bloc");
+    assert_eq!(labels, serde_json::json!(["West", "east"]));
+    assert!(err.contains("bloc 'West' is also written 'west'"), "{err}");
+}
+
+#[test]
+fn did_you_mean_for_unknown_blocs_issuers_and_topics() {
+    fails(on_seeds(&["passages", "--issuer", "Rusia"]), 2, &["did you mean 'Russia'?"]);
+    fails(on_seeds(&["passages", "--bloc", "westen"]), 2, &["did you mean 'western'?"]);
+    fails(on_seeds(&["passages", "--topic", "budapest"]), 2, &["did you mean 'budapest_convention'?"]);
+    fails(on_seeds(&["compare", "russia-aligned", "Western"]), 2, &["did you mean 'western'?"]);
+    fails(on_seeds(&["passages", "--issuer", "Atlantis"]), 2, &["unknown issuer 'Atlantis'; known issuers"]);
+}
+
+#[test]
+fn folder_without_manifest_or_texts_says_so() {
+    let dir = corpus(None, &[("notes.md", b"# not a text\n")]);
+    fails(similarity_on(dir.path()), 1, &["no manifest.csv and no .txt file"]);
+}
+
+#[test]
+fn utf16_files_are_named_as_utf16() {
+    let utf16 =
+        |s: &str| -> Vec<u8> { [0xFF, 0xFE].into_iter().chain(s.encode_utf16().flat_map(u16::to_le_bytes)).collect() };
+    let dir = corpus(None, &[("manifest.csv", &utf16("file,issuer\na.txt,Russia\n")), ("a.txt", FR_TEXT.as_bytes())]);
+    fails(similarity_on(dir.path()), 1, &["manifest.csv", "UTF-16 (little-endian)", "UTF-8"]);
+    let dir = corpus(Some("file,issuer\na.txt,Russia\n"), &[("a.txt", &utf16(FR_TEXT))]);
+    fails(similarity_on(dir.path()), 1, &["a.txt", "UTF-16 (little-endian)", "UTF-8"]);
+}

@@ -76,7 +76,11 @@ pub fn run(ctx: &Ctx, args: EvaluateArgs) -> Result<()> {
         let corpus = ctx.load_corpus()?;
         let known = corpus.blocs();
         if let Some(b) = args.blocs.iter().find(|b| !known.contains(b)) {
-            return Err(Error::usage(format!("unknown bloc '{b}' in --blocs; known blocs: {}", known.join(", "))));
+            let hint = stance::error::did_you_mean(b, known.iter().map(String::as_str));
+            return Err(Error::usage(format!(
+                "unknown bloc '{b}' in --blocs{hint}; known blocs: {}",
+                known.join(", ")
+            )));
         }
         let blocs: Vec<&str> = args.blocs.iter().map(String::as_str).collect();
         let documents = nearest_bloc_loo(&corpus, &lexicon, &ctx.params(), &blocs)?;

@@ -37,24 +37,21 @@ impl Side {
         let known = |names: &[String], name: &str| names.iter().any(|n| n == name);
         let side = |kind, name: &str| Side { kind, name: name.to_string() };
         if let Some(name) = spec.strip_prefix("issuer:") {
-            if known(&issuers, name) {
-                return Ok(side(GroupBy::Issuer, name));
-            }
-            return Err(Error::usage(format!("unknown issuer '{name}'; known issuers: {}", issuers.join(", "))));
+            crate::corpus::check_name("issuer", name, &issuers)?;
+            return Ok(side(GroupBy::Issuer, name));
         }
         if let Some(name) = spec.strip_prefix("bloc:") {
-            if known(&blocs, name) {
-                return Ok(side(GroupBy::Bloc, name));
-            }
-            return Err(Error::usage(format!("unknown bloc '{name}'; known blocs: {}", blocs.join(", "))));
+            crate::corpus::check_name("bloc", name, &blocs)?;
+            return Ok(side(GroupBy::Bloc, name));
         }
         if known(&blocs, spec) {
             Ok(side(GroupBy::Bloc, spec))
         } else if known(&issuers, spec) {
             Ok(side(GroupBy::Issuer, spec))
         } else {
+            let hint = crate::error::did_you_mean(spec, blocs.iter().chain(&issuers).map(String::as_str));
             Err(Error::usage(format!(
-                "unknown bloc or issuer '{spec}'; known blocs: {}; known issuers: {} (write issuer:NAME for an issuer)",
+                "unknown bloc or issuer '{spec}'{hint}; known blocs: {}; known issuers: {} (write issuer:NAME for an issuer)",
                 blocs.join(", "),
                 issuers.join(", ")
             )))

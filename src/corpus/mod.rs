@@ -105,7 +105,14 @@ pub fn load(dir: &Path) -> Result<Corpus> {
     let mut corpus = if manifest.is_file() { load_manifest(dir, &manifest)? } else { load_plain_dir(dir)? };
     corpus.root = dir.to_path_buf();
     if corpus.documents.is_empty() {
-        return Err(Error::data(format!("{}: the corpus has no documents; add rows to manifest.csv", dir.display())));
+        return Err(Error::data(if manifest.is_file() {
+            format!("{}: the corpus has no documents; add rows to manifest.csv", dir.display())
+        } else {
+            format!(
+                "{}: no manifest.csv and no .txt file; add the texts (.txt) with a manifest.csv (file,issuer,…), or give --corpus DIR",
+                dir.display()
+            )
+        }));
     }
     Ok(corpus)
 }
@@ -161,16 +168,21 @@ fn from_manifest(name: &str, bytes: Vec<u8>, mut read: impl FnMut(&str) -> Resul
         }
         corpus.documents.push(document_from_row(&at, file, row, text, hash)?);
     }
+    merge_spellings(&mut corpus, name);
     Ok(corpus)
 }
 
 /// Parses the manifest `name` into (line number, column → value) rows, checking the required
 /// columns.
 fn read_manifest(name: &str, bytes: Vec<u8>) -> Result<Vec<(usize, BTreeMap<String, String>)>> {
+    if let Some(utf16) = utf16_name(&bytes) {
+        return Err(Error::data(format!("{name}: the file is {utf16}; re-save it as UTF-8 (CSV UTF-8)")));
+    }
     let text =
         String::from_utf8(bytes).map_err(|_| Error::data(format!("{name}: not valid UTF-8; re-save it as UTF-8")))?;
+    let text = text.trim_start_matches('\u{feff}');
     let mut reader =
-        csv::ReaderBuilder::new().flexible(false).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        csv::ReaderBuilder::new().flexible(false).delimiter(sniff_delimiter(text)).from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| Error::data(format!("{name}:1: cannot read the header: {e}")))?
@@ -206,6 +218,74 @@ fn read_manifest(name: &str, bytes: Vec<u8>) -> Result<Vec<(usize, BTreeMap<Stri
         rows.push((line, row));
     }
     Ok(rows)
+}
+
+/// The manifest's delimiter: `,`, or `;` (spreadsheets in French and other locales where the
+/// comma is the decimal mark) or a tab, whichever splits the header into the columns `file`
+/// and `issuer`.
+fn sniff_delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or_default();
+    let names = |d: char| header.split(d).map(|h| h.trim().trim_matches('"').trim().to_lowercase()).collect::<Vec<_>>();
+    [',', ';', '\t']
+        .into_iter()
+        .find(|&d| {
+            let n = names(d);
+            n.iter().any(|h| h == "file") && n.iter().any(|h| h == "issuer")
+        })
+        .map_or(b',', |d| d as u8)
+}
+
+/// "UTF-16 (little-endian)" or "UTF-16 (big-endian)" when `bytes` look like UTF-16 (a byte-order
+/// mark, or a NUL in every other byte of an ASCII start), as Windows tools save "Unicode text".
+fn utf16_name(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xFF, 0xFE, ..] => return Some("UTF-16 (little-endian)"),
+        [0xFE, 0xFF, ..] => return Some("UTF-16 (big-endian)"),
+        _ => {}
+    }
+    let head = &bytes[..bytes.len().min(64) & !1];
+    if head.len() < 4 {
+        return None;
+    }
+    let zeros = |offset: usize| head.iter().skip(offset).step_by(2).all(|&b| b == 0);
+    let text = |offset: usize| head.iter().skip(offset).step_by(2).all(|&b| b != 0);
+    if zeros(1) && text(0) {
+        Some("UTF-16 (little-endian)")
+    } else if zeros(0) && text(1) {
+        Some("UTF-16 (big-endian)")
+    } else {
+        None
+    }
+}
+
+/// Issuers and blocs that differ only by case or spacing ("Russia", "russia ", "Russia  ") are
+/// one group: every spelling becomes the first one met, with a warning naming them.
+fn merge_spellings(corpus: &mut Corpus, name: &str) {
+    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    for (kind, field) in
+        [("issuer", (|d: &mut Document| &mut d.issuer) as fn(&mut Document) -> &mut String), ("bloc", |d| &mut d.bloc)]
+    {
+        let mut first: BTreeMap<String, String> = BTreeMap::new();
+        let mut variants: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for doc in &mut corpus.documents {
+            let value = field(doc);
+            let canonical = first.entry(fold(value)).or_insert_with(|| value.clone()).clone();
+            if *value != canonical {
+                let seen = variants.entry(canonical.clone()).or_default();
+                if !seen.contains(value) {
+                    seen.push(value.clone());
+                }
+                *value = canonical;
+            }
+        }
+        for (canonical, others) in variants {
+            let others: Vec<String> = others.iter().map(|o| format!("'{o}'")).collect();
+            corpus.warnings.push(format!(
+                "{name}: {kind} '{canonical}' is also written {}; read as one {kind}, '{canonical}' (write it one way to silence this)",
+                others.join(", ")
+            ));
+        }
+    }
 }
 
 fn document_from_row(
@@ -361,6 +441,9 @@ pub fn read_text(path: &Path) -> Result<String> {
 /// normalisation for files and standard input, so the same text gives the same passages.
 /// `name` is the file (or `<stdin>`) named in errors.
 pub fn text_from_bytes(name: &str, bytes: Vec<u8>) -> Result<String> {
+    if let Some(utf16) = utf16_name(&bytes) {
+        return Err(Error::data(format!("{name}: the file is {utf16}; re-save it as UTF-8")));
+    }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -418,7 +501,8 @@ pub fn check_name(kind: &str, name: &str, known: &[String]) -> Result<()> {
     if known.iter().any(|k| k == name) {
         Ok(())
     } else {
-        Err(Error::usage(format!("unknown {kind} '{name}'; known {kind}s: {}", known.join(", "))))
+        let hint = crate::error::did_you_mean(name, known.iter().map(String::as_str));
+        Err(Error::usage(format!("unknown {kind} '{name}'{hint}; known {kind}s: {}", known.join(", "))))
     }
 }
 

@@ -296,7 +296,8 @@ impl Lexicon {
     pub fn check_topic(&self, id: &str) -> Result<&TopicDef> {
         self.topic(id).ok_or_else(|| {
             let known: Vec<&str> = self.topics.iter().map(|t| t.id.as_str()).collect();
-            Error::usage(format!("unknown topic `{id}`; known topics: {}", known.join(", ")))
+            let hint = crate::error::did_you_mean(id, known.iter().copied());
+            Error::usage(format!("unknown topic `{id}`{hint}; known topics: {}", known.join(", ")))
         })
     }
 
