@@ -39,10 +39,18 @@ fn n_issuers_in_seeds() -> usize {
     issuers.len()
 }
 
-/// The (data-n, cell count) of every heatmap.
-fn heatmaps(html: &str) -> Vec<(usize, usize)> {
-    let re = Regex::new(r#"(?s)<svg class="heatmap" data-n="(\d+)".*?</svg>"#).expect("regex");
-    re.captures_iter(html).map(|c| (c[1].parse().expect("n"), c[0].matches("<rect class=\"cell\"").count())).collect()
+/// The (measure, data-n, cell count) of every heatmap, in page order.
+fn heatmaps(html: &str) -> Vec<(String, usize, usize)> {
+    let re = Regex::new(r#"(?s)<svg class="heatmap" data-measure="(\w+)" data-n="(\d+)".*?</svg>"#).expect("regex");
+    re.captures_iter(html)
+        .map(|c| (c[1].to_string(), c[2].parse().expect("n"), c[0].matches("<rect class=\"cell\"").count()))
+        .collect()
+}
+
+/// The (data-n, dot count) of every positions plot, in page order.
+fn dot_plots(html: &str) -> Vec<(usize, usize)> {
+    let re = Regex::new(r#"(?s)<svg class="positions" data-n="(\d+)".*?</svg>"#).expect("regex");
+    re.captures_iter(html).map(|c| (c[1].parse().expect("n"), c[0].matches("<g class=\"dot\">").count())).collect()
 }
 
 fn assert_self_contained(html: &str) {
@@ -88,16 +96,39 @@ fn report_on_seeds_is_self_contained_with_one_cell_per_pair() {
     assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
     assert_self_contained(&html);
     let maps = heatmaps(&html);
-    assert!(maps.len() >= 5, "overall + topics: {}", maps.len());
-    assert_eq!(maps[0].0, n_issuers_in_seeds(), "the overall heatmap has every issuer");
-    for (n, cells) in &maps {
-        assert_eq!(*cells, n * n, "a {n}×{n} heatmap needs {} cells", n * n);
+    let (agreement, vocabulary): (Vec<_>, Vec<_>) = maps.iter().partition(|m| m.0 == "agreement");
+    assert!(vocabulary.len() >= 5, "overall + topics: {}", vocabulary.len());
+    assert_eq!(agreement.len(), vocabulary.len(), "agreement over all topics + per topic, as for vocabulary");
+    assert_eq!(maps[0].0, "agreement", "agreement comes first");
+    assert!(maps[..agreement.len()].iter().all(|m| m.0 == "agreement"), "then vocabulary similarity");
+    assert_eq!(vocabulary[0].1, n_issuers_in_seeds(), "the overall vocabulary heatmap has every issuer");
+    for (measure, n, cells) in &maps {
+        assert_eq!(*cells, n * n, "a {n}×{n} {measure} heatmap needs {} cells", n * n);
     }
-    assert_eq!(html.matches("<title>").count() - 1, maps.iter().map(|(_, c)| c).sum::<usize>(), "a tooltip per cell");
+    // Per topic, the positions plot comes before its agreement heatmap, one dot per issuer in it.
+    let plots = dot_plots(&html);
+    assert_eq!(plots.len(), agreement.len() - 1, "a positions plot per topic");
+    for ((n, dots), m) in plots.iter().zip(&agreement[1..]) {
+        assert_eq!((*n, *dots), (m.1, m.1), "every issuer with passages on the topic has its dot");
+    }
+    let first_plot = html.find("<svg class=\"positions\"").expect("a plot");
+    assert!(first_plot < html.find("data-measure=\"vocabulary_similarity\"").expect("vocabulary heatmap"));
+    let tooltips = maps.iter().map(|m| m.2).sum::<usize>() + plots.iter().map(|p| p.1).sum::<usize>();
+    assert_eq!(html.matches("<title>").count() - 1, tooltips, "a tooltip per cell and per dot");
     assert!(html.contains("95% CI"), "tooltips carry intervals");
+    let vocabulary_section = &html[html.find("id=\"similarity\"").unwrap()..html.find("id=\"comparison\"").unwrap()];
+    assert!(vocabulary_section.contains("Who speaks alike: vocabulary similarity"));
+    assert!(!vocabulary_section.contains("same position"), "vocabulary similarity is not called a position");
     // Default comparison: the two largest blocs of the seeds.
     assert!(html.contains("russia-aligned <span class=\"vs\">vs</span> western"), "default sides");
-    for section in ["id=\"overview\"", "id=\"similarity\"", "id=\"comparison\"", "id=\"evidence\"", "@media print"] {
+    for section in [
+        "id=\"overview\"",
+        "id=\"agreement\"",
+        "id=\"similarity\"",
+        "id=\"comparison\"",
+        "id=\"evidence\"",
+        "@media print",
+    ] {
         assert!(html.contains(section), "missing {section}");
     }
 }

@@ -5,11 +5,14 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{issuer_blocs, matrices, stance_index, TopicMatrix};
+use super::{
+    issuer_blocs, matrices, position_records, stance_index, topics_with_passages, PositionRecord, TopicMatrix,
+};
+use crate::compare::agreement::{positions, AgreementMatrix};
 use crate::compare::evidence::{evidence, stance_calls, Evidence};
 use crate::compare::keyness::KeynessParams;
 use crate::compare::sides::{compare, CompareParams, Comparison, Side};
-use crate::compare::{SimilarityMatrix, SimilarityParams};
+use crate::compare::{SimilarityMatrix, SimilarityParams, VOCABULARY_SIMILARITY};
 use crate::groups::GroupBy;
 use crate::pipeline::Analysis;
 use crate::Result;
@@ -83,16 +86,31 @@ pub struct Overview {
     pub documents: Vec<DocRow>,
 }
 
-/// One heatmap: a similarity matrix restricted to the groups that have passages, rows and
-/// columns in clustered order.
+/// One heatmap: a vocabulary-similarity or agreement matrix restricted to the groups that have
+/// passages, rows and columns in clustered order.
 #[derive(Debug, Clone, Serialize)]
 pub struct Heatmap {
-    /// `None`: all passages.
+    /// `"vocabulary_similarity"` or `"agreement"`.
+    pub measure: &'static str,
+    /// `None`: all passages (agreement: over the topics each pair addresses).
     pub topic: Option<String>,
     pub title: String,
     pub matrix: SimilarityMatrix,
+    /// Agreement over all topics: the topics each pair addresses (same order as `matrix`).
+    pub shared_topics: Option<Vec<Vec<usize>>>,
     /// Groups left out for having no passage here.
     pub absent: Vec<String>,
+}
+
+/// Where each issuer stands on a topic, and who agrees with whom there (`topic` None: the
+/// agreement over all topics, no positions).
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicPositions {
+    pub topic: Option<String>,
+    pub title: String,
+    /// Most supportive first.
+    pub positions: Vec<PositionRecord>,
+    pub agreement: Heatmap,
 }
 
 /// One issuer's passages on a topic.
@@ -119,7 +137,9 @@ pub struct Report {
     pub overview: Overview,
     /// Each issuer's bloc (for the coloured chips beside labels).
     pub blocs_of: BTreeMap<String, String>,
-    /// Overall first, then one per topic with passages.
+    /// Positions and agreement: over all topics first, then one per topic with passages.
+    pub agreement: Vec<TopicPositions>,
+    /// Vocabulary similarity: overall first, then one per topic with passages.
     pub heatmaps: Vec<Heatmap>,
     pub comparison: Option<Comparison>,
     pub evidence: Vec<TopicEvidence>,
@@ -147,12 +167,15 @@ impl Report {
             }
             None => None,
         };
+        progress("positions and agreement");
+        let agreement = agreement_views(a, &params.bootstrap)?;
         let heatmaps =
             matrices(a, &[GroupBy::Issuer], &params.bootstrap, progress).into_iter().map(|m| heatmap(a, m)).collect();
         progress("collecting evidence");
         Ok(Report {
             overview: overview(a),
             blocs_of: issuer_blocs(a),
+            agreement,
             heatmaps,
             comparison,
             evidence: topic_evidence(a),
@@ -261,12 +284,55 @@ fn overview(a: &Analysis) -> Overview {
 }
 
 fn heatmap(a: &Analysis, m: TopicMatrix) -> Heatmap {
-    let r = m.result;
+    clustered(VOCABULARY_SIMILARITY, topic_title(a, m.topic.as_deref()), m.topic, m.result, None)
+}
+
+/// A heatmap of the groups of `r` that have passages, in clustered order.
+fn clustered(
+    measure: &'static str,
+    title: String,
+    topic: Option<String>,
+    r: SimilarityMatrix,
+    shared_topics: Option<Vec<Vec<usize>>>,
+) -> Heatmap {
     let present: Vec<usize> = (0..r.labels.len()).filter(|&i| r.n_passages[i] > 0).collect();
     let absent = (0..r.labels.len()).filter(|&i| r.n_passages[i] == 0).map(|i| r.labels[i].clone()).collect();
     let sub = select(&r, &present);
-    let order = leaf_order(&sub.matrix);
-    Heatmap { title: topic_title(a, m.topic.as_deref()), topic: m.topic, matrix: select(&sub, &order), absent }
+    let order: Vec<usize> = leaf_order(&sub.matrix).into_iter().map(|k| present[k]).collect();
+    let shared_topics =
+        shared_topics.map(|s| order.iter().map(|&i| order.iter().map(|&j| s[i][j]).collect()).collect());
+    Heatmap { measure, title, topic, matrix: select(&r, &order), shared_topics, absent }
+}
+
+/// Issuers' positions and agreement, over all topics then per topic with passages, from one
+/// bootstrap.
+fn agreement_views(a: &Analysis, bootstrap: &SimilarityParams) -> Result<Vec<TopicPositions>> {
+    let p = positions(a, GroupBy::Issuer, &[], bootstrap)?;
+    let as_matrix = |m: AgreementMatrix| -> (SimilarityMatrix, Vec<Vec<usize>>) {
+        let s =
+            SimilarityMatrix { labels: m.labels, matrix: m.matrix, low: m.low, high: m.high, n_passages: m.n_passages };
+        (s, m.shared_topics)
+    };
+    let (overall, shared) = as_matrix(p.matrix(None));
+    let title = "All topics".to_string();
+    let mut out = vec![TopicPositions {
+        topic: None,
+        title: title.clone(),
+        positions: Vec::new(),
+        agreement: clustered("agreement", title, None, overall, Some(shared)),
+    }];
+    for t in topics_with_passages(a) {
+        let Some(k) = p.topic_index(&t) else { continue };
+        let title = topic_title(a, Some(&t));
+        let (m, _) = as_matrix(p.matrix(Some(k)));
+        out.push(TopicPositions {
+            positions: position_records(&p, GroupBy::Issuer, Some(k)),
+            agreement: clustered("agreement", title.clone(), Some(t.clone()), m, None),
+            topic: Some(t),
+            title,
+        });
+    }
+    Ok(out)
 }
 
 /// The rows and columns `keep` of a matrix, in that order.

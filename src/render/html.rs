@@ -1,9 +1,11 @@
 //! The HTML report: one self-contained page (inline CSS, inline SVG, a few lines of inline
 //! script) that opens offline, loads nothing from the network and prints cleanly.
 //!
-//! Layout: corpus overview → issuer × issuer heatmaps (all passages, then one per topic, rows in
-//! clustered order) → the comparison of two sides → every passage on each topic by issuer, which
-//! the heatmap cells link to. The only external addresses are the documents' own `source_url`
+//! Layout: corpus overview → who stands on the same side (agreement over all topics, then per
+//! topic the issuers' positions as a dot plot beside the agreement heatmap) → who speaks alike
+//! (vocabulary-similarity heatmaps, all passages then per topic; rows in clustered order) → the
+//! comparison of two sides → every passage on each topic by issuer, which the heatmap cells and
+//! the dots link to. The only external addresses are the documents' own `source_url`
 //! values, as plain `<a href>` links that nothing loads until a reader clicks them.
 //!
 //! All text is HTML-escaped ([`escape`]); links are only made of `http(s)://` addresses.
@@ -14,7 +16,7 @@ use std::fmt::Write;
 use crate::compare::evidence::Evidence;
 use crate::compare::sides::{SideView, TopicComparison};
 use crate::compare::stance::StanceSummary;
-use crate::export::report::{Heatmap, Report};
+use crate::export::report::{Heatmap, Report, TopicPositions};
 use crate::topics::Stance;
 
 /// Colour-blind-safe sequential scale (ColorBrewer YlGnBu, 9 classes), low → high similarity.
@@ -164,28 +166,44 @@ pub fn evidence_id(topic: Option<&str>, issuer: &str) -> String {
 /// over all heatmaps, rounded up to 0.05; higher values get the darkest colour. (Mean-vector
 /// cosines in a latent space are mostly far below 1, and a few topic cells are high: a fixed
 /// 0–1 scale, or one stretched to the maximum, would leave nearly every cell pale.)
+///
+/// Agreement has its own scale ([`Scale::for_agreement`]): from `lo`, the 5th percentile of the
+/// agreements between two different groups rounded down to 0.05, to 1 (same position).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Scale {
+    pub lo: f64,
     pub hi: f64,
+}
+
+/// The values of every heatmap between two different groups, sorted.
+fn off_diagonal(maps: &[&Heatmap]) -> Vec<f64> {
+    let mut values: Vec<f64> = maps
+        .iter()
+        .flat_map(|m| {
+            let x = &m.matrix.matrix;
+            (0..x.len()).flat_map(move |i| (0..x.len()).filter(move |&j| j != i).filter_map(move |j| x[i][j]))
+        })
+        .collect();
+    values.sort_by(f64::total_cmp);
+    values
 }
 
 impl Scale {
     pub fn for_heatmaps(maps: &[Heatmap]) -> Scale {
-        let mut values: Vec<f64> = maps
-            .iter()
-            .flat_map(|m| {
-                let x = &m.matrix.matrix;
-                (0..x.len()).flat_map(move |i| (0..x.len()).filter(move |&j| j != i).filter_map(move |j| x[i][j]))
-            })
-            .collect();
-        values.sort_by(f64::total_cmp);
+        let values = off_diagonal(&maps.iter().collect::<Vec<_>>());
         let p95 = values.get((values.len() as f64 * 0.95) as usize).or(values.last()).copied().unwrap_or(1.0);
-        Scale { hi: ((p95 * 20.0).ceil() / 20.0).clamp(0.05, 1.0) }
+        Scale { lo: 0.0, hi: ((p95 * 20.0).ceil() / 20.0).clamp(0.05, 1.0) }
+    }
+
+    pub fn for_agreement(maps: &[&Heatmap]) -> Scale {
+        let values = off_diagonal(maps);
+        let p5 = values.get((values.len() as f64 * 0.05) as usize).copied().unwrap_or(0.0);
+        Scale { lo: ((p5 * 20.0).floor() / 20.0).clamp(0.0, 0.95), hi: 1.0 }
     }
 
     /// Fill colour of a value.
     pub fn colour(&self, v: f64) -> &'static str {
-        let k = (v / self.hi * SCALE.len() as f64).floor().max(0.0) as usize;
+        let k = ((v - self.lo) / (self.hi - self.lo) * SCALE.len() as f64).floor().max(0.0) as usize;
         SCALE[k.min(SCALE.len() - 1)]
     }
 }
@@ -229,7 +247,7 @@ pub fn render(r: &Report) -> String {
     let _ = write!(
         h,
         "<header>\n<h1>{}</h1>\n<p class=\"sub\">{} documents · {} issuers · {} blocs · {} · {} · {} passages ({} on a topic)</p>\n\
-         <nav><a href=\"#overview\">Corpus</a><a href=\"#similarity\">Similarity</a><a href=\"#comparison\">Comparison</a>\
+         <nav><a href=\"#overview\">Corpus</a><a href=\"#agreement\">Agreement</a><a href=\"#similarity\">Vocabulary</a><a href=\"#comparison\">Comparison</a>\
          <a href=\"#evidence\">Evidence</a><a href=\"#method\">Method</a></nav>\n</header>\n<main>\n",
         escape(&title),
         o.n_documents,
@@ -241,6 +259,7 @@ pub fn render(r: &Report) -> String {
         o.n_on_topic,
     );
     overview(&mut h, r, &colours);
+    agreement(&mut h, r, &colours);
     similarity(&mut h, r, &colours);
     comparison(&mut h, r);
     evidence(&mut h, r, &colours);
@@ -357,21 +376,23 @@ fn overview(h: &mut String, r: &Report, colours: &BTreeMap<String, &'static str>
     h.push_str("</tbody></table>\n</details>\n</section>\n");
 }
 
-fn scale_legend(colours: &BTreeMap<String, &'static str>, scale: &Scale) -> String {
-    let mut s = String::from("<div class=\"scale\"><span>similarity</span><span class=\"ramp\">");
-    let step = scale.hi / SCALE.len() as f64;
+fn scale_legend(colours: &BTreeMap<String, &'static str>, scale: &Scale, measure: &str) -> String {
+    let mut s = format!("<div class=\"scale\"><span>{}</span><span class=\"ramp\">", escape(measure));
+    let step = (scale.hi - scale.lo) / SCALE.len() as f64;
     for (k, c) in SCALE.iter().enumerate() {
         let _ = write!(
             s,
             "<i style=\"background:{c}\" title=\"{:.2} to {:.2}\"></i>",
-            k as f64 * step,
-            (k + 1) as f64 * step
+            scale.lo + k as f64 * step,
+            scale.lo + (k + 1) as f64 * step
         );
     }
     let _ = write!(
         s,
-        "</span><span class=\"ends\"><span>0 or less</span><span>→</span><span>{:.2} or more</span></span>",
-        scale.hi
+        "</span><span class=\"ends\"><span>{:.2} or less</span><span>→</span><span>{:.2}{}</span></span>",
+        scale.lo,
+        scale.hi,
+        if scale.hi < 1.0 { " or more" } else { "" }
     );
     s.push_str("<span class=\"dotnote\"><svg width=\"8\" height=\"8\" aria-hidden=\"true\"><circle cx=\"4\" cy=\"4\" r=\"1.8\" fill=\"#555\"/></svg> fewer than 3 passages on a side: no interval</span>");
     s.push_str("<span class=\"blocs\">bloc: ");
@@ -382,16 +403,134 @@ fn scale_legend(colours: &BTreeMap<String, &'static str>, scale: &Scale) -> Stri
     s
 }
 
+fn agreement(h: &mut String, r: &Report, colours: &BTreeMap<String, &'static str>) {
+    h.push_str("<section id=\"agreement\">\n<h2>Who stands on the same side: positions and agreement</h2>\n");
+    h.push_str(
+        "<p class=\"note\">From the stances of the passages, not their words. An issuer's <b>position</b> on a topic runs from \
+         −1 (opposes the topic's proposition) to +1 (supports it): support share − oppose share of its passages on the topic, \
+         shrunk toward 0 when few passages take a side (Beta(1, 1) prior: one supporting passage gives +0.33). \
+         <b>Agreement</b> of two issuers on a topic is 1 − |difference of positions| / 2: 1 = same position, 0 = opposite ends; \
+         over all topics, the mean over the topics both address, weighted by their passages. Bars and brackets: 95 % \
+         bootstrap intervals. Hover a dot or a cell for the numbers; click it for the passages.</p>\n",
+    );
+    let maps: Vec<&Heatmap> = r.agreement.iter().map(|t| &t.agreement).collect();
+    let scale = Scale::for_agreement(&maps);
+    h.push_str(&scale_legend(colours, &scale, "agreement"));
+    let mut views = r.agreement.iter();
+    if let Some(overall) = views.next() {
+        h.push_str("<figure class=\"overall\">\n");
+        heatmap_svg(h, &overall.agreement, r, colours, 30.0, &scale);
+        let _ = writeln!(
+            h,
+            "<figcaption>Agreement over the topics each pair addresses: {} issuers.{}</figcaption>\n</figure>",
+            overall.agreement.matrix.labels.len(),
+            absent_note(&overall.agreement.absent)
+        );
+    }
+    h.push_str("<h3>By topic: positions, then agreement</h3>\n<div class=\"grid\">\n");
+    for t in views {
+        h.push_str("<figure>\n");
+        let _ = writeln!(h, "<h4>{}</h4>", escape(&t.title));
+        positions_svg(h, t, r, colours);
+        heatmap_svg(h, &t.agreement, r, colours, 21.0, &scale);
+        let _ = writeln!(h, "<figcaption>{}</figcaption>", absent_note(&t.agreement.absent));
+        h.push_str("</figure>\n");
+    }
+    h.push_str("</div>\n</section>\n");
+}
+
+/// " No passage here: A, B." (empty when none is absent).
+fn absent_note(absent: &[String]) -> String {
+    if absent.is_empty() {
+        String::new()
+    } else {
+        format!(" No passage here: {}.", escape(&absent.join(", ")))
+    }
+}
+
+/// The issuers of a topic on its −1 … +1 axis, most supportive first: a dot at the position, a
+/// bar over its 95 % interval, each row linking to the issuer's passages.
+fn positions_svg(h: &mut String, t: &TopicPositions, r: &Report, colours: &BTreeMap<String, &'static str>) {
+    let (row, font) = (16.0, 10.0);
+    let longest = t.positions.iter().map(|p| p.group.chars().count()).max().unwrap_or(0) as f64;
+    let left = (longest * font * 0.56).ceil() + 16.0;
+    let (axis_w, top) = (260.0, 18.0);
+    let (width, height) = (left + axis_w + 56.0, top + row * t.positions.len() as f64 + 6.0);
+    let x = |v: f64| left + axis_w * (v.clamp(-1.0, 1.0) + 1.0) / 2.0;
+    let _ = writeln!(
+        h,
+        "<svg class=\"positions\" data-n=\"{}\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" \
+         font-size=\"{font}\" role=\"img\" aria-label=\"{}\">",
+        t.positions.len(),
+        escape(&format!("Positions: {}", t.title))
+    );
+    for (v, label, anchor) in [(-1.0, "−1 oppose", "start"), (0.0, "0", "middle"), (1.0, "support +1", "end")] {
+        let _ = write!(
+            h,
+            "<line x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\" stroke=\"{3}\"/><text x=\"{0}\" y=\"11\" text-anchor=\"{anchor}\" fill=\"#667085\">{label}</text>",
+            x(v),
+            top - 4.0,
+            height - 4.0,
+            if v == 0.0 { "#98a2b3" } else { "#e4e7ec" }
+        );
+    }
+    h.push('\n');
+    let topic = t.topic.as_deref();
+    for (k, p) in t.positions.iter().enumerate() {
+        let y = top + row * (k as f64 + 0.5);
+        let bloc = r.blocs_of.get(&p.group).map(String::as_str).unwrap_or("");
+        let c = colours.get(bloc).copied().unwrap_or("#999");
+        let ci = match (p.low, p.high) {
+            (Some(lo), Some(hi)) => format!("95% CI {lo:+.2} to {hi:+.2}"),
+            _ => "too few passages for an interval".to_string(),
+        };
+        let tip = format!(
+            "{} — {}\nposition {:+.2} ({ci})\n{} passages: {} support, {} oppose, {} neutral (net {:+.2})",
+            p.group, t.title, p.position, p.n, p.support, p.oppose, p.neutral, p.net
+        );
+        let _ = write!(
+            h,
+            "<a href=\"#{}\"><g class=\"dot\"><title>{}</title><rect x=\"0\" y=\"{}\" width=\"{width}\" height=\"{row}\" fill=\"transparent\"/>\
+             <text x=\"{}\" y=\"{y}\" text-anchor=\"end\" dominant-baseline=\"central\">{}</text>\
+             <rect x=\"{}\" y=\"{}\" width=\"6\" height=\"6\" fill=\"{c}\"/>",
+            evidence_id(topic, &p.group),
+            escape(&tip),
+            y - row / 2.0,
+            left - 12.0,
+            escape(&p.group),
+            left - 9.0,
+            y - 3.0
+        );
+        if let (Some(lo), Some(hi)) = (p.low, p.high) {
+            let _ = write!(
+                h,
+                "<line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{y}\" y2=\"{y}\" stroke=\"#225ea8\" stroke-width=\"3\"/>",
+                x(lo),
+                x(hi)
+            );
+        }
+        let _ = writeln!(
+            h,
+            "<circle cx=\"{:.1}\" cy=\"{y}\" r=\"4\" fill=\"#081d58\"/><text x=\"{}\" y=\"{y}\" dominant-baseline=\"central\" fill=\"#667085\">{:+.2}</text></g></a>",
+            x(p.position),
+            left + axis_w + 8.0,
+            p.position
+        );
+    }
+    h.push_str("</svg>\n");
+}
+
 fn similarity(h: &mut String, r: &Report, colours: &BTreeMap<String, &'static str>) {
-    h.push_str("<section id=\"similarity\">\n<h2>Who stands close to whom</h2>\n");
+    h.push_str("<section id=\"similarity\">\n<h2>Who speaks alike: vocabulary similarity</h2>\n");
     h.push_str(
         "<p class=\"note\">Cosine similarity of the issuers' mean passage vectors (latent semantic space, French and English \
-         aligned by the concept lexicon); 1 = same position. Rows and columns are ordered by average-linkage clustering, so \
-         close issuers sit together. All heatmaps share one colour scale. Hover a cell for the value, its 95 % bootstrap interval and the passage counts; click it \
-         for the passages.</p>\n",
+         aligned by the concept lexicon): 1 = they use the same words and concepts — not that they agree (a text rejecting a \
+         proposal in its own words is close to it; see the agreement above). Rows and columns are ordered by average-linkage \
+         clustering, so close issuers sit together. All heatmaps share one colour scale. Hover a cell for the value, its 95 % \
+         bootstrap interval and the passage counts; click it for the passages.</p>\n",
     );
     let scale = Scale::for_heatmaps(&r.heatmaps);
-    h.push_str(&scale_legend(colours, &scale));
+    h.push_str(&scale_legend(colours, &scale, "vocabulary similarity"));
     let mut maps = r.heatmaps.iter();
     if let Some(overall) = maps.next() {
         h.push_str("<figure class=\"overall\">\n");
@@ -436,9 +575,10 @@ fn heatmap_svg(
     let topic = m.topic.as_deref();
     let _ = writeln!(
         h,
-        "<svg class=\"heatmap\" data-n=\"{n}\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" \
-         font-size=\"{font}\" role=\"img\" aria-label=\"{}\">",
-        escape(&format!("Similarity heatmap: {}", m.title))
+        "<svg class=\"heatmap\" data-measure=\"{}\" data-n=\"{n}\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" \
+         height=\"{height}\" font-size=\"{font}\" role=\"img\" aria-label=\"{}\">",
+        m.measure,
+        escape(&format!("{} heatmap: {}", measure_name(m.measure), m.title))
     );
     for (k, label) in s.labels.iter().enumerate() {
         let bloc = r.blocs_of.get(label).map(String::as_str).unwrap_or("");
@@ -504,14 +644,29 @@ fn short_number(v: f64) -> String {
     format!("{v:.2}").replacen("0.", ".", 1)
 }
 
+/// What a heatmap's `measure` is called on the page.
+fn measure_name(measure: &str) -> &'static str {
+    if measure == "agreement" {
+        "agreement"
+    } else {
+        "vocabulary similarity"
+    }
+}
+
 fn cell_tip(m: &Heatmap, i: usize, j: usize) -> String {
     let s = &m.matrix;
-    let scope = m.topic.as_ref().map_or("all passages".to_string(), |_| m.title.clone());
+    let all = if m.measure == "agreement" { "all topics" } else { "all passages" };
+    let scope = m.topic.as_ref().map_or(all.to_string(), |_| m.title.clone());
     let pair = format!("{} × {} — {scope}", s.labels[i], s.labels[j]);
-    let n = format!("n = {} / {} passages", s.n_passages[i], s.n_passages[j]);
+    let mut n = format!("n = {} / {} passages", s.n_passages[i], s.n_passages[j]);
+    if let Some(shared) = &m.shared_topics {
+        n.push_str(&format!("; {} topic(s) both address", shared[i][j]));
+    }
+    let name = measure_name(m.measure);
     match (s.matrix[i][j], s.low[i][j], s.high[i][j]) {
-        (Some(v), Some(lo), Some(hi)) => format!("{pair}\nsimilarity {} (95% CI {}–{})\n{n}", f2(v), f2(lo), f2(hi)),
-        (Some(v), _, _) => format!("{pair}\nsimilarity {} (too few passages for an interval)\n{n}", f2(v)),
+        (Some(v), Some(lo), Some(hi)) => format!("{pair}\n{name} {} (95% CI {}–{})\n{n}", f2(v), f2(lo), f2(hi)),
+        (Some(v), _, _) => format!("{pair}\n{name} {} (too few passages for an interval)\n{n}", f2(v)),
+        (None, _, _) if m.measure == "agreement" => format!("{pair}\nno topic both address\n{n}"),
         (None, _, _) => format!("{pair}\nno passages\n{n}"),
     }
 }
@@ -585,7 +740,9 @@ fn comparison(h: &mut String, r: &Report) {
     let _ = writeln!(
         h,
         "<p class=\"note\"><b>{a}</b>: {} ({} documents, {} passages). <b>{b}</b>: {} ({} documents, {} passages). \
-         Similarity: cosine of the two sides' mean vectors with its 95 % bootstrap interval. Stance: shares of each side's \
+         Agreement: 1 − |difference of the sides' positions| / 2 (over all topics: mean over the topics both address), with \
+         its 95 % bootstrap interval. Vocabulary similarity: cosine of the two sides' mean vectors — who speaks alike, not \
+         who agrees. Stance: shares of each side's \
          passages that support / oppose the topic's proposition; the call is the majority of decisive passages; net = support − \
          oppose share. Terms: Fightin' Words log-odds z-scores (§ = a bilingual concept). {}</p>",
         escape(&c.a.issuers.join(", ")),
@@ -598,7 +755,7 @@ fn comparison(h: &mut String, r: &Report) {
     );
     let _ = writeln!(
         h,
-        "<table class=\"cmp\"><thead><tr><th>topic</th><th class=\"num\">n</th><th>similarity</th><th>{a}</th><th>{b}</th>\
+        "<table class=\"cmp\"><thead><tr><th>topic</th><th class=\"num\">n</th><th>agreement</th><th>vocabulary similarity</th><th>{a}</th><th>{b}</th>\
          <th>terms of {a}</th><th>terms of {b}</th></tr></thead><tbody>"
     );
     for t in std::iter::once(&c.overall).chain(&c.topics) {
@@ -645,11 +802,14 @@ fn comparison_row(h: &mut String, r: &Report, t: &TopicComparison) {
         }
         format!("{}<br>{}", stance_bar(summary_counts(&v.stance)), call_text(&v.stance))
     };
+    let g = &t.agreement;
     let _ = writeln!(
         h,
-        "<tr><td>{label}</td><td class=\"num\">{} / {}</td><td>{}<br>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        "<tr><td>{label}</td><td class=\"num\">{} / {}</td><td>{}<br>{}</td><td>{}<br>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
         t.a.n_passages,
         t.b.n_passages,
+        interval_svg(g.value, g.low, g.high),
+        interval_text(g.value, g.low, g.high),
         interval_svg(s.value, s.low, s.high),
         interval_text(s.value, s.low, s.high),
         side(&t.a),
@@ -763,8 +923,9 @@ fn method(h: &mut String, r: &Report) {
         h,
         "<section id=\"method\">\n<h2>Method</h2>\n<p class=\"note\">Passages are paragraphs of the texts; each is assigned a topic \
          and a stance by the bilingual lexicon (version {}), with negation and contrast handled. Passage vectors: TF-IDF of words, \
-         bigrams and concepts, reduced by randomized SVD. Similarity: cosine of mean vectors; intervals: 2.5–97.5 percentiles of \
-         {} bootstrap draws resampling passages within each group. Model {}, seed {}, stance {}. Full description: \
+         bigrams and concepts, reduced by randomized SVD. Positions: net stance shrunk toward 0 by a Beta(1, 1) prior on the \
+         decisive passages; agreement: 1 − |Δ position| / 2. Vocabulary similarity: cosine of mean vectors. Intervals: \
+         2.5–97.5 percentiles of {} bootstrap draws resampling passages within each group (and topic). Model {}, seed {}, stance {}. Full description: \
          docs/methods.md.</p>\n</section>",
         escape(&r.lexicon),
         r.draws,
@@ -802,7 +963,7 @@ mod tests {
 
     #[test]
     fn colour_scale_is_monotone_and_clamped() {
-        let scale = Scale { hi: 0.45 };
+        let scale = Scale { lo: 0.0, hi: 0.45 };
         assert_eq!(scale.colour(-0.3), SCALE[0]);
         assert_eq!(scale.colour(0.0), SCALE[0]);
         assert_eq!(scale.colour(0.25), SCALE[5]);
@@ -810,6 +971,12 @@ mod tests {
         assert_eq!(scale.colour(0.9), SCALE[8]);
         assert_eq!(text_colour(scale.colour(0.44)), "#fff");
         assert_eq!(text_colour(scale.colour(0.01)), "#111");
+        let agreement = Scale { lo: 0.55, hi: 1.0 };
+        assert_eq!(
+            (agreement.colour(0.5), agreement.colour(0.56), agreement.colour(1.0)),
+            (SCALE[0], SCALE[0], SCALE[8])
+        );
+        assert_eq!(agreement.colour(0.81), SCALE[5]);
     }
 
     #[test]
