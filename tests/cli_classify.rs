@@ -118,6 +118,10 @@ fn stdin_as_a_table() {
     assert!(out.starts_with("<stdin> (fr): 2 passage(s)"), "{out}");
     assert!(out.contains("binding_norms") && out.contains("Nearest blocs: ") && out.contains("**"), "{out}");
     assert!(out.contains("Agreeing blocs: ") && out.contains("topic(s))"), "{out}");
+    // Cues read as the matched words and the stance they point to, not lexicon patterns.
+    assert!(out.contains("cues: words → stance") && out.contains("\" → "), "{out}");
+    assert!(!out.contains("@") && !out.contains(".."), "no lexicon patterns in the cues column:\n{out}");
+    assert!(out.contains("score under a topic"), "the score column is explained:\n{out}");
 }
 
 #[test]

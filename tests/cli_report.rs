@@ -174,6 +174,10 @@ fn bad_arguments_are_usage_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown bloc or issuer 'nato'"));
     assert!(!file.exists(), "nothing written on error");
+    let out = on_seeds(&["report", "--out", file.to_str().expect("path"), "--format", "json"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("HTML only"));
+    assert!(!file.exists(), "nothing written on error");
 }
 
 /// Runs Chromium headless on `url` with extra `args`; returns (stdout, stderr). Output goes

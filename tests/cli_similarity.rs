@@ -167,6 +167,22 @@ fn passages_filters_by_topic_and_issuer() {
 }
 
 #[test]
+fn passages_show_the_stance_toward_the_topic_asked_for() {
+    // Passages whose stance toward budapest_convention is oppose, some with another main topic.
+    let args = ["passages", "--topic", "budapest_convention", "--stance", "oppose"];
+    let v = json(on_seeds(&[&args[..], &["--format", "json"]].concat()));
+    let rows = v.as_array().expect("array");
+    assert!(!rows.is_empty());
+    let table = stdout(on_seeds(&[&args[..], &["--wide"]].concat()));
+    assert!(table.contains("stance toward it"), "{table}");
+    let body: Vec<&str> = table.lines().filter(|l| l.starts_with('│') && l.contains(".txt #")).collect();
+    assert_eq!(body.len(), rows.len(), "{table}");
+    for line in body {
+        assert!(line.contains("budapest_convention") && line.contains("oppose"), "{line}");
+    }
+}
+
+#[test]
 fn tokens_shows_analysis_of_a_seed_and_of_stdin() {
     let seed = seeds().join("2020-12-22_cis_heads-of-state-declaration.txt");
     let v = json(stance(&["tokens", seed.to_str().expect("path"), "--format", "json"]));

@@ -11,7 +11,7 @@ use super::{emit, read_input, Ctx};
 use stance::compare::classify::{classify_prepared, split_checked, Agreeing, Classification, Nearest, Prepared};
 use stance::compare::evidence::{highlight, Emphasis};
 use stance::model::{Model, ModelFile};
-use stance::render::table::table;
+use stance::render::table::{fit_text, table};
 use stance::render::{self, Format};
 use stance::text::detect;
 use stance::text::lang::Lang;
@@ -116,7 +116,7 @@ pub fn run(ctx: &Ctx, args: ClassifyArgs) -> Result<()> {
     emit(&match ctx.global.format {
         Format::Json => json_lines(&name, &c),
         Format::Csv => to_csv(&c)?,
-        Format::Table => to_table(&name, lang, &c),
+        Format::Table => fit_text(&to_table(&name, lang, &c)),
     })
 }
 
@@ -169,13 +169,26 @@ fn to_csv(c: &Classification) -> Result<String> {
     )
 }
 
+/// A cue as a reader sees it: the matched words in quotes, then the stance they point to
+/// (`"soutenons" → support`), rather than the lexicon pattern that matched.
+fn cue_label(text: &str, q: &stance::compare::evidence::Cue) -> String {
+    let words = text.get(q.start..q.end).map(|w| w.split_whitespace().collect::<Vec<_>>().join(" "));
+    let words = match words.filter(|w| !w.is_empty()) {
+        Some(w) if w.chars().count() > 40 => format!("{}…", w.chars().take(39).collect::<String>()),
+        Some(w) => w,
+        None => q.cue.clone(),
+    };
+    let negated = if q.negated { " (negated)" } else { "" };
+    format!("\"{words}\" → {}{negated}", q.polarity.as_str())
+}
+
 fn to_table(name: &str, lang: Lang, c: &Classification) -> String {
     let emphasis = Emphasis::for_stdout();
     let rows: Vec<Vec<String>> = c
         .passages
         .iter()
         .map(|p| {
-            let cues: Vec<String> = p.cues.iter().map(|q| format!("{} → {}", q.cue, q.polarity.as_str())).collect();
+            let cues: Vec<String> = p.cues.iter().map(|q| cue_label(&p.text, q)).collect();
             // The other topics the passage reaches, under the best one.
             let also: String = p
                 .stances
@@ -214,11 +227,14 @@ fn to_table(name: &str, lang: Lang, c: &Classification) -> String {
     };
     format!(
         "{name} ({}): {} passage(s)\n{}\nNearest blocs: {}\nNearest issuers: {}\nAgreeing blocs: {}\nAgreeing issuers: {}\n\
+         (score under a topic: the passage's lexicon score for it, Σ concept weight × (1 + ln count), length-normalised; \
+         1.5 or more reaches a topic; + lines: the other topics reached, with their stance; cues: the words that decided \
+         the stance; see docs/methods.md)\n\
          (nearest: score per passage, semantic + stance evidence, see docs/methods.md; vocabulary = cosine with the \
          group's mean vector; agreeing: agreement of positions over the topics both address, see `stance agreement`)\n",
         lang.code(),
         c.passages.len(),
-        table(&["#", "topic (score)", "stance", "cues", "text"], &rows),
+        table(&["#", "topic (score)", "stance", "cues: words → stance", "text"], &rows),
         list(&c.nearest_blocs),
         list(&c.nearest_issuers),
         agreeing(&c.agreeing_blocs),

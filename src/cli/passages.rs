@@ -26,7 +26,7 @@ pub struct PassagesArgs {
     /// Only this bloc
     #[arg(long, value_name = "NAME")]
     pub bloc: Option<String>,
-    /// Only this stance
+    /// Only this stance: toward --topic when given, else toward the passage's main topic
     #[arg(long, value_parser = super::choice::<Stance>())]
     pub stance: Option<Stance>,
     /// At most this many passages (0 = all)
@@ -66,22 +66,31 @@ pub fn run(ctx: &Ctx, args: PassagesArgs) -> Result<()> {
         Format::Json => render::json(&rows),
         Format::Csv => stance::export::csv::records(columns::PASSAGES, &rows)?,
         Format::Table => {
+            let dash = || "-".to_string();
             let body: Vec<Vec<String>> = rows
                 .iter()
-                .map(|r| {
+                .zip(&keep)
+                .map(|(r, &i)| {
+                    // With --topic, the topic asked for and the stance toward it (the filter's);
+                    // else the passage's main topic and its stance.
+                    let (topic, stance) = match &args.topic {
+                        Some(t) => (t.clone(), a.passages[i].stance_on(t)),
+                        None => (r.topic.clone().unwrap_or_else(dash), r.stance),
+                    };
                     vec![
                         format!("{}\n{}", r.issuer, r.date.clone().unwrap_or_default()),
                         format!("{} #{}", r.document, r.passage),
-                        r.topic.clone().unwrap_or_else(|| "-".into()),
-                        r.stance.map(|s| s.as_str().to_string()).unwrap_or_else(|| "-".into()),
+                        topic,
+                        stance.map(|s| s.as_str().to_string()).unwrap_or_else(dash),
                         r.text.clone(),
                     ]
                 })
                 .collect();
+            let header = if args.topic.is_some() { "stance toward it" } else { "stance" };
             format!(
                 "{} passage(s)\n{}\n",
                 rows.len(),
-                table(&["issuer / date", "document #passage", "topic", "stance", "text"], &body)
+                table(&["issuer / date", "document #passage", "topic", header, "text"], &body)
             )
         }
     })

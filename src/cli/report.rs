@@ -17,6 +17,7 @@ use stance::{limits, Result};
 #[derive(Debug, Args)]
 #[command(after_help = "The page needs no network: styles, charts and script are inline, fonts are the system's.
 Heatmap cells show the value, its 95% interval and n on hover, and link to the passages.
+The page is HTML only (--format json|csv is refused): `stance export --out DIR` writes the data.
 
 Examples:
   stance report --out report.html
@@ -43,6 +44,12 @@ pub struct ReportArgs {
 }
 
 pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<()> {
+    if !matches!(ctx.global.format, stance::render::Format::Table) {
+        return Err(stance::Error::usage(
+            "`stance report` writes HTML only, so --format json|csv does not apply; for the data behind it use \
+             `stance export --out DIR` (JSON and CSV files)",
+        ));
+    }
     limits::check_draws(args.draws, 0)?;
     limits::count("--evidence", args.evidence, 0, limits::MAX_EVIDENCE)?;
     limits::count("--terms", args.terms, 0, limits::MAX_TERMS)?;
