@@ -1,10 +1,15 @@
 //! `stance` — a stance-comparison engine for cyber diplomacy.
 //!
-//! The library is a one-way pipeline, one module per stage (see `docs/methods.md`):
+//! The library is a one-way pipeline, one module per stage (see `docs/methods.md`); the second
+//! line names the fit's timed steps (`stance fit --timings`):
 //!
 //! ```text
-//! corpus ─▶ text ─▶ vectorize ─▶ topics ─▶ reduce ─▶ cluster ─▶ compare ─▶ render
+//! corpus ─▶ text ─▶ topics ─▶ vectorize ─▶ reduce ─▶ cluster ─▶ compare ─▶ render
+//!          split    lexicon    tfidf        svd       kmeans
 //! ```
+//!
+//! The lexicon runs before TF-IDF because its concepts and positions are features beside the
+//! words. Groups of passages ([`groups`]) sit below both `compare` and `model`.
 //!
 //! [`pipeline`] wires the stages together into an [`pipeline::Analysis`]; the binary's
 //! subcommands (`src/cli/`, not part of the library) only parse arguments, call the library and
@@ -19,6 +24,7 @@ pub mod fsio;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod groups;
+pub mod le;
 pub mod limits;
 pub mod model;
 pub mod pipeline;

@@ -1,4 +1,14 @@
-//! The pipeline: corpus → passages → tokens → TF-IDF → topics → SVD → clusters.
+//! The pipeline (the order of `lib.rs` and `docs/methods.md`):
+//!
+//! ```text
+//! corpus ─▶ text ─▶ topics ─▶ vectorize ─▶ reduce ─▶ cluster ─▶ compare ─▶ render
+//!          split    lexicon    tfidf        svd       kmeans
+//! ```
+//!
+//! split cuts and normalises passages; lexicon finds each passage's topics, stances and concepts;
+//! tfidf tokenises each passage with its concept and position features; svd reduces; kmeans
+//! clusters. Scoring with a saved model (`Analysis::with_model`, in `model/`) runs the same first
+//! two steps and applies the stored vocabulary, basis and centroids.
 //!
 //! [`Analysis::run`] fits every stage on a corpus; [`Analysis`] then holds plain data that the
 //! `compare` and `render` stages read. Each stage is timed ([`Analysis::timings`]) so that
@@ -194,13 +204,8 @@ fn token_doc(
     TokenDoc { words, extra }
 }
 
-/// Topic and stance of every passage, from the lexicon.
-pub fn annotate(passages: &mut [Passage], lexicon: &Lexicon) {
-    annotate_concepts(passages, lexicon);
-}
-
-/// [`annotate`], returning each passage's concept occurrences too (for its features), so the
-/// lexicon reads each passage once.
+/// Topic and stance of every passage, from the lexicon, returning each passage's concept
+/// occurrences too (for its features), so the lexicon reads each passage once.
 fn annotate_concepts(passages: &mut [Passage], lexicon: &Lexicon) -> Vec<Vec<ConceptHit>> {
     passages
         .par_iter_mut()

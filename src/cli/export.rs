@@ -175,7 +175,7 @@ fn write_all(
         matrices: &matrices,
     };
     put("similarity.json", Some(matrices.len()), render::json(&doc))?;
-    let cells: Vec<_> = matrices.iter().flat_map(export::tidy).collect();
+    let cells: Vec<_> = matrices.iter().flat_map(|m| export::tidy(m.by, m.topic.as_deref(), &m.result)).collect();
     put("similarity.csv", Some(cells.len()), export::csv::records(columns::SIMILARITY, &cells)?)?;
 
     let (positions, agreement) = export::agreement_tables(a, &[GroupBy::Issuer, GroupBy::Bloc], bootstrap, progress)?;

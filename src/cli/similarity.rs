@@ -79,22 +79,18 @@ pub fn run(ctx: &Ctx, args: SimilarityArgs) -> Result<()> {
 
 /// Tidy CSV: one row per cell.
 fn to_csv(r: &SimilarityReport) -> Result<String> {
-    let m = &r.result;
-    let topic = r.topic.clone().unwrap_or_default();
-    let rows = (0..m.labels.len()).flat_map(|i| {
-        let topic = topic.clone();
-        (0..m.labels.len()).map(move |j| {
-            vec![
-                m.labels[i].clone(),
-                m.labels[j].clone(),
-                topic.clone(),
-                num(m.matrix[i][j]),
-                num(m.low[i][j]),
-                num(m.high[i][j]),
-                m.n_passages[i].to_string(),
-                m.n_passages[j].to_string(),
-            ]
-        })
+    let rows = stance::export::tidy(r.by, r.topic.as_deref(), &r.result).into_iter().map(|c| {
+        let topic = c.topic.unwrap_or_default();
+        vec![
+            c.row_label,
+            c.col_label,
+            topic,
+            num(c.value),
+            num(c.low),
+            num(c.high),
+            c.n_row.to_string(),
+            c.n_col.to_string(),
+        ]
     });
     stance::export::csv::rows(&["row_label", "col_label", "topic", "value", "low", "high", "n_row", "n_col"], rows)
 }

@@ -326,17 +326,8 @@ pub fn is_iso_date(d: &str) -> bool {
         [y] => digits(y, 4),
         [y, m] => digits(y, 4) && digits(m, 2) && (1..=12).contains(&m.parse::<u32>().unwrap_or(0)),
         [y, m, day] if digits(y, 4) && digits(m, 2) && digits(day, 2) => {
-            let (y, m, day) =
-                (y.parse::<u32>().unwrap_or(0), m.parse::<u32>().unwrap_or(0), day.parse::<u32>().unwrap_or(0));
-            let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-            let days = match m {
-                1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-                4 | 6 | 9 | 11 => 30,
-                2 if leap => 29,
-                2 => 28,
-                _ => 0,
-            };
-            (1..=days).contains(&day)
+            let n = |s: &str| s.parse::<i8>().unwrap_or(0);
+            jiff::civil::Date::new(y.parse().unwrap_or(0), n(m), n(day)).is_ok()
         }
         _ => false,
     }

@@ -282,17 +282,16 @@ pub fn matrices(
     out
 }
 
-/// The cells of a matrix in row-major order.
-pub fn tidy(m: &TopicMatrix) -> Vec<SimilarityCell> {
-    let r = &m.result;
+/// The cells of a matrix in row-major order (`similarity.csv`, `stance similarity --format csv`).
+pub fn tidy(by: GroupBy, topic: Option<&str>, r: &SimilarityMatrix) -> Vec<SimilarityCell> {
     let n = r.labels.len();
     (0..n)
         .flat_map(|i| (0..n).map(move |j| (i, j)))
         .map(|(i, j)| SimilarityCell {
-            by: m.by,
+            by,
             row_label: r.labels[i].clone(),
             col_label: r.labels[j].clone(),
-            topic: m.topic.clone(),
+            topic: topic.map(str::to_string),
             value: r.matrix[i][j],
             low: r.low[i][j],
             high: r.high[i][j],

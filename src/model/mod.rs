@@ -34,7 +34,7 @@ use crate::pipeline::{Analysis, Params};
 use crate::reduce::Svd;
 use crate::topics::Stance;
 use crate::vectorize::{TfIdf, TokenDoc};
-use crate::{Error, Result};
+use crate::{le, Error, Result};
 
 /// Bumped whenever the saved layout changes; older files are refused with a clear message.
 /// Format 4 added the BLAKE3 checksum.
@@ -159,11 +159,11 @@ impl Model {
         for t in vocabulary {
             put(t.as_bytes())?;
         }
-        put(&self.tfidf.idf.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>())?;
+        put(&le::encode(&self.tfidf.idf))?;
         let mut column = Vec::with_capacity(4 * self.svd.k());
         for c in self.svd.components.columns() {
             column.clear();
-            column.extend(c.iter().flat_map(|x| x.to_le_bytes()));
+            c.iter().for_each(|&x| le::Le::put_le(x, &mut column));
             put(&column)?;
         }
         Ok(())
@@ -327,7 +327,7 @@ impl ModelFile {
         for term in terms {
             if let Some(j) = vocabulary.find(term) {
                 let idf = self.read(8, self.at_idf + 8 * j as u64)?;
-                found.push((term.clone(), f64_le(&idf)[0], self.column(j)?));
+                found.push((term.clone(), le::decode::<f64>(&idf)[0], self.column(j)?));
             }
         }
         Ok(self.header.clone().with_terms(self.k, found))
@@ -336,16 +336,15 @@ impl ModelFile {
     /// SVD column `j` (k values).
     fn column(&self, j: usize) -> Result<Vec<f32>> {
         let bytes = self.read(4 * self.k, self.at_components + (4 * self.k * j) as u64)?;
-        Ok(bytes.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
+        Ok(le::decode(&bytes))
     }
 
     /// The whole model.
     pub fn load(self) -> Result<Model> {
         let vocabulary = self.vocabulary()?;
-        let idf = f64_le(&self.read(8 * self.n_terms, self.at_idf)?);
+        let idf = le::decode::<f64>(&self.read(8 * self.n_terms, self.at_idf)?);
         let bytes = self.read(4 * self.k * self.n_terms, self.at_components)?;
-        let term_major: Vec<f32> =
-            bytes.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+        let term_major: Vec<f32> = le::decode(&bytes);
         let (n, k) = (self.n_terms, self.k);
         let components = Array2::from_shape_fn((k, n), |(i, j)| term_major[j * k + i]);
         let terms: Option<Vec<String>> = (0..n)
@@ -394,10 +393,6 @@ pub fn verify_checksum(file: &File, path: &Path) -> Result<()> {
         )));
     }
     Ok(())
-}
-
-fn f64_le(b: &[u8]) -> Vec<f64> {
-    b.chunks_exact(8).map(|c| f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])).collect()
 }
 
 /// A file's sorted vocabulary as read: terms are found by binary search without being decoded.

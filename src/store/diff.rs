@@ -16,12 +16,13 @@ use serde::Serialize;
 use super::documents::{load, passage_text};
 use super::runs::{self, Run, RunSummary};
 use super::state::{Level, RunState};
-use super::{f32_from, Paths, Workspace};
+use super::{Paths, Workspace};
 use crate::compare::agreement::{entered, moves, AgreementChange, AgreementEntered, Positions};
 use crate::compare::similarity::similarity;
 use crate::compare::stance::call;
 use crate::compare::SimilarityParams;
 use crate::groups::Grouping;
+use crate::le;
 use crate::topics::Stance;
 use crate::{Error, Result};
 
@@ -310,7 +311,7 @@ fn stored_passages(c: &Connection, at: &Paths, version: i64, after: i64, upto: i
                 topic: r.get(4)?,
                 stance: stance.as_deref().and_then(Stance::parse),
                 cluster: r.get::<_, i64>(6)? as usize,
-                vector: f32_from(&r.get::<_, Vec<u8>>(7)?),
+                vector: le::decode::<f32>(&r.get::<_, Vec<u8>>(7)?),
             })
         })
         .map_err(|e| at.err(e))?;

@@ -10,8 +10,9 @@ use ndarray::Array2;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
-use super::{f32_bytes, f32_from, now_utc, Paths, MODELS_DIR};
+use super::{now_utc, Paths, MODELS_DIR};
 use crate::cluster::Clusters;
+use crate::le;
 use crate::model::{Model, FORMAT_VERSION};
 use crate::pipeline::{Params, CONCEPT_PREFIX};
 use crate::reduce::Svd;
@@ -134,7 +135,7 @@ pub(super) fn register(c: &Connection, at: &Paths, model: &Model, max_doc: i64) 
     let components = &model.svd.components;
     for (j, (term, idf)) in model.tfidf.vocabulary.iter().zip(&model.tfidf.idf).enumerate() {
         let column: Vec<f32> = components.column(j).to_vec();
-        ins.execute(params![seq, term, idf, f32_bytes(&column)]).map_err(|e| at.err(e))?;
+        ins.execute(params![seq, term, idf, le::encode::<f32>(&column)]).map_err(|e| at.err(e))?;
     }
     by_version(c, at, seq)
 }
@@ -186,5 +187,8 @@ pub(super) fn slice(c: &Connection, at: &Paths, m: &ModelInfo, terms: &BTreeSet<
         issuers: Vec::new(),
         blocs: Vec::new(),
     };
-    Ok(header.with_terms(m.dims as usize, found.into_iter().map(|(term, (idf, basis))| (term, idf, f32_from(&basis)))))
+    Ok(header.with_terms(
+        m.dims as usize,
+        found.into_iter().map(|(term, (idf, basis))| (term, idf, le::decode::<f32>(&basis))),
+    ))
 }

@@ -16,8 +16,9 @@ use super::documents::{corpus, load, max_doc};
 use super::models::{self, ModelInfo};
 use super::runs::{self, NewRun, RunSummary};
 use super::state::{PassageFacts, RunState};
-use super::{f32_bytes, Paths, Workspace};
+use super::{Paths, Workspace};
 use crate::corpus::Corpus;
+use crate::le;
 use crate::model::Model;
 use crate::pipeline::{split, tokenize, Analysis, Params};
 use crate::topics::Lexicon;
@@ -83,7 +84,7 @@ fn store_passages(c: &Connection, at: &Paths, a: &Analysis, version: i64, ids: &
         )
         .map_err(|e| at.err(e))?;
     for (p, v) in a.passages.iter().zip(a.vectors.rows()) {
-        let vector = f32_bytes(&v.to_vec());
+        let vector = le::encode::<f32>(&v.to_vec());
         ins.execute(params![
             version,
             ids[p.doc],

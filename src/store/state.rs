@@ -14,9 +14,10 @@ use std::collections::BTreeMap;
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
-use super::{f64_bytes, f64_from, Paths};
+use super::Paths;
 use crate::compare::agreement::StanceTable;
 use crate::groups::GroupBy;
+use crate::le;
 use crate::topics::Stance;
 use crate::Result;
 
@@ -206,7 +207,7 @@ impl RunState {
             )
             .map_err(|e| at.err(e))?;
         for ((level, topic, name), g) in &self.groups {
-            ins.execute(params![run, level.as_str(), name, topic, "", g.n as i64, f64_bytes(&g.sum)])
+            ins.execute(params![run, level.as_str(), name, topic, "", g.n as i64, le::encode::<f64>(&g.sum)])
                 .map_err(|e| at.err(e))?;
         }
         for ((issuer, topic), counts) in &self.stances {
@@ -242,7 +243,7 @@ impl RunState {
             let n = r.get::<_, i64>(4).map_err(|e| at.err(e))? as usize;
             if let Some(level) = Level::parse(&kind) {
                 let sum: Vec<u8> = r.get(5).map_err(|e| at.err(e))?;
-                state.groups.insert((level, topic, grp), GroupSum { n, sum: f64_from(&sum) });
+                state.groups.insert((level, topic, grp), GroupSum { n, sum: le::decode::<f64>(&sum) });
             } else if kind == "stance" {
                 if let Some(s) = Stance::parse(&key) {
                     state.stances.entry((grp, topic)).or_default()[stance_slot(s)] = n;
