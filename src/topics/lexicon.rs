@@ -77,6 +77,9 @@ struct RawConcept {
     label: String,
     fr: Vec<String>,
     en: Vec<String>,
+    /// A paraphrase concept: matched only where no other concept is found.
+    #[serde(default)]
+    fallback: bool,
 }
 
 #[derive(Deserialize)]
@@ -140,6 +143,7 @@ pub(super) fn parse(src: &str, origin: &str) -> Result<Lexicon> {
 
     let concept_ids: Vec<String> = raw.concepts.keys().cloned().collect();
     let concept_index: BTreeMap<String, usize> = concept_ids.iter().enumerate().map(|(i, c)| (c.clone(), i)).collect();
+    let concept_fallback: Vec<bool> = raw.concepts.values().map(|c| c.fallback).collect();
     let (mut concept_patterns, mut concept_of) = (Vec::new(), Vec::new());
     for (c, (id, concept)) in raw.concepts.iter().enumerate() {
         if concept.fr.is_empty() || concept.en.is_empty() {
@@ -289,6 +293,7 @@ pub(super) fn parse(src: &str, origin: &str) -> Result<Lexicon> {
         concept_ids,
         concept_patterns,
         concept_of,
+        concept_fallback,
         index,
         markers,
         topics,

@@ -229,6 +229,8 @@ pub struct Lexicon {
     /// Every expression of every concept; `concept_of[p]` is the concept of pattern p.
     concept_patterns: PatternSet,
     concept_of: Vec<usize>,
+    /// Paraphrase concepts, selected after all the others (`fallback = true` in the file).
+    concept_fallback: Vec<bool>,
     /// All patterns (concepts, markers, cues) by what they can start with.
     index: PatternIndex,
     markers: Markers,
@@ -462,7 +464,8 @@ impl Lexicon {
         TopicAssignment { topic, score, scores, topics }
     }
 
-    /// Tokenises `text`, selects its concept occurrences (longest first, then leftmost) and lists,
+    /// Tokenises `text`, selects its concept occurrences (named concepts before paraphrases, then
+    /// longest first, then leftmost) and lists,
     /// per word, the patterns that may start there.
     fn tokens<'a>(&self, text: &'a str) -> Tokens<'a> {
         let mut t = Tokens::new(text);
@@ -475,7 +478,15 @@ impl Lexicon {
                 }
             }
         }
-        found.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)).then(a.2.cmp(&b.2)));
+        // Named concepts first, then paraphrases; longest first, then leftmost.
+        let fallback = |c: usize| self.concept_fallback[c];
+        found.sort_by(|a, b| {
+            fallback(a.2)
+                .cmp(&fallback(b.2))
+                .then((b.1 - b.0).cmp(&(a.1 - a.0)))
+                .then(a.0.cmp(&b.0))
+                .then(a.2.cmp(&b.2))
+        });
         let mut taken = vec![false; t.words.len()];
         for (s, e, c) in &found {
             if taken[*s..*e].iter().any(|&x| x) {

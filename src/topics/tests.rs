@@ -264,6 +264,11 @@ fn rejection_predicates_fr() {
             O,
         ),
         ("budapest_convention", "Nous récusons la Convention de Budapest comme modèle.", O),
+        (
+            "budapest_convention",
+            "Nous contestons que la Convention de Budapest puisse servir de référence universelle.",
+            O,
+        ),
         // A rejection spent on a harm predicate affirms what is harmed.
         ("critical_infrastructure", "Nous condamnons les attaques contre les infrastructures critiques.", S),
         (
@@ -286,6 +291,7 @@ fn rejection_predicates_en() {
         ("binding_norms", "We dismiss as unfounded the claim that a new legally binding treaty is needed.", O),
         ("binding_norms", "We refuse to negotiate a new legally binding instrument.", O),
         ("critical_infrastructure", "We condemn attacks against critical infrastructure.", S),
+        ("militarization", "We firmly oppose the weaponization of cyberspace.", O),
         ("militarization", "States must not violate international humanitarian law in their cyber operations.", S),
         // A new coordinated predicate is outside the rejection's scope.
         ("budapest_convention", "We reject these accusations and support the Budapest Convention.", S),
@@ -460,6 +466,10 @@ fn paraphrases_outside_the_named_concepts_reach_their_topic() {
     ];
     let missed: Vec<_> = cases.iter().filter(|(t, text)| !reaches(text, t)).collect();
     assert!(missed.is_empty(), "{missed:?}");
+    // A paraphrase never hides a named concept.
+    assert!(concept_ids("We oppose the militarization of cyberspace.").contains(&"militarization".to_string()));
+    assert!(concept_ids("la guerre de l'information dans le cyberespace").contains(&"information_content".to_string()));
+    assert!(concept_ids("attacks on critical infrastructure").contains(&"critical_infrastructure".to_string()));
     // General words alone are not enough.
     assert!(!reaches("The weather in Geneva was fine and the delegates walked to the palace.", "militarization"));
     assert!(lex().annotate("Nous avons visité des installations sportives.").topics.is_empty());
