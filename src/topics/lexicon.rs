@@ -68,6 +68,8 @@ struct RawMarkers {
     subordinators: Vec<String>,
     #[serde(default)]
     raising: Vec<String>,
+    #[serde(default)]
+    preposed_conditions: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -172,6 +174,7 @@ pub(super) fn parse(src: &str, origin: &str) -> Result<Lexicon> {
         harms: index.add(plain(&raw.markers.harms, "harm")?),
         subordinators: index.add(plain(&raw.markers.subordinators, "subordinator")?),
         raising: index.add(plain(&raw.markers.raising, "raising")?),
+        preposed_conditions: index.add(plain(&raw.markers.preposed_conditions, "preposed condition")?),
     };
 
     // Cue lists of a topic or claim `owner`: sources for display, patterns and cues (same order).

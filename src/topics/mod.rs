@@ -173,6 +173,8 @@ struct Markers {
     subordinators: PatternSet,
     /// Opinion / acceptance verbs and nouns of claim: a negation carries through their `that`.
     raising: PatternSet,
+    /// `sans`, `without` opening a sentence and closed by a comma: a condition, not a negation.
+    preposed_conditions: PatternSet,
 }
 
 /// A stance cue (its pattern is in [`TopicDef::cue_patterns`]).

@@ -9,7 +9,9 @@
 //!    A **rejection predicate** (`rejeter`, `s'opposer`, `condamner`, `reject`, `dismiss`…) is an
 //!    event of its own. Negator words inside a concept (`non contraignant`), a contrast marker
 //!    (`and not`) or a double negative / fixed phrase (`ne manquera pas de`, `will not hesitate
-//!    to`, `not only`, restrictive `ne … que`) are no events.
+//!    to`, `not only`, restrictive `ne … que`) are no events, nor is a preposed condition
+//!    (`sans`, `without` opening a sentence and closed by a comma: "Without a binding
+//!    instrument, there will be no accountability" argues for the instrument).
 //! 3. **Scope.** An event reaches forward to the end of its clause (punctuation `.;:!?,()` and
 //!    clause-break words such as `mais` / `but` end a clause), at most `negation_window` words
 //!    (`rejection_window` for rejections), and stops earlier
@@ -118,6 +120,16 @@ impl Context {
             sentence.push(sn);
         }
 
+        // "Without X, Y": a preposed condition at the start of a sentence, ended by a comma.
+        for hit in m.preposed_conditions.all_matches(t) {
+            let opens = hit.start == 0 || sentence[hit.start - 1] != sentence[hit.start];
+            let comma_ends = (hit.end..n).find(|&j| clause[j] != clause[hit.start]).is_some_and(|j| {
+                sentence[j] == sentence[hit.start] && t.text[t.words[j - 1].end..t.words[j].start].contains(',')
+            });
+            if opens && comma_ends {
+                exempt[hit.start..hit.end].iter_mut().for_each(|x| *x = true);
+            }
+        }
         // Negator and rejection hits, in text order, overlaps dropped.
         let mut hits: Vec<(usize, usize, bool)> = Vec::new(); // (start, end, is_rejection)
         for (set, rejection) in [(&m.negators, false), (&m.rejections, true)] {
@@ -146,7 +158,11 @@ impl Context {
         }
         // Scopes.
         let subordinator = mark(&m.subordinators, t, false);
-        let raising = mark(&m.raising, t, true);
+        // A rejection verb raises like an opinion verb: "no one can deny that X" negates the denial.
+        let mut raising = mark(&m.raising, t, true);
+        for (e, _) in events.iter().filter(|(_, rejection)| *rejection) {
+            raising[e.first..=e.last].iter_mut().for_each(|x| *x = true);
+        }
         let harm = mark(&m.harms, t, false);
         let events = events
             .into_iter()

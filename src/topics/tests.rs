@@ -292,6 +292,13 @@ fn rejection_predicates_en() {
         ("binding_norms", "We refuse to negotiate a new legally binding instrument.", O),
         ("critical_infrastructure", "We condemn attacks against critical infrastructure.", S),
         ("militarization", "We firmly oppose the weaponization of cyberspace.", O),
+        // "no one can deny that": negation × rejection affirms.
+        ("capacity_building", "No one can deny that capacity-building is a priority for developing countries.", S),
+        (
+            "budapest_convention",
+            "It is unacceptable that the Budapest Convention be presented as the global standard.",
+            O,
+        ),
         ("militarization", "States must not violate international humanitarian law in their cyber operations.", S),
         // A new coordinated predicate is outside the rejection's scope.
         ("budapest_convention", "We reject these accusations and support the Budapest Convention.", S),
@@ -334,6 +341,20 @@ fn negation_does_not_leak() {
             S,
         ),
         ("binding_norms", "We need a legally binding instrument without delay.", S),
+        // A preposed condition is no negation; a negative relation takes the negation.
+        ("binding_norms", "Without a legally binding instrument, cyberspace will remain lawless.", S),
+        (
+            "binding_norms",
+            "Sans instrument juridiquement contraignant, le cyberespace restera une zone de non-droit.",
+            S,
+        ),
+        ("binding_norms", "We can do without a legally binding instrument.", O),
+        (
+            "militarization",
+            "States should not use ICTs in a manner inconsistent with international humanitarian law.",
+            S,
+        ),
+        ("budapest_convention", "Nothing in this resolution should be read as endorsing the Budapest Convention.", O),
         ("ai", "Artificial intelligence raises risks that no State can address alone.", S),
         ("human_rights", "Human rights apply online as they do offline, no less.", S),
         ("un_processes", "The General Assembly is no stranger to this question; we support the OEWG.", S),
