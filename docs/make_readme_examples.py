@@ -42,7 +42,8 @@ EXAMPLES = [
     ("topics", "Topics with passages, stances, top terms, issuers and the clusters inside them.",
      "stance topics", 30),
     ("passages", "The evidence itself.", "stance passages --topic budapest_convention --issuer Russia --limit 2", 20),
-    ("classify", "A new text: topic, stance and cues per passage (JSON lines), then the nearest blocs.",
+    ("classify", "A new text: topic, stance and cues per passage (`+`: the other topics it reaches; JSON lines give\n"
+     "every topic's stance, cues and source), then the nearest blocs.",
      "stance classify WORK/new.txt", 12),
     ("evaluate", "Topic and stance accuracy against labelled passages.",
      "stance evaluate --gold tests/fixtures/gold_passages.csv", 30),
