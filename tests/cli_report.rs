@@ -221,7 +221,7 @@ fn chromium(profile: &Path, args: &[&str], url: &str) -> (String, String) {
 #[test]
 fn report_renders_in_headless_chromium() {
     if !Path::new(CHROMIUM).exists() {
-        println!("SKIP report_renders_in_headless_chromium: {CHROMIUM} not found (apt-get install chromium)");
+        skip("report_renders_in_headless_chromium", &format!("{CHROMIUM} not found (apt-get install chromium)"));
         return;
     }
     let (dir, file, html) = report(&seeds(), &[]);

@@ -74,7 +74,10 @@ fn notebook_has_the_cells_of_the_script() {
 fn script_draws_the_heatmap_and_stance_bars() {
     let python = Command::new("python3").args(["-c", "import pandas, matplotlib"]).output();
     if !python.is_ok_and(|o| o.status.success()) {
-        println!("SKIP script_draws_the_heatmap_and_stance_bars: python3 with pandas and matplotlib not found (pip install pandas matplotlib)");
+        common::skip(
+            "script_draws_the_heatmap_and_stance_bars",
+            "python3 with pandas and matplotlib not found (pip install pandas matplotlib)",
+        );
         return;
     }
     let out = TempDir::new().expect("temp dir");

@@ -124,6 +124,9 @@ fn periodic_rerun_scenario() {
     assert!(up["added_passages"].as_u64().unwrap() >= 4, "{up}");
     let oov = up["oov_rate"].as_f64().unwrap();
     assert!(oov > 0.0 && oov < 1.0, "{oov}");
+    // Two short texts of the same kind are not a stale model (issue 13: the OOV rule cried wolf).
+    assert_eq!(up["stale"], false, "{up}");
+    assert!(up["poorly_covered"].as_f64().unwrap() <= 0.25, "{up}");
     assert!(stdout(ws_cmd(&ws, &["update"])).contains("Nothing to update"));
 
     // diff (default: the last two runs) shows the new texts and the passages that moved things.

@@ -5,7 +5,7 @@ use clap::Args;
 
 use super::{emit, Ctx};
 use stance::render::{self, Format};
-use stance::store::{UpdateReport, Workspace, STALE_OOV};
+use stance::store::{UpdateReport, Workspace, MIN_KNOWN, STALE_SHARE};
 use stance::Result;
 
 /// Score the new texts with the saved model (nothing is refitted) and record a run
@@ -33,9 +33,10 @@ pub fn run(ctx: &Ctx, _args: UpdateArgs) -> Result<()> {
 
 fn stale_advice(r: &UpdateReport, ws: &str) -> String {
     format!(
-        "{:.0}% of the new tokens are outside the model's vocabulary (over {:.0}%): the model is getting stale; refit with `stance fit --workspace {ws}`",
-        100.0 * r.oov_rate.unwrap_or(0.0),
-        100.0 * STALE_OOV
+        "{:.0}% of the new passages have less than {:.0}% of their words in the model's vocabulary (over {:.0}%): the model is getting stale; refit with `stance fit --workspace {ws}`",
+        100.0 * r.poorly_covered.unwrap_or(0.0),
+        100.0 * MIN_KNOWN,
+        100.0 * STALE_SHARE
     )
 }
 
@@ -52,10 +53,12 @@ fn to_text(r: &UpdateReport, ws: &str) -> String {
         r.model,
         r.seconds
     );
-    if let Some(oov) = r.oov_rate {
+    if let (Some(oov), Some(poor)) = (r.oov_rate, r.poorly_covered) {
         out.push_str(&format!(
-            "Out-of-vocabulary tokens in the new passages: {:.1}%{}; {} document(s) ingested since the model was fitted.\n",
+            "Out-of-vocabulary tokens in the new passages: {:.1}%; passages with less than {:.0}% known words: {:.0}%{}; {} document(s) ingested since the model was fitted.\n",
             100.0 * oov,
+            100.0 * MIN_KNOWN,
+            100.0 * poor,
             if r.stale { " (stale: refit advised)" } else { "" },
             r.documents_since_fit
         ));

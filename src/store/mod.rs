@@ -46,7 +46,7 @@ pub use documents::IngestReport;
 pub use models::ModelInfo;
 pub use runs::{Run, RunSummary};
 pub use schema::SCHEMA_VERSION;
-pub use score::{FitReport, UpdateReport, STALE_OOV};
+pub use score::{FitReport, UpdateReport, MIN_KNOWN, STALE_SHARE};
 pub use state::stance_slot;
 pub use state::{GroupSum, Level, PassageFacts, RunState};
 

@@ -25,8 +25,11 @@ use crate::topics::Lexicon;
 use crate::vectorize::TokenDoc;
 use crate::{Error, Result};
 
-/// Above this share of out-of-vocabulary tokens in the new passages, `update` advises a refit.
-pub const STALE_OOV: f64 = 0.2;
+/// A new passage is poorly covered by the model when less than this share of its word tokens
+/// are in the model's vocabulary (docs/reruns.md, "Staleness").
+pub const MIN_KNOWN: f64 = 0.5;
+/// Above this share of poorly covered new passages ([`MIN_KNOWN`]), `update` advises a refit.
+pub const STALE_SHARE: f64 = 0.25;
 
 /// What recording a fit did.
 #[derive(Debug, Clone, Serialize)]
@@ -49,9 +52,11 @@ pub struct UpdateReport {
     pub added_passages: usize,
     /// Share of the new passages' word tokens outside the model's vocabulary.
     pub oov_rate: Option<f64>,
+    /// Share of the new passages with less than [`MIN_KNOWN`] of their tokens in the vocabulary.
+    pub poorly_covered: Option<f64>,
     /// Documents ingested since the model was fitted (including these).
     pub documents_since_fit: i64,
-    /// OOV above [`STALE_OOV`]: the model no longer covers the new texts well; refit.
+    /// `poorly_covered` above [`STALE_SHARE`]: the model no longer reads the new texts well; refit.
     pub stale: bool,
     pub summary: RunSummary,
     pub seconds: f64,
@@ -201,6 +206,7 @@ impl Workspace {
                 added_documents: Vec::new(),
                 added_passages: 0,
                 oov_rate: None,
+                poorly_covered: None,
                 documents_since_fit: top - model.max_doc,
                 stale: false,
                 summary: RunSummary::default(),
@@ -240,13 +246,14 @@ impl Workspace {
             if !words.is_empty() {
                 let slice = models::slice(tx, at, &model, &crate::model::slice_terms(&words, params.tfidf.ngram_max))?;
                 report.oov_rate = Some(slice.tfidf.oov_rate(&words));
+                report.poorly_covered = Some(slice.tfidf.poorly_covered_share(&words, MIN_KNOWN));
                 drop(words);
                 let a = Analysis::with_model(batch, lexicon.clone(), &slice, progress)?;
                 store_passages(tx, at, &a, model.version, &ids)?;
                 add_passages(&mut state, &a);
                 report.added_passages = a.passages.len();
             }
-            report.stale = report.oov_rate.is_some_and(|r| r > STALE_OOV);
+            report.stale = report.poorly_covered.is_some_and(|r| r > STALE_SHARE);
             report.summary = RunSummary {
                 added_documents: ids.len(),
                 added_passages: report.added_passages,

@@ -179,6 +179,28 @@ impl TfIdf {
         })
     }
 
+    /// Share of the documents (passages) of which less than `min_known` of the unigram
+    /// occurrences are in the vocabulary: passages the model cannot read well. Unlike
+    /// [`TfIdf::oov_rate`], a few long off-vocabulary passages count for what they are, and the
+    /// rare words that every text has (pruned by `min_df`) do not make a passage unreadable.
+    /// 0 for no passage with tokens.
+    pub fn poorly_covered_share(&self, docs: &[TokenDoc], min_known: f64) -> f64 {
+        let column = self.lookup();
+        let (poor, total) = docs.iter().fold((0usize, 0usize), |(p, t), d| {
+            let tokens: Vec<&String> = d.words.iter().chain(&d.extra).collect();
+            if tokens.is_empty() {
+                return (p, t);
+            }
+            let known = tokens.iter().filter(|w| column.contains_key(w.as_str())).count();
+            (p + usize::from((known as f64) < min_known * tokens.len() as f64), t + 1)
+        });
+        if total == 0 {
+            0.0
+        } else {
+            poor as f64 / total as f64
+        }
+    }
+
     /// Column of `term` (binary search on the sorted vocabulary).
     pub fn term_index(&self, term: &str) -> Option<usize> {
         self.vocabulary.binary_search_by(|v| v.as_str().cmp(term)).ok()
@@ -533,6 +555,9 @@ mod tests {
         let m = TfIdfParams::default().fit(&[doc("a b")]).unwrap();
         assert_eq!(m.oov_rate(&[doc("a x x b")]), 0.5);
         assert_eq!(m.oov_rate(&[]), 0.0);
+        // "a x x b": half known, so poorly covered only when more than half must be known.
+        assert_eq!(m.poorly_covered_share(&[doc("a x x b"), doc("a b")], 0.6), 0.5);
+        assert_eq!(m.poorly_covered_share(&[doc("a x x b"), doc("a b")], 0.5), 0.0);
     }
 
     #[test]

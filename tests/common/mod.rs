@@ -81,3 +81,10 @@ pub fn fails(mut cmd: assert_cmd::Command, code: i32, needles: &[&str]) {
         assert!(err.contains(n), "stderr lacks {n:?}: {err}");
     }
 }
+
+/// Says why a test is skipped where `cargo test` shows it without `--nocapture`: straight to
+/// the process's stderr (the test harness captures only `print!` and `eprint!`).
+pub fn skip(test: &str, why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIP {test}: {why}");
+}
