@@ -5,6 +5,7 @@ Usage (from the repository root, after `cargo build --release`):
     python3 docs/make_readme_examples.py
 Each example is run on the shipped seeds/ with --seed 0; long outputs are cut (marked "…").
 """
+import os
 import pathlib
 import re
 import shlex
@@ -71,7 +72,9 @@ def run(cmd):
     args[0] = str(BIN)
     # report and export say what they wrote on stderr; the others print data only.
     quiet = [] if args[1] in ("report", "export") else ["--quiet"]
-    out = subprocess.run(args + quiet, cwd=ROOT, capture_output=True, text=True)
+    # Tables fit COLUMNS when there is no terminal: a fixed width keeps the README reproducible.
+    env = {**os.environ, "COLUMNS": "160"}
+    out = subprocess.run(args + quiet, cwd=ROOT, capture_output=True, text=True, env=env)
     text = (out.stdout + out.stderr).rstrip("\n")
     return text.replace(str(WORK), "/tmp/demo")
 
