@@ -25,6 +25,7 @@ pub mod fsio;
 pub mod fuzzing;
 pub mod groups;
 pub mod le;
+pub mod learned;
 pub mod limits;
 pub mod model;
 pub mod pipeline;

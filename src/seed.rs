@@ -15,6 +15,10 @@ pub enum Stream {
     /// Draw `d` of a bootstrap (`compare::bootstrap`): each draw has its own stream, so draws
     /// run in parallel and give the same numbers whatever the thread count.
     BootstrapDraw(u64),
+    /// The draw of the learned complement's silver passages (`learned`).
+    LearnedSilver,
+    /// The learned complement's cross-validation folds.
+    LearnedFolds,
 }
 
 /// The seed of `stream` in a run seeded with `seed`.
@@ -27,6 +31,8 @@ pub fn derive(seed: u64, stream: Stream) -> u64 {
     match stream {
         Stream::Svd | Stream::KMeans => seed,
         Stream::BootstrapDraw(d) => seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ d,
+        Stream::LearnedSilver => seed ^ 0x5EED_0F_5117E2,
+        Stream::LearnedFolds => seed ^ 0xF01D,
     }
 }
 

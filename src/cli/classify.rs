@@ -2,15 +2,16 @@
 //! issuers nearest to the whole document. With `--model`, a saved model is used as is (fast,
 //! and comparable across runs); otherwise the pipeline is fitted on the corpus first.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 use serde_json::json;
 
-use super::{emit, read_input, Ctx};
+use super::{emit, open_model, read_input, Ctx};
 use stance::compare::classify::{classify_prepared, split_checked, Agreeing, Classification, Nearest, Prepared};
 use stance::compare::evidence::{highlight, Emphasis};
-use stance::model::{Model, ModelFile};
+use stance::learned::LearnParams;
+use stance::model::Model;
 use stance::render::table::{fit_text, table};
 use stance::render::{self, Format};
 use stance::text::detect;
@@ -53,14 +54,6 @@ pub struct ClassifyArgs {
 }
 
 /// The saved model at `path` (a model file, or a folder holding model.bin), header only.
-fn open_model(path: &Path) -> Result<ModelFile> {
-    if path.is_dir() {
-        ModelFile::open(&path.join("model.bin"))
-    } else {
-        ModelFile::open(path)
-    }
-}
-
 pub fn run(ctx: &Ctx, args: ClassifyArgs) -> Result<()> {
     stance::limits::count("--top", args.top, 0, stance::limits::MAX_TERMS)?;
     let (name, text) = read_input(&args.file)?;
@@ -85,7 +78,10 @@ pub fn run(ctx: &Ctx, args: ClassifyArgs) -> Result<()> {
             &f.header
         }
         None => {
-            fitted = Model::from_analysis(&ctx.analysis()?);
+            // As `stance fit` would save it: the pipeline and its learned complement.
+            let analysis = ctx.analysis()?;
+            let learned = stance::learned::fit(&analysis, &LearnParams::with_seed(ctx.global.seed))?;
+            fitted = Model { learned: Some(learned), ..Model::from_analysis(&analysis) };
             &fitted
         }
     };

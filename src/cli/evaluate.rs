@@ -6,11 +6,12 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 
-use super::{emit, Ctx};
+use super::{emit, open_model, Ctx};
 use stance::compare::evaluation::{
     evaluate, nearest_bloc_loo, read_gold, Confusion, Evaluation, HeldOut, LabelScore, NO_TOPIC,
 };
-use stance::render::table::{matrix, table};
+use stance::learned::{Bin, Head, LearnParams, Learned};
+use stance::render::table::{matrix, short_labels, table};
 use stance::render::{self, num, Format};
 use stance::{Error, Result};
 
@@ -24,8 +25,16 @@ gold topic, and as shown for the gold topic ((none) when the passage does not re
 issuer column, the issuer × topic calls that compare and stances.csv make are scored against the
 gold majority per issuer and topic.
 
+With --model FILE (a model saved by stance fit) or --learned (fitted on --corpus, as classify
+without --model), the learned complement decides where the lexicon abstains (no topic, or no
+decisive cue) and the report gives its calibration: out-of-fold reliability (predicted p against
+observed accuracy), temperatures and thresholds. The dev gold is part of its training data, so
+dev figures with it are in-sample.
+
 Examples:
   stance evaluate --gold tests/fixtures/gold_passages.csv
+  stance evaluate --gold tests/fixtures/cold_gold.csv --learned
+  stance fit --out fitted/ && stance evaluate --gold my_gold.csv --model fitted/model.bin
   stance evaluate --gold my_gold.csv --format json
   stance evaluate --nearest-bloc
   stance evaluate --nearest-bloc --blocs western,china --format csv"
@@ -34,6 +43,12 @@ pub struct EvaluateArgs {
     /// Gold CSV: columns passage, topic, stance
     #[arg(long, value_name = "FILE")]
     pub gold: Option<PathBuf>,
+    /// Score with the learned complement of this saved model (FILE or DIR/model.bin)
+    #[arg(long, value_name = "PATH", conflicts_with = "learned")]
+    pub model: Option<PathBuf>,
+    /// Score with the learned complement fitted on --corpus (as `classify` without --model)
+    #[arg(long)]
+    pub learned: bool,
     /// Leave-one-document-out: fit without each document of --blocs, check its nearest bloc
     #[arg(long)]
     pub nearest_bloc: bool,
@@ -59,6 +74,8 @@ pub struct NearestBlocReport {
 pub struct EvaluateReport {
     pub gold: Option<String>,
     pub evaluation: Option<Evaluation>,
+    /// The learned complement's calibration (with --model or --learned).
+    pub learned: Option<Calibration>,
     pub nearest_bloc: Option<NearestBlocReport>,
     pub seed: u64,
 }
@@ -68,9 +85,24 @@ pub fn run(ctx: &Ctx, args: EvaluateArgs) -> Result<()> {
         return Err(Error::usage("nothing to evaluate; give --gold FILE and/or --nearest-bloc"));
     }
     let lexicon = ctx.lexicon()?;
-    let evaluation = match &args.gold {
-        Some(path) => Some(evaluate(&lexicon, &read_gold(path)?, &path.display().to_string())?),
-        None => None,
+    let gold = args.gold.as_ref().map(|path| read_gold(path)).transpose()?;
+    let learned = match (&args.model, args.learned) {
+        (Some(path), _) => {
+            let file = open_model(path)?;
+            let learned = file.header.learned.clone().ok_or_else(|| {
+                Error::data(format!(
+                    "{}: this model has no learned complement; refit it with `stance fit`",
+                    file.path().display()
+                ))
+            })?;
+            Some(learned)
+        }
+        (None, true) => Some(stance::learned::fit(&ctx.analysis()?, &LearnParams::with_seed(ctx.global.seed))?),
+        (None, false) => None,
+    };
+    let evaluation = match (&args.gold, &gold) {
+        (Some(path), Some(rows)) => Some(evaluate(&lexicon, rows, &path.display().to_string(), learned.as_ref())?),
+        _ => None,
     };
     let nearest_bloc = if args.nearest_bloc {
         let corpus = ctx.load_corpus()?;
@@ -103,6 +135,7 @@ pub fn run(ctx: &Ctx, args: EvaluateArgs) -> Result<()> {
     let report = EvaluateReport {
         gold: args.gold.as_ref().map(|p| p.display().to_string()),
         evaluation,
+        learned: learned.as_ref().map(Calibration::of),
         nearest_bloc,
         seed: ctx.global.seed,
     };
@@ -140,12 +173,18 @@ fn confusion_table(c: &Confusion) -> String {
 
 fn to_table(r: &EvaluateReport) -> String {
     let mut out = String::new();
+    if let Some(c) = &r.learned {
+        out.push_str(&calibration_table(c));
+        out.push('\n');
+    }
     if let Some(e) = &r.evaluation {
         let right = |c: &Confusion| (0..c.labels.len()).map(|i| c.counts[i][i]).sum::<usize>();
         out.push_str(&format!(
-            "Gold: {} ({} passages)\n\nTopic: accuracy {} ({}/{}), macro-F1 {}\n{}\n\n",
+            "Gold: {} ({} passages), method {} ({} passages with a model decision)\n\nTopic: accuracy {} ({}/{}), macro-F1 {}\n{}\n\n",
             r.gold.as_deref().unwrap_or_default(),
             e.n_passages,
+            e.method,
+            e.model_decisions,
             f(e.topic_accuracy),
             right(&e.topic_confusion),
             e.n_passages,
@@ -320,4 +359,78 @@ fn to_csv(r: &EvaluateReport) -> Result<String> {
         }
     }
     stance::export::csv::rows(&["metric", "gold", "predicted", "value"], rows.into_iter().map(|r| r.to_vec()))
+}
+
+/// What `evaluate` shows of the learned complement: its training data and calibration.
+#[derive(Debug, Serialize)]
+pub struct Calibration {
+    /// Training passages by origin.
+    pub examples: std::collections::BTreeMap<String, usize>,
+    pub topic: HeadCalibration,
+    pub stance: HeadCalibration,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HeadCalibration {
+    /// Training passages per class.
+    pub counts: std::collections::BTreeMap<String, usize>,
+    pub temperature: f64,
+    /// Calibrated probability below which the head abstains (above 1: it never decides).
+    pub threshold: f64,
+    /// Out-of-fold reliability on every training passage, and where the lexicon abstains.
+    pub reliability: Vec<Bin>,
+    pub reliability_abstained: Vec<Bin>,
+}
+
+impl Calibration {
+    fn of(l: &Learned) -> Calibration {
+        let head = |h: &Head| HeadCalibration {
+            counts: h.classes.iter().cloned().zip(h.counts.iter().copied()).collect(),
+            temperature: h.temperature,
+            threshold: h.threshold,
+            reliability: h.reliability.clone(),
+            reliability_abstained: h.reliability_abstained.clone(),
+        };
+        Calibration { examples: l.n_examples.clone(), topic: head(&l.topic), stance: head(&l.stance) }
+    }
+}
+
+/// The reliability tables of both heads side by side, one row per probability bin.
+fn calibration_table(c: &Calibration) -> String {
+    let cell = |b: &Bin| {
+        if b.n == 0 {
+            "-".to_string()
+        } else {
+            format!("{:.2} ({}/{})", b.correct as f64 / b.n as f64, b.correct, b.n)
+        }
+    };
+    let rows: Vec<Vec<String>> = (0..c.topic.reliability.len())
+        .map(|k| {
+            let t = &c.topic;
+            let s = &c.stance;
+            vec![
+                format!("{:.1}–{:.1}", t.reliability[k].low, t.reliability[k].high),
+                cell(&t.reliability[k]),
+                cell(&t.reliability_abstained[k]),
+                cell(&s.reliability[k]),
+                cell(&s.reliability_abstained[k]),
+            ]
+        })
+        .collect();
+    let counts = |h: &HeadCalibration| h.counts.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ");
+    let threshold = |t: f64| if t > 1.0 { "never decides".to_string() } else { format!("{t:.2}") };
+    format!(
+        "Learned complement: {} training passages ({})\nTopic head: temperature {:.3}, threshold {}; classes: {}\n\
+         Stance head: temperature {:.3}, threshold {}; classes: {}\n\
+         Reliability, out of fold (accuracy of the best class per predicted-p bin; \"abstains\": where the lexicon abstains)\n{}\n",
+        c.examples.values().sum::<usize>(),
+        c.examples.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", "),
+        c.topic.temperature,
+        threshold(c.topic.threshold),
+        counts(&c.topic),
+        c.stance.temperature,
+        threshold(c.stance.threshold),
+        counts(&c.stance),
+        table(&["p", "topic: all", "topic: abstains", "stance: all", "stance: abstains"], &rows)
+    )
 }

@@ -13,6 +13,7 @@ use stance::compare::similarity::similarity;
 use stance::compare::{SimilarityMatrix, SimilarityParams};
 use stance::fsio::write_atomic;
 use stance::groups::{GroupBy, Grouping};
+use stance::learned::{LearnParams, Learned};
 use stance::model::Model;
 use stance::pipeline::{model_id, Analysis, Params};
 use stance::render::table::table;
@@ -68,6 +69,9 @@ pub struct FitArgs {
     /// Print seconds per stage on stderr
     #[arg(long)]
     pub timings: bool,
+    /// Lexicon only: do not train the learned complement (see `stance evaluate --learned`)
+    #[arg(long)]
+    pub no_learned: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -83,6 +87,8 @@ pub struct FitReport {
     /// The 10 largest singular values of the TF-IDF matrix (agreement check against scikit-learn).
     pub top_singular_values: Vec<f64>,
     pub model: String,
+    /// The learned complement's training passages by origin and thresholds (None: not trained).
+    pub learned: Option<LearnedSummary>,
     pub out: String,
     /// Seconds per stage (JSON: an object keyed by stage).
     pub stages_s: BTreeMap<String, f64>,
@@ -90,6 +96,14 @@ pub struct FitReport {
     #[serde(skip)]
     pub stages: Vec<(String, f64)>,
     pub total_s: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LearnedSummary {
+    pub examples: BTreeMap<String, usize>,
+    /// Calibrated probability below which each head abstains (above 1: it never decides).
+    pub topic_threshold: f64,
+    pub stance_threshold: f64,
 }
 
 pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
@@ -136,6 +150,12 @@ pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
     let mb = corpus.bytes() as f64 / 1e6;
     let lexicon = ctx.lexicon()?;
     let mut analysis = ctx.run_pipeline(corpus, lexicon, params)?;
+    let t = Instant::now();
+    let learned = match args.no_learned {
+        true => None,
+        false => Some(stance::learned::fit(&analysis, &LearnParams::with_seed(ctx.global.seed))?),
+    };
+    let learned_s = t.elapsed().as_secs_f64();
     let (features, nnz) = (analysis.matrix.n_cols, analysis.matrix.nnz());
     // The TF-IDF matrix is not saved and nothing below reads it: free it before the model is
     // built (the write is where memory peaks).
@@ -154,11 +174,17 @@ pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
     let clusters_s = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
-    write_outputs(&args.out, &analysis, &overall, &per_cluster)?;
+    let summary = learned.as_ref().map(|l| LearnedSummary {
+        examples: l.n_examples.clone(),
+        topic_threshold: l.topic.threshold,
+        stance_threshold: l.stance.threshold,
+    });
+    write_outputs(&args.out, &analysis, learned, &overall, &per_cluster)?;
     let write_s = t.elapsed().as_secs_f64();
 
     let mut stages = vec![("read".to_string(), read_s)];
     stages.extend(analysis.timings.iter().map(|(n, s)| (n.to_string(), *s)));
+    stages.push(("learned".into(), learned_s));
     stages.extend([("issuers".into(), issuers_s), ("topics".into(), clusters_s), ("write".into(), write_s)]);
     let report = FitReport {
         docs: analysis.corpus.documents.len(),
@@ -171,6 +197,7 @@ pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
         dims: analysis.svd.k(),
         top_singular_values: analysis.svd.singular_values.iter().take(10).map(|v| (v * 1e6).round() / 1e6).collect(),
         model: analysis.model_id(),
+        learned: summary,
         out: args.out.display().to_string(),
         stages_s: stages.iter().cloned().collect(),
         stages,
@@ -188,9 +215,9 @@ pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
     emit(&match ctx.global.format {
         Format::Json => render::json_line(&report),
         _ => format!(
-            "Fitted model {} on {} documents ({:.1} MB): {} passages, {} features, {} SVD dimensions, {} clusters.\nWrote {}/model.bin, issuer_similarity.csv, clusters/ in {:.2} s.\n",
+            "Fitted model {} on {} documents ({:.1} MB): {} passages, {} features, {} SVD dimensions, {} clusters.\n{}Wrote {}/model.bin, issuer_similarity.csv, clusters/ in {:.2} s.\n",
             report.model, report.docs, report.mb, report.passages, report.features, report.dims, report.clusters,
-            report.out, report.total_s
+            learned_line(report.learned.as_ref()), report.out, report.total_s
         ),
     })
 }
@@ -249,7 +276,13 @@ fn is_fit_output(name: &str) -> bool {
     cluster || ["model.bin", "issuer_similarity.csv"].contains(&name)
 }
 
-fn write_outputs(out: &Path, a: &Analysis, overall: &SimilarityMatrix, per_cluster: &[SimilarityMatrix]) -> Result<()> {
+fn write_outputs(
+    out: &Path,
+    a: &Analysis,
+    learned: Option<Learned>,
+    overall: &SimilarityMatrix,
+    per_cluster: &[SimilarityMatrix],
+) -> Result<()> {
     let before: Vec<String> = std::fs::read(out.join(OUTPUTS))
         .ok()
         .and_then(|b| serde_json::from_slice::<Vec<String>>(&b).ok())
@@ -263,7 +296,7 @@ fn write_outputs(out: &Path, a: &Analysis, overall: &SimilarityMatrix, per_clust
         write_atomic(&out.join(&name), matrix_csv(m)?.as_bytes())?;
         written.push(name);
     }
-    Model::from_analysis(a).save(&out.join("model.bin"))?;
+    Model { learned, ..Model::from_analysis(a) }.save(&out.join("model.bin"))?;
     written.push("model.bin".to_string());
     for stale in before.iter().filter(|f| is_fit_output(f) && !written.contains(f)) {
         let path = out.join(stale);
@@ -272,4 +305,17 @@ fn write_outputs(out: &Path, a: &Analysis, overall: &SimilarityMatrix, per_clust
             .map_err(|e| Error::io(&path, e))?;
     }
     write_atomic(&out.join(OUTPUTS), render::json(&written).as_bytes())
+}
+
+/// One line on the learned complement for the table output.
+fn learned_line(l: Option<&LearnedSummary>) -> String {
+    let Some(l) = l else { return "Learned complement: not trained (--no-learned).\n".to_string() };
+    let threshold = |t: f64| if t > 1.0 { "never decides".to_string() } else { format!("threshold {t:.2}") };
+    format!(
+        "Learned complement on {} passages ({}): topic head {}, stance head {}.\n",
+        l.examples.values().sum::<usize>(),
+        l.examples.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", "),
+        threshold(l.topic_threshold),
+        threshold(l.stance_threshold)
+    )
 }

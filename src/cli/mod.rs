@@ -356,3 +356,12 @@ pub fn read_input(path: &Path) -> Result<(String, String)> {
     }
     Ok((path.display().to_string(), corpus::read_text(path)?))
 }
+
+/// Opens a saved model: `PATH` or `PATH/model.bin` (what `stance fit --out PATH` writes).
+pub(crate) fn open_model(path: &std::path::Path) -> Result<stance::model::ModelFile> {
+    if path.is_dir() {
+        stance::model::ModelFile::open(&path.join("model.bin"))
+    } else {
+        stance::model::ModelFile::open(path)
+    }
+}

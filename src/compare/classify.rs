@@ -33,6 +33,7 @@ use serde::Serialize;
 use super::agreement::{Agreement, Positions, StanceTable};
 use super::evidence::Cue;
 use super::SimilarityParams;
+use crate::learned::passage_doc;
 use crate::model::{slice_terms, GroupPosition, Model};
 use crate::pipeline::{features_with, split_text, Params, Passage};
 use crate::reduce::l2_normalize_rows;
@@ -296,6 +297,8 @@ pub struct Prepared {
     annotations: Vec<Annotation>,
     held: Vec<Vec<(String, Stance)>>,
     docs: Vec<TokenDoc>,
+    /// The passages' features for the learned complement (words and concepts, no positions).
+    complement_docs: Vec<TokenDoc>,
     ngram_max: usize,
 }
 
@@ -311,7 +314,8 @@ impl Prepared {
             .zip(&held)
             .map(|(p, pos)| features_with(&p.text, &analyzer, params.concepts.then_some(lexicon), pos))
             .collect();
-        Ok(Prepared { split, annotations, held, docs, ngram_max: params.tfidf.ngram_max })
+        let complement_docs = split.iter().map(|p| passage_doc(&p.text, lang, params.analyzer, lexicon)).collect();
+        Ok(Prepared { split, annotations, held, docs, complement_docs, ngram_max: params.tfidf.ngram_max })
     }
 
     /// Every term (words, lexicon features, bigrams) the text can weigh in the model.
@@ -328,7 +332,7 @@ pub fn classify(model: &Model, lexicon: &Lexicon, name: &str, text: &str, lang: 
 /// [`classify`] of a text prepared with `model`'s parameters; `model` may be a slice holding
 /// [`Prepared::terms`] only (same numbers as the whole model).
 pub fn classify_prepared(model: &Model, prepared: Prepared) -> Classification {
-    let Prepared { split, annotations, held, docs, .. } = prepared;
+    let Prepared { split, annotations, held, docs, complement_docs, .. } = prepared;
     let mut vectors = model.svd.transform(&model.tfidf.transform(&docs));
     l2_normalize_rows(&mut vectors);
     let evidence = DocEvidence::new(vectors.view(), &held);
@@ -336,9 +340,19 @@ pub fn classify_prepared(model: &Model, prepared: Prepared) -> Classification {
     let passages = split
         .into_iter()
         .zip(annotations)
-        .map(|(p, a)| {
-            let stances: BTreeMap<String, TopicStance> =
+        .zip(complement_docs)
+        .map(|((p, mut a), cdoc)| {
+            let mut stances: BTreeMap<String, TopicStance> =
                 a.topics.iter().zip(&a.stances).map(|(t, c)| (t.clone(), TopicStance::from(c))).collect();
+            // Where the lexicon abstains, the learned complement of the model decides (or abstains).
+            for call in model.learned.as_ref().map(|l| l.complement(&cdoc, &a)).unwrap_or_default() {
+                if call.new_topic {
+                    a.assignment.topic = Some(call.topic.clone());
+                }
+                let decided =
+                    TopicStance { stance: call.stance, cues: Vec::new(), source: StanceSource::Model, p: Some(call.p) };
+                stances.insert(call.topic, decided);
+            }
             let best = a.assignment.topic.as_ref().and_then(|t| stances.get(t));
             ClassifiedPassage {
                 passage: p.index,

@@ -23,21 +23,19 @@
 //! Undefined precision or recall (nothing predicted, nothing gold) counts as 0, as in
 //! scikit-learn's `zero_division=0`.
 
-use std::path::Path;
-
 use serde::Serialize;
 
 use super::classify::classify;
 use super::stance::{call, counts};
+pub use crate::corpus::gold::{parse_gold, read_gold, GoldRow, NO_TOPIC};
 use crate::corpus::Corpus;
+use crate::learned::{decisive, passage_doc, Learned};
 use crate::model::Model;
 use crate::pipeline::{Analysis, Params};
+use crate::text::detect::language as detect;
 use crate::text::normalize::normalize;
 use crate::topics::{Lexicon, Stance};
 use crate::{Error, Result};
-
-/// Label of "no topic" in confusion matrices.
-pub const NO_TOPIC: &str = "(none)";
 
 /// A gold × predicted count table over sorted labels.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -113,61 +111,13 @@ fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
     (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
 }
 
-/// One labelled passage. `line` is its line in the gold file (for messages).
-#[derive(Debug, Clone, PartialEq)]
-pub struct GoldRow {
-    pub line: usize,
-    pub passage: String,
-    pub topic: Option<String>,
-    pub stance: Option<Stance>,
-    /// From the optional `issuer` column (empty = unknown).
-    pub issuer: Option<String>,
-}
-
-/// Reads a gold CSV: columns `passage`, `topic`, `stance`, optionally `issuer` (others ignored).
-/// An empty topic, or `none`, means no topic; an empty stance is not scored.
-pub fn read_gold(path: &Path) -> Result<Vec<GoldRow>> {
-    let at = |msg: String| Error::data(format!("{}: {msg}", path.display()));
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_path(path).map_err(|e| match e.into_kind() {
-        csv::ErrorKind::Io(io) => Error::io(path, io),
-        other => at(format!("cannot read CSV: {other:?}")),
-    })?;
-    let headers = reader.headers().map_err(|e| at(format!("cannot read the header line: {e}")))?.clone();
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
-            .ok_or_else(|| at(format!("missing column '{name}'; a gold file needs the columns passage, topic, stance")))
-    };
-    let (c_passage, c_topic, c_stance) = (col("passage")?, col("topic")?, col("stance")?);
-    let c_issuer = col("issuer").ok();
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        let record = record.map_err(|e| at(format!("line {line}: {e}")))?;
-        let field = |c: usize| record.get(c).unwrap_or("").trim();
-        let topic = match field(c_topic) {
-            "" | "none" | NO_TOPIC => None,
-            t => Some(t.to_string()),
-        };
-        let stance = match field(c_stance) {
-            "" => None,
-            s => Some(Stance::parse(s).ok_or_else(|| {
-                at(format!("line {line}: stance '{s}' is not support, oppose or neutral (or empty)"))
-            })?),
-        };
-        let issuer = c_issuer.map(field).filter(|i| !i.is_empty()).map(str::to_string);
-        rows.push(GoldRow { line, passage: field(c_passage).to_string(), topic, stance, issuer });
-    }
-    if rows.is_empty() {
-        return Err(at("no labelled passage after the header; add rows".to_string()));
-    }
-    Ok(rows)
-}
-
 /// Topic and stance scores of the lexicon on gold passages.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evaluation {
+    /// `lexicon`, or `lexicon+model` with the learned complement.
+    pub method: String,
+    /// Passages where the learned complement decided a topic or a stance shown.
+    pub model_decisions: usize,
     pub n_passages: usize,
     pub topic_accuracy: Option<f64>,
     pub topic_macro_f1: Option<f64>,
@@ -216,8 +166,9 @@ pub struct IssuerCall {
     pub n_predicted: usize,
 }
 
-/// Scores the lexicon on `gold` (see the module doc). Gold topics must be lexicon topics.
-pub fn evaluate(lexicon: &Lexicon, gold: &[GoldRow], file: &str) -> Result<Evaluation> {
+/// Scores the lexicon on `gold` (see the module doc) — with the learned complement deciding
+/// where the lexicon abstains when `learned` is given. Gold topics must be lexicon topics.
+pub fn evaluate(lexicon: &Lexicon, gold: &[GoldRow], file: &str, learned: Option<&Learned>) -> Result<Evaluation> {
     use std::collections::BTreeMap;
     let mut topic_pairs = Vec::new();
     let mut stance_pairs = Vec::new();
@@ -226,32 +177,49 @@ pub fn evaluate(lexicon: &Lexicon, gold: &[GoldRow], file: &str) -> Result<Evalu
     // (issuer, topic) → (gold counts, predicted counts)
     let mut by_issuer: BTreeMap<(String, String), (Vec<Stance>, Vec<Stance>)> = BTreeMap::new();
     let mut annotations = Vec::with_capacity(gold.len());
+    let mut model_decisions = 0;
     for row in gold {
         if let Some(t) = &row.topic {
             lexicon.check_topic(t).map_err(|e| Error::data(format!("{file}: line {}: {e}", row.line)))?;
         }
         let text = normalize(&row.passage);
         let a = lexicon.annotate(&text);
-        let label = |t: &Option<String>| t.clone().unwrap_or_else(|| NO_TOPIC.to_string());
-        topic_pairs.push((label(&row.topic), label(&a.assignment.topic)));
-        let shown = row.topic.as_ref().and_then(|t| a.positions().into_iter().find(|(p, _)| p == t).map(|(_, s)| s));
+        // The complement's features, its row and the positions with its calls in place.
+        let model = learned.map(|l| {
+            let doc = passage_doc(&text, detect(&text), l.analyzer, lexicon);
+            (l, l.row(&doc), l.merged(&doc, &a))
+        });
+        // (topic, stance, model probability) of every topic reached, best first.
+        let positions: Vec<(String, Stance, Option<f64>)> = match &model {
+            Some((_, _, merged)) => merged.clone(),
+            None => a.positions().into_iter().map(|(t, s)| (t, s, None)).collect(),
+        };
+        // The stance toward a topic: the lexicon's cues, or the model's call where they do not decide.
+        let stance_toward = |t: &str| -> Stance {
+            let by_model = model.as_ref().filter(|_| !decisive(&a, t)).and_then(|(l, x, _)| l.stance_call(x, t));
+            by_model.map_or_else(|| lexicon.stance(t, &text).stance, |c| c.0)
+        };
+        model_decisions += usize::from(positions.iter().any(|p| p.2.is_some()));
+        let label = |t: Option<&String>| t.cloned().unwrap_or_else(|| NO_TOPIC.to_string());
+        topic_pairs.push((label(row.topic.as_ref()), label(positions.first().map(|p| &p.0))));
+        let shown = row.topic.as_ref().and_then(|t| positions.iter().find(|p| &p.0 == t).map(|p| p.1));
         reached += usize::from(match &row.topic {
             Some(_) => shown.is_some(),
-            None => a.topics.is_empty(),
+            None => positions.is_empty(),
         });
         if let (Some(t), Some(s)) = (&row.topic, row.stance) {
-            stance_pairs.push((s.as_str(), lexicon.stance(t, &text).stance.as_str()));
+            stance_pairs.push((s.as_str(), stance_toward(t).as_str()));
             shown_pairs.push((s.as_str(), shown.map_or(NO_TOPIC, Stance::as_str)));
             if let Some(issuer) = &row.issuer {
                 by_issuer.entry((issuer.clone(), t.clone())).or_default().0.push(s);
             }
         }
-        annotations.push(a);
+        annotations.push(positions);
     }
     // The predicted side of each (issuer, topic): every passage of the issuer reaching the topic.
-    for (row, a) in gold.iter().zip(&annotations) {
+    for (row, positions) in gold.iter().zip(&annotations) {
         let Some(issuer) = &row.issuer else { continue };
-        for (t, s) in a.positions() {
+        for (t, s, _) in positions.iter().cloned() {
             if let Some(entry) = by_issuer.get_mut(&(issuer.clone(), t)) {
                 entry.1.push(s);
             }
@@ -286,6 +254,8 @@ pub fn evaluate(lexicon: &Lexicon, gold: &[GoldRow], file: &str) -> Result<Evalu
     let (topics, stances) = (Confusion::new(&topic_pairs), Confusion::new(&stance_pairs));
     let shown = Confusion::new(&shown_pairs);
     Ok(Evaluation {
+        method: if learned.is_some() { "lexicon+model" } else { "lexicon" }.to_string(),
+        model_decisions,
         n_passages: gold.len(),
         topic_accuracy: topics.accuracy(),
         topic_macro_f1: topics.macro_f1(),
@@ -398,7 +368,8 @@ mod tests {
                 passage: "A, b".into(),
                 topic: Some("ai".into()),
                 stance: Some(Stance::Support),
-                issuer: None
+                issuer: None,
+                file: None
             }
         );
         assert_eq!((rows[1].topic.clone(), rows[1].stance), (None, None));

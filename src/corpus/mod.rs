@@ -9,6 +9,8 @@
 //! every file is checked (regular, at most [`max_file_bytes`]) before it is opened, then read
 //! through a bounded reader ([`read_bytes`]).
 
+pub mod gold;
+
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cluster::Clusters;
 use crate::groups::{centroid, GroupBy, Grouping};
+use crate::learned::Learned;
 use crate::pipeline::{Analysis, Params};
 use crate::reduce::Svd;
 use crate::topics::Stance;
@@ -37,8 +38,8 @@ use crate::vectorize::{TfIdf, TokenDoc};
 use crate::{le, Error, Result};
 
 /// Bumped whenever the saved layout changes; older files are refused with a clear message.
-/// Format 4 added the BLAKE3 checksum.
-pub const FORMAT_VERSION: u32 = 4;
+/// Format 4 added the BLAKE3 checksum; format 5 the learned complement (in the header).
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Bytes before the body: format version and checksum.
 const PREFIX: u64 = 4 + 32;
@@ -71,6 +72,8 @@ pub struct Model {
     pub clusters: Clusters,
     pub issuers: Vec<GroupPosition>,
     pub blocs: Vec<GroupPosition>,
+    /// The learned complement ([`crate::learned`]), trained by `stance fit`; None: lexicon only.
+    pub learned: Option<Learned>,
 }
 
 /// Positions of every group of `by` over all passages.
@@ -116,6 +119,7 @@ impl Model {
             clusters: a.clusters.clone(),
             issuers: positions(a, GroupBy::Issuer),
             blocs: positions(a, GroupBy::Bloc),
+            learned: None,
         }
     }
 

@@ -186,6 +186,7 @@ pub(super) fn slice(c: &Connection, at: &Paths, m: &ModelInfo, terms: &BTreeSet<
         clusters: m.clusters.clone(),
         issuers: Vec::new(),
         blocs: Vec::new(),
+        learned: None,
     };
     Ok(header.with_terms(
         m.dims as usize,

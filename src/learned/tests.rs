@@ -1,0 +1,106 @@
+use super::*;
+use crate::model::Model;
+use crate::pipeline::Params;
+use std::path::Path;
+
+fn seeds_analysis() -> Analysis {
+    let corpus = crate::corpus::load(Path::new("seeds")).unwrap();
+    Analysis::run(corpus, Lexicon::builtin(), &Params::default(), &|_| {}).unwrap()
+}
+
+/// Small enough to train in a debug test.
+fn small(seed: u64) -> LearnParams {
+    LearnParams { max_features: 200, folds: 2, max_silver_per_class: 30, ..LearnParams::with_seed(seed) }
+}
+
+/// The complement's view of a text: its features and the lexicon's annotation.
+fn view(l: &Learned, lexicon: &Lexicon, text: &str) -> (TokenDoc, Annotation) {
+    let text = normalize(text);
+    (passage_doc(&text, detect(&text), l.analyzer, lexicon), lexicon.annotate(&text))
+}
+
+#[test]
+fn training_is_deterministic_and_survives_a_save() {
+    let a = seeds_analysis();
+    let one = fit(&a, &small(7)).unwrap();
+    let two = fit(&a, &small(7)).unwrap();
+    assert_eq!(one, two, "same seed, same coefficients, temperatures and thresholds");
+    assert!(one.n_examples["gold"] >= 40 && one.n_examples["corpus"] > 0 && one.n_examples["ungdc"] > 0);
+    assert_eq!(one.topic.classes.len(), 14, "13 topics and none");
+    assert_eq!(one.stance.counts.len(), 3);
+    assert!(one.stance.counts.iter().all(|&n| n > 0), "every stance class, neutral included, has examples");
+
+    let model = Model { learned: Some(one.clone()), ..Model::from_analysis(&a) };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("model.bin");
+    model.save(&path).unwrap();
+    assert_eq!(Model::load(&path).unwrap().learned.as_ref(), Some(&one));
+    assert_eq!(crate::model::ModelFile::open(&path).unwrap().header.learned, Some(one));
+}
+
+#[test]
+fn the_model_decides_where_the_lexicon_abstains_and_abstains_below_its_threshold() {
+    let a = seeds_analysis();
+    let mut l = fit(&a, &small(0)).unwrap();
+    let lexicon = &a.lexicon;
+    // A dev-gold passage on which the lexicon finds no topic but the topic head sees one.
+    let gold = parse_gold("gold", GOLD.as_bytes()).unwrap();
+    let (doc, ann) = gold
+        .iter()
+        .map(|r| view(&l, lexicon, &r.passage))
+        .find(|(doc, ann)| {
+            let p = l.topic_probabilities(&l.row(doc));
+            ann.topics.is_empty() && l.topic.classes[argmax(&p).0] != NONE
+        })
+        .expect("a passage without a lexicon topic that the model gives one");
+    l.topic.threshold = 0.0;
+    let calls = l.complement(&doc, &ann);
+    assert_eq!(calls.len(), 1, "a topic of the model's own");
+    let c = &calls[0];
+    assert!(c.new_topic && c.topic != NONE && c.p > 0.0 && c.p <= 1.0, "{c:?}");
+    assert_eq!(l.merged(&doc, &ann), vec![(c.topic.clone(), c.stance, Some(c.p))]);
+    l.topic.threshold = 1.01;
+    assert!(l.complement(&doc, &ann).is_empty(), "below the threshold the model abstains");
+
+    // A topic the lexicon reaches with no cue: only the stance head may speak.
+    let (doc, ann) = view(&l, lexicon, "The Budapest Convention was opened for signature in 2001.");
+    let t = ann.assignment.topic.clone().expect("a lexicon topic");
+    assert!(!decisive(&ann, &t));
+    l.stance.threshold = 0.0;
+    let calls = l.complement(&doc, &ann);
+    assert_eq!(calls.len(), 1);
+    assert!(!calls[0].new_topic && calls[0].topic == t && calls[0].p >= 1.0 / 3.0, "{calls:?}");
+    let p = l.stance_probabilities(&l.row(&doc), &t);
+    assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    l.stance.threshold = 1.01;
+    assert!(l.complement(&doc, &ann).is_empty());
+    assert_eq!(l.merged(&doc, &ann), ann.positions().into_iter().map(|(t, s)| (t, s, None)).collect::<Vec<_>>());
+}
+
+#[test]
+fn thresholds_only_decide_where_deciding_does_better() {
+    // (predicted, p, gold, weight); the default (what the lexicon shows) is class 0.
+    let rows = [(1, 0.9, 1, 1), (1, 0.8, 1, 1), (1, 0.6, 0, 1), (1, 0.4, 0, 1)];
+    // 4 right from 0.65 to 0.80 (instead of 2 never deciding): the highest of those, 0.80.
+    assert!((choose_threshold(&rows, 0) - 0.8).abs() < 1e-9);
+    assert!(choose_threshold(&[(1, 0.9, 0, 1), (1, 0.7, 0, 1)], 0) > 1.0, "never decide when it only hurts");
+    assert!(choose_threshold(&[], 0) > 1.0);
+}
+
+#[test]
+fn silver_labels_need_a_confident_lexicon() {
+    let lx = Lexicon::builtin();
+    let label = |t: &str| silver_label(&lx.annotate(&normalize(t)));
+    assert_eq!(label("We must build roads and schools for our children."), Some((NONE.to_string(), None)));
+    let (topic, stance) = label("We support the Budapest Convention and call on all States to accede to it.").unwrap();
+    assert_eq!((topic.as_str(), stance), ("budapest_convention", Some(Stance::Support)));
+}
+
+#[test]
+fn reliability_bins_count_every_prediction_once() {
+    let bins = reliability(&[(0.05, true), (0.55, false), (0.55, true), (1.0, true)]);
+    assert_eq!(bins.len(), 10);
+    assert_eq!(bins.iter().map(|b| b.n).sum::<usize>(), 4);
+    assert_eq!((bins[5].n, bins[5].correct), (2, 1));
+    assert_eq!((bins[9].n, bins[9].correct), (1, 1));
+}
