@@ -31,7 +31,7 @@ pub fn derive(seed: u64, stream: Stream) -> u64 {
     match stream {
         Stream::Svd | Stream::KMeans => seed,
         Stream::BootstrapDraw(d) => seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ d,
-        Stream::LearnedSilver => seed ^ 0x5EED_0F_5117E2,
+        Stream::LearnedSilver => seed ^ 0x5EED_0F51_17E2,
         Stream::LearnedFolds => seed ^ 0xF01D,
     }
 }

@@ -378,7 +378,8 @@ mod tests {
     #[test]
     fn shipped_gold_file_reads() {
         let rows =
-            read_gold(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gold_passages.csv"))).unwrap();
+            read_gold(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gold_passages.csv")))
+                .unwrap();
         assert!(rows.len() >= 40 && rows.iter().all(|r| r.topic.is_some() && r.stance.is_some()));
     }
 }
