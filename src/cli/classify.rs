@@ -51,6 +51,9 @@ pub struct ClassifyArgs {
     /// Nearest blocs and issuers listed (0 = all)
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub top: usize,
+    /// Without --model: also train the learned complement on the corpus (see `stance fit --learned`)
+    #[arg(long)]
+    pub learned: bool,
 }
 
 /// The saved model at `path` (a model file, or a folder holding model.bin), header only.
@@ -78,10 +81,13 @@ pub fn run(ctx: &Ctx, args: ClassifyArgs) -> Result<()> {
             &f.header
         }
         None => {
-            // As `stance fit` would save it: the pipeline and its learned complement.
+            // As `stance fit` would save it (the learned complement only with `--learned`).
             let analysis = ctx.analysis()?;
-            let learned = stance::learned::fit(&analysis, &LearnParams::with_seed(ctx.global.seed))?;
-            fitted = Model { learned: Some(learned), ..Model::from_analysis(&analysis) };
+            let learned = match args.learned {
+                true => Some(stance::learned::fit(&analysis, &LearnParams::with_seed(ctx.global.seed))?),
+                false => None,
+            };
+            fitted = Model { learned, ..Model::from_analysis(&analysis) };
             &fitted
         }
     };

@@ -11,7 +11,7 @@ use stance::compare::evaluation::{
     evaluate, nearest_bloc_loo, read_gold, Confusion, Evaluation, HeldOut, LabelScore, NO_TOPIC,
 };
 use stance::learned::{Bin, Head, LearnParams, Learned};
-use stance::render::table::{matrix, short_labels, table};
+use stance::render::table::{matrix, table};
 use stance::render::{self, num, Format};
 use stance::{Error, Result};
 
