@@ -108,16 +108,26 @@ fn to_csv(r: &AgreementReport) -> Result<String> {
 fn to_table(r: &AgreementReport, ci: bool, min_n: usize) -> String {
     let m = &r.result;
     let overall = r.topic.is_none();
-    let n: Vec<String> = m.n_passages.iter().map(|n| n.to_string()).collect();
+    // Groups without a passage here have empty rows: they are named below instead (JSON and CSV
+    // keep them).
+    let keep: Vec<usize> = (0..m.labels.len()).filter(|&i| m.n_passages[i] > 0).collect();
+    let labels: Vec<String> = keep.iter().map(|&i| m.labels[i].clone()).collect();
+    let n: Vec<String> = keep.iter().map(|&i| m.n_passages[i].to_string()).collect();
     let cells: Vec<Vec<String>> =
-        (0..m.labels.len()).map(|i| (0..m.labels.len()).map(|j| cell(m, i, j, ci, overall, min_n)).collect()).collect();
+        keep.iter().map(|&i| keep.iter().map(|&j| cell(m, i, j, ci, overall, min_n)).collect()).collect();
     let scope = match &r.topic {
         Some(t) => format!("topic {t}"),
         None => "over the topics each pair addresses".to_string(),
     };
     let mut out =
         format!("Agreement by {} ({scope}; from stance positions: 1 = same side, 0 = opposite sides)\n", r.by.as_str());
-    out.push_str(&matrix(r.by.as_str(), &m.labels, &[("n", n)], &cells));
+    out.push_str(&matrix(r.by.as_str(), &labels, &[("n", n)], &cells));
+    let absent: Vec<&str> =
+        (0..m.labels.len()).filter(|&i| m.n_passages[i] == 0).map(|i| m.labels[i].as_str()).collect();
+    if !absent.is_empty() {
+        let on = r.topic.as_ref().map_or("any topic".to_string(), |t| t.clone());
+        out.push_str(&format!("No passage on {on}: {}.\n", absent.join(", ")));
+    }
     if overall {
         out.push_str("Empty cell: no topic addressed by both. (k): topics both address. n: passages taking a stance.");
     } else {
