@@ -90,8 +90,9 @@ pub fn text_pipeline(bytes: &[u8]) {
         Ok(t) => t,
         Err(e) => return one_line(&e),
     };
+    static LEXICON: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+    let lexicon = LEXICON.get_or_init(Lexicon::builtin); // parsed once, not per input
     let params = crate::pipeline::Params::default();
-    let lexicon = Lexicon::builtin();
     let mut last_end = 0;
     for p in split_text(&text, &params.segment) {
         assert!(p.start <= p.end && p.end <= text.len(), "offsets {}..{} of {}", p.start, p.end, text.len());
@@ -100,7 +101,7 @@ pub fn text_pipeline(bytes: &[u8]) {
         last_end = p.end;
         for lang in [Lang::Fr, Lang::En] {
             let analyzer = Analyzer::new(lang, params.analyzer);
-            let _ = features(&p.text, &analyzer, Some(&lexicon));
+            let _ = features(&p.text, &analyzer, Some(lexicon));
         }
     }
 }
