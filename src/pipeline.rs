@@ -29,7 +29,7 @@ use crate::text::analyze::{Analyzer, AnalyzerOptions};
 use crate::text::lang::Lang;
 use crate::text::normalize::normalize;
 use crate::text::segment::{passages, SegmentParams};
-use crate::topics::{ConceptHit, Lexicon, Stance};
+use crate::topics::{ConceptHit, Domain, Lexicon, Stance};
 use crate::vectorize::{Csr, TfIdf, TfIdfParams, TokenDoc};
 use crate::{Error, Result};
 
@@ -106,6 +106,10 @@ pub struct Passage {
     /// Every topic the passage speaks to (best first) with its stance toward each: per-topic
     /// comparisons use these, so a paragraph on two topics counts for both.
     pub topics: Vec<(String, Stance)>,
+    /// Is the passage about ICTs / cyberspace (from its words, its document, its neighbours)?
+    /// Out of the domain it keeps no topic that requires the domain, and the comparisons leave
+    /// it out (see `topics::domain`). Any later stage that assigns topics must respect it.
+    pub domain: Domain,
     pub cluster: usize,
 }
 
@@ -118,6 +122,11 @@ impl Passage {
     /// The passage's stance toward `topic`, if it speaks to it.
     pub fn stance_on(&self, topic: &str) -> Option<Stance> {
         self.topics.iter().find(|(t, _)| t == topic).map(|(_, s)| *s)
+    }
+
+    /// Is the passage in the domain (ICTs / cyberspace)?
+    pub fn in_domain(&self) -> bool {
+        self.domain.in_domain
     }
 }
 
@@ -157,23 +166,20 @@ pub fn split_text(text: &str, params: &SegmentParams) -> Vec<Passage> {
             topic_score: 0.0,
             stance: None,
             topics: Vec::new(),
+            domain: Domain::default(),
             cluster: 0,
         })
         .collect()
 }
 
 /// The features of one text: analysed words plus, with a lexicon, its concept ids and its
-/// positions (see [`features_with`]). Finds the topics and stances itself (one lexicon pass).
+/// positions (see [`features_with`]). Finds the topics and stances itself (one lexicon pass; the
+/// text read as one passage, its domain decided on its own words).
 pub fn features(text: &str, analyzer: &Analyzer, lexicon: Option<&Lexicon>) -> TokenDoc {
     match lexicon.map(|lx| lx.annotate(text)) {
         Some(a) => token_doc(text, analyzer, Some(&a.concepts), &a.positions()),
         None => token_doc(text, analyzer, None, &[]),
     }
-}
-
-/// Every topic a text speaks to, with its stance toward each (best topic first).
-pub fn positions(lexicon: &Lexicon, text: &str) -> Vec<(String, Stance)> {
-    lexicon.annotate(text).positions()
 }
 
 /// The features of one passage whose positions are known: analysed words, then unigram-only
@@ -204,17 +210,28 @@ fn token_doc(
     TokenDoc { words, extra }
 }
 
-/// Topic and stance of every passage, from the lexicon, returning each passage's concept
-/// occurrences too (for its features), so the lexicon reads each passage once.
+/// Topic, stance and domain decision of every passage, from the lexicon, returning each passage's
+/// concept occurrences too (for its features), so the lexicon reads each passage once. Passages
+/// (those of [`split`]: each document's together and in order) are read in parallel, then each
+/// document's domain decisions are made from its passages' evidence and its topics gated.
 fn annotate_concepts(passages: &mut [Passage], lexicon: &Lexicon) -> Vec<Vec<ConceptHit>> {
+    let mut annotations: Vec<_> = passages.par_iter().map(|p| lexicon.annotate_ungated(&p.text)).collect();
+    let mut start = 0;
+    while start < passages.len() {
+        let doc = passages[start].doc;
+        let end = start + passages[start..].iter().take_while(|p| p.doc == doc).count();
+        lexicon.gate_document(&mut annotations[start..end]);
+        start = end;
+    }
     passages
-        .par_iter_mut()
-        .map(|p| {
-            let a = lexicon.annotate(&p.text);
+        .iter_mut()
+        .zip(annotations)
+        .map(|(p, a)| {
             p.topics = a.positions();
             p.topic_score = a.assignment.score;
             p.stance = p.topics.first().map(|(_, s)| *s);
             p.topic = a.assignment.topic;
+            p.domain = a.domain;
             a.concepts
         })
         .collect()

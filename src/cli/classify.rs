@@ -21,9 +21,12 @@ use stance::{Error, Result};
 /// Topic and stance of each passage of a new text, and the nearest blocs and issuers
 #[derive(Debug, Args)]
 #[command(after_help = "Output (JSON lines, the default for --format json): one line per passage
-  {\"passage\", \"start\", \"end\", \"text\", \"topic\", \"topic_score\", \"topics\", \"stance\", \"cues\", \"stances\"}
+  {\"passage\", \"start\", \"end\", \"text\", \"topic\", \"topic_score\", \"topics\", \"stance\", \"cues\", \"stances\", \"domain\"}
 where topic / stance / cues are the best topic's and \"stances\" gives every topic the passage reaches:
   {\"<topic>\": {\"stance\", \"cues\", \"source\" (lexicon or model), \"p\" (model probability, or null)}}
+and \"domain\" = {\"in\", \"score\", \"evidence\"}: is the passage about ICTs / cyberspace, from its words,
+the text's in-domain share and its neighbours (out of the domain it reaches no topic; \"topics\" are
+the scores before that gate)
 then one line for the document: {\"document\", \"nearest_blocs\", \"nearest_issuers\", \"agreeing_blocs\",
 \"agreeing_issuers\"}; nearest: {\"bloc\" or \"issuer\", \"similarity\" (vocabulary: cosine), \"score\"
 (ranking key), \"stance_evidence\"}, best score first; agreeing: {\"bloc\" or \"issuer\", \"agreement\",
@@ -154,7 +157,20 @@ fn json_lines(name: &str, c: &Classification) -> String {
 /// One row per passage (the nearest groups are in the JSON and table outputs).
 fn to_csv(c: &Classification) -> Result<String> {
     stance::export::csv::rows(
-        &["passage", "start", "end", "topic", "topic_score", "stance", "cues", "stances", "text"],
+        &[
+            "passage",
+            "start",
+            "end",
+            "topic",
+            "topic_score",
+            "stance",
+            "cues",
+            "stances",
+            "in_domain",
+            "domain_score",
+            "domain_evidence",
+            "text",
+        ],
         c.passages.iter().map(|p| {
             vec![
                 p.passage.to_string(),
@@ -165,6 +181,9 @@ fn to_csv(c: &Classification) -> Result<String> {
                 p.stance.map(|s| s.as_str().to_string()).unwrap_or_default(),
                 p.cues.iter().map(|q| format!("{} ({})", q.cue, q.polarity.as_str())).collect::<Vec<_>>().join("; "),
                 p.stances.iter().map(|(t, s)| format!("{t}={}", s.stance.as_str())).collect::<Vec<_>>().join("; "),
+                p.domain.in_domain.to_string(),
+                p.domain.score.to_string(),
+                p.domain.evidence.join("; "),
                 p.text.clone(),
             ]
         }),
@@ -202,6 +221,7 @@ fn to_table(name: &str, lang: Lang, c: &Classification) -> String {
                 p.passage.to_string(),
                 p.topic.as_ref().map_or("-".to_string(), |t| format!("{t}\n({:.2}){also}", p.topic_score)),
                 p.stance.map_or("-", |s| s.as_str()).to_string(),
+                super::passages::domain_cell(&p.domain),
                 cues.join("\n"),
                 highlight(&p.text, &p.cues, emphasis),
             ]
@@ -228,15 +248,16 @@ fn to_table(name: &str, lang: Lang, c: &Classification) -> String {
         }
     };
     format!(
-        "{name} ({}): {} passage(s)\n{}\nNearest blocs: {}\nNearest issuers: {}\nAgreeing blocs: {}\nAgreeing issuers: {}\n\
+        "{name} ({}): {} passage(s), {} in the domain (ICTs / cyberspace)\n{}\nNearest blocs: {}\nNearest issuers: {}\nAgreeing blocs: {}\nAgreeing issuers: {}\n\
          (score under a topic: the passage's lexicon score for it, Σ concept weight × (1 + ln count), length-normalised; \
-         1.5 or more reaches a topic; + lines: the other topics reached, with their stance; cues: the words that decided \
-         the stance; see docs/methods.md)\n\
+         1.5 or more reaches a topic; + lines: the other topics reached, with their stance; domain: in or out of ICTs / \
+         cyberspace and its score, out = no topic; cues: the words that decided the stance; see docs/methods.md)\n\
          (nearest: score per passage, semantic + stance evidence, see docs/methods.md; vocabulary = cosine with the \
          group's mean vector; agreeing: agreement of positions over the topics both address, see `stance agreement`)\n",
         lang.code(),
         c.passages.len(),
-        table(&["#", "topic (score)", "stance", "cues: words → stance", "text"], &rows),
+        c.passages.iter().filter(|p| p.domain.in_domain).count(),
+        table(&["#", "topic (score)", "stance", "domain", "cues: words → stance", "text"], &rows),
         list(&c.nearest_blocs),
         list(&c.nearest_issuers),
         agreeing(&c.agreeing_blocs),

@@ -20,7 +20,9 @@ use stance::{Error, Result};
 #[command(
     after_help = "The gold file is a CSV with the columns passage (the text), topic (a topic id, or empty / none)
 and stance (support, oppose, neutral, or empty), optionally issuer; other columns are ignored.
-Topic: best topic = gold topic, and gold topic among the passage's topics. Stance: toward the
+Topic: best topic = gold topic, and gold topic among the passage's topics (after the domain gate:
+a passage is read in the corpus document its `file` column names, else with the gold rows of the
+same file when there are at least 5, else alone). Stance: toward the
 gold topic, and as shown for the gold topic ((none) when the passage does not reach it). With an
 issuer column, the issuer × topic calls that compare and stances.csv make are scored against the
 gold majority per issuer and topic.
@@ -91,7 +93,7 @@ pub fn run(ctx: &Ctx, args: EvaluateArgs) -> Result<()> {
             let file = open_model(path)?;
             let learned = file.header.learned.clone().ok_or_else(|| {
                 Error::data(format!(
-                    "{}: this model has no learned complement; refit it with `stance fit`",
+                    "{}: this model has no learned complement; refit it with `stance fit --learned`",
                     file.path().display()
                 ))
             })?;
@@ -101,7 +103,25 @@ pub fn run(ctx: &Ctx, args: EvaluateArgs) -> Result<()> {
         (None, false) => None,
     };
     let evaluation = match (&args.gold, &gold) {
-        (Some(path), Some(rows)) => Some(evaluate(&lexicon, rows, &path.display().to_string(), learned.as_ref())?),
+        (Some(path), Some(rows)) => {
+            // The corpus gives the domain gate the documents the gold passages come from; without
+            // --corpus the shipped seeds are used if they load.
+            let corpus = if rows.iter().any(|r| r.file.is_some()) {
+                match ctx.load_corpus() {
+                    Ok(c) => Some(c),
+                    Err(e) if ctx.global.corpus.is_none() && ctx.global.workspace.is_none() => {
+                        ctx.warn(&format!("{e}; gold passages are gated without their documents"));
+                        None
+                    }
+                    Err(e) => return Err(e),
+                }
+            } else {
+                None
+            };
+            let segment = ctx.params().segment;
+            let name = path.display().to_string();
+            Some(evaluate(&lexicon, rows, &name, learned.as_ref(), corpus.as_ref(), &segment)?)
+        }
         _ => None,
     };
     let nearest_bloc = if args.nearest_bloc {
@@ -190,6 +210,11 @@ fn to_table(r: &EvaluateReport) -> String {
             e.n_passages,
             f(e.topic_macro_f1),
             scores_table("topic", &e.topics)
+        ));
+        let dc = &e.domain_context;
+        out.push_str(&format!(
+            "Domain: {} of {} gold passages out of the domain (decided in their corpus document {}, in their gold-file group {}, alone {})\n\n",
+            e.n_out_of_domain, e.n_passages, dc.corpus_document, dc.gold_group, dc.alone
         ));
         out.push_str(&format!(
             "Gold topic among the passage's topics: {}/{} (share {})\n\n",

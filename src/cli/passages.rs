@@ -1,21 +1,27 @@
 //! `stance passages`: the evidence itself — passages on a topic, by issuer or bloc.
 
 use clap::Args;
+use serde::Serialize;
 
 use super::{emit, Ctx};
 use stance::corpus::check_name;
 use stance::export::{columns, passage_record, PassageRecord};
 use stance::render::table::table;
 use stance::render::{self, Format};
-use stance::topics::Stance;
+use stance::topics::{Domain, Stance};
 use stance::Result;
 
 /// Passages on a topic, with issuer, document, stance and position in the text
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:
+#[command(after_help = "Every passage carries its domain decision (is it about ICTs / cyberspace?): JSON
+\"domain\": {\"in\", \"score\", \"evidence\"}; CSV in_domain, domain_score, domain_evidence; table: the
+domain column (in/out and score). Out of the domain a passage has no topic.
+
+Examples:
   stance passages --topic budapest_convention --issuer CIS
   stance passages --topic binding_norms --bloc western --stance oppose
-  stance passages --topic internet_governance --format json | jq '.[0].text'")]
+  stance passages --topic internet_governance --format json | jq '.[0].text'
+  stance passages --corpus speeches/ --domain in --limit 20     what the gate kept")]
 pub struct PassagesArgs {
     /// Topic id (see `stance topics`)
     #[arg(long, value_name = "TOPIC")]
@@ -29,9 +35,18 @@ pub struct PassagesArgs {
     /// Only this stance: toward --topic when given, else toward the passage's main topic
     #[arg(long, value_parser = super::choice::<Stance>())]
     pub stance: Option<Stance>,
+    /// Only passages in (or out of) the domain (ICTs / cyberspace)
+    #[arg(long, value_enum)]
+    pub domain: Option<DomainArg>,
     /// At most this many passages (0 = all)
     #[arg(long, default_value_t = 0)]
     pub limit: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DomainArg {
+    In,
+    Out,
 }
 
 pub fn run(ctx: &Ctx, args: PassagesArgs) -> Result<()> {
@@ -57,13 +72,24 @@ pub fn run(ctx: &Ctx, args: PassagesArgs) -> Result<()> {
             && args.issuer.as_ref().is_none_or(|i| &d.issuer == i)
             && args.bloc.as_ref().is_none_or(|b| &d.bloc == b)
             && (stance.is_none() || passage_stance == stance)
+            && args.domain.is_none_or(|d| (d == DomainArg::In) == p.in_domain())
     });
     if args.limit > 0 {
         keep.truncate(args.limit);
     }
     let rows: Vec<PassageRecord> = keep.iter().map(|&i| passage_record(&a, i)).collect();
     emit(&match ctx.global.format {
-        Format::Json => render::json(&rows),
+        Format::Json => {
+            let nested: Vec<PassageJson> = rows
+                .into_iter()
+                .zip(&keep)
+                .map(|(record, &i)| PassageJson {
+                    record: PassageRecord { in_domain: None, domain_score: None, domain_evidence: None, ..record },
+                    domain: &a.passages[i].domain,
+                })
+                .collect();
+            render::json(&nested)
+        }
         Format::Csv => stance::export::csv::records(columns::PASSAGES, &rows)?,
         Format::Table => {
             let dash = || "-".to_string();
@@ -82,6 +108,7 @@ pub fn run(ctx: &Ctx, args: PassagesArgs) -> Result<()> {
                         format!("{} #{}", r.document, r.passage),
                         topic,
                         stance.map(|s| s.as_str().to_string()).unwrap_or_else(dash),
+                        domain_cell(&a.passages[i].domain),
                         r.text.clone(),
                     ]
                 })
@@ -90,8 +117,21 @@ pub fn run(ctx: &Ctx, args: PassagesArgs) -> Result<()> {
             format!(
                 "{} passage(s)\n{}\n",
                 rows.len(),
-                table(&["issuer / date", "document #passage", "topic", header, "text"], &body)
+                table(&["issuer / date", "document #passage", "topic", header, "domain", "text"], &body)
             )
         }
     })
+}
+
+/// The domain cell of a table: in / out and the score.
+pub fn domain_cell(d: &Domain) -> String {
+    format!("{} ({:.2})", if d.in_domain { "in" } else { "out" }, d.score)
+}
+
+/// A passage as `stance passages --format json` shows it: the record, its domain decision nested.
+#[derive(Serialize)]
+struct PassageJson<'a> {
+    #[serde(flatten)]
+    record: PassageRecord,
+    domain: &'a Domain,
 }

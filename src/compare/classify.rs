@@ -40,7 +40,7 @@ use crate::reduce::l2_normalize_rows;
 use crate::text::analyze::Analyzer;
 use crate::text::lang::Lang;
 use crate::text::segment::SegmentParams;
-use crate::topics::{Annotation, Lexicon, Stance, StanceCall, StanceSource};
+use crate::topics::{Annotation, Domain, Lexicon, Stance, StanceCall, StanceSource};
 use crate::vectorize::TokenDoc;
 use crate::{Error, Result};
 
@@ -57,13 +57,16 @@ pub struct ClassifiedPassage {
     pub text: String,
     pub topic: Option<String>,
     pub topic_score: f64,
-    /// Score of every topic (the topic is the best one above the lexicon's threshold).
+    /// Score of every topic before the domain gate (the topic is the best one above the
+    /// lexicon's threshold among those the domain decision allows).
     pub topics: BTreeMap<String, f64>,
     pub stance: Option<Stance>,
     pub cues: Vec<Cue>,
     /// The stance toward every topic the passage reaches (its topics, and those a relation
     /// between propositions brings in), with the cues and the method that decided it.
     pub stances: BTreeMap<String, TopicStance>,
+    /// Is the passage about ICTs / cyberspace, and what decided it.
+    pub domain: Domain,
 }
 
 /// A passage's stance toward one topic, traceable to its cues (`source` = `lexicon`) or to a
@@ -307,7 +310,9 @@ impl Prepared {
     pub fn new(params: &Params, lexicon: &Lexicon, name: &str, text: &str, lang: Lang) -> Result<Prepared> {
         let split = split_checked(name, text, &params.segment)?;
         let analyzer = Analyzer::new(lang, params.analyzer);
-        let annotations: Vec<Annotation> = split.iter().map(|p| lexicon.annotate(&p.text)).collect();
+        // The text is one document: each passage's domain reads the others.
+        let texts: Vec<&str> = split.iter().map(|p| p.text.as_str()).collect();
+        let annotations = lexicon.annotate_document(&texts);
         let held: Vec<Vec<(String, Stance)>> = annotations.iter().map(Annotation::positions).collect();
         let docs = split
             .iter()
@@ -364,6 +369,7 @@ pub fn classify_prepared(model: &Model, prepared: Prepared) -> Classification {
                 topic_score: a.assignment.score,
                 topics: a.assignment.scores,
                 stances,
+                domain: a.domain,
                 text: p.text,
             }
         })

@@ -20,10 +20,18 @@
 //!   semantic and stance evidence), and its nearest bloc — of all blocs, and among the chosen
 //!   ones — is compared with its own.
 //!
+//! - **Domain context**: a gold passage is gated like a passage of its document (see
+//!   `topics::domain`). When its `file` names a document of the corpus, the decision reads that
+//!   document (its in-domain share, and the passage's neighbours once the passage is found in it);
+//!   otherwise, when the gold file has at least [`MIN_GOLD_DOCUMENT`] rows of that `file`, they
+//!   are read as the document, in file order; otherwise the passage is read alone.
+//!
 //! Undefined precision or recall (nothing predicted, nothing gold) counts as 0, as in
 //! scikit-learn's `zero_division=0`.
 
 use serde::Serialize;
+
+use std::collections::BTreeMap;
 
 use super::classify::classify;
 use super::stance::{call, counts};
@@ -31,10 +39,11 @@ pub use crate::corpus::gold::{parse_gold, read_gold, GoldRow, NO_TOPIC};
 use crate::corpus::Corpus;
 use crate::learned::{decisive, passage_doc, Learned};
 use crate::model::Model;
-use crate::pipeline::{Analysis, Params};
+use crate::pipeline::{split_text, Analysis, Params};
 use crate::text::detect::language as detect;
 use crate::text::normalize::normalize;
-use crate::topics::{Lexicon, Stance};
+use crate::text::segment::SegmentParams;
+use crate::topics::{Annotation, Lexicon, OwnEvidence, Stance};
 use crate::{Error, Result};
 
 /// A gold × predicted count table over sorted labels.
@@ -139,6 +148,93 @@ pub struct Evaluation {
     pub shown_stance_confusion: Confusion,
     /// Issuer × topic calls; None when the gold file has no `issuer` column.
     pub issuer_calls: Option<IssuerCalls>,
+    /// Gold passages the domain gate put out of the domain (they get no topic that requires it).
+    pub n_out_of_domain: usize,
+    /// How each passage's domain was decided: in its corpus document, in its gold-file group, alone.
+    pub domain_context: DomainContextCounts,
+}
+
+/// Fewest rows of one `file` for a gold file's rows to stand for their document's context.
+pub const MIN_GOLD_DOCUMENT: usize = 5;
+
+/// How many gold passages had each kind of domain context (see the module doc).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct DomainContextCounts {
+    pub corpus_document: usize,
+    pub gold_group: usize,
+    pub alone: usize,
+}
+
+/// A short key of a text for finding a gold passage in its document: its letters and digits,
+/// lowercased.
+fn text_key(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// The corpus document a gold `file` names: the same id, or the only one with the same file name.
+fn find_document<'a>(corpus: &'a Corpus, file: &str) -> Option<&'a crate::corpus::Document> {
+    if let Some(d) = corpus.documents.iter().find(|d| d.id == file) {
+        return Some(d);
+    }
+    let name = |p: &str| p.rsplit(['/', '\\']).next().unwrap_or(p).to_string();
+    let wanted = name(file);
+    let mut same = corpus.documents.iter().filter(|d| name(&d.id) == wanted);
+    match (same.next(), same.next()) {
+        (Some(d), None) => Some(d),
+        _ => None,
+    }
+}
+
+/// The lexicon's reading of every gold passage, its domain decided in context (see the module doc).
+pub fn gold_annotations(
+    lexicon: &Lexicon,
+    gold: &[GoldRow],
+    corpus: Option<&Corpus>,
+    segment: &SegmentParams,
+) -> (Vec<Annotation>, DomainContextCounts) {
+    let mut out: Vec<Annotation> = gold.iter().map(|r| lexicon.annotate_ungated(&normalize(&r.passage))).collect();
+    let mut counts = DomainContextCounts::default();
+    // Own evidence of each passage of the corpus documents the gold names, and their keys.
+    let mut documents: BTreeMap<&str, (Vec<OwnEvidence>, Vec<String>)> = BTreeMap::new();
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, row) in gold.iter().enumerate() {
+        if let Some(f) = &row.file {
+            groups.entry(f.as_str()).or_default().push(i);
+        }
+    }
+    let decisions: Vec<_> = gold
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let own = &out[i].own;
+            let file = row.file.as_deref();
+            if let Some(doc) = file.and_then(|f| corpus.and_then(|c| find_document(c, f))) {
+                let (evidence, keys) = documents.entry(file.unwrap_or_default()).or_insert_with(|| {
+                    let passages = split_text(&doc.text, segment);
+                    (
+                        passages.iter().map(|p| lexicon.domain_evidence(&p.text)).collect(),
+                        passages.iter().map(|p| text_key(&p.text)).collect(),
+                    )
+                });
+                let key: String = text_key(&row.passage).chars().take(60).collect();
+                let at = keys.iter().position(|k| !key.is_empty() && (k.contains(&key) || key.contains(k.as_str())));
+                counts.corpus_document += 1;
+                let doc: Vec<&OwnEvidence> = evidence.iter().collect();
+                return lexicon.decide_domain(own, &doc, at);
+            }
+            if let Some(group) = file.and_then(|f| groups.get(f)).filter(|g| g.len() >= MIN_GOLD_DOCUMENT) {
+                counts.gold_group += 1;
+                let doc: Vec<&OwnEvidence> = group.iter().map(|&j| &out[j].own).collect();
+                return lexicon.decide_domain(own, &doc, group.iter().position(|&j| j == i));
+            }
+            counts.alone += 1;
+            lexicon.decide_domain(own, &[own], Some(0))
+        })
+        .collect();
+    for (a, d) in out.iter_mut().zip(decisions) {
+        lexicon.gate(a, d);
+    }
+    (out, counts)
 }
 
 /// Issuer × topic stance calls against the gold majority (see the module doc).
@@ -167,23 +263,32 @@ pub struct IssuerCall {
 }
 
 /// Scores the lexicon on `gold` (see the module doc) — with the learned complement deciding
-/// where the lexicon abstains when `learned` is given. Gold topics must be lexicon topics.
-pub fn evaluate(lexicon: &Lexicon, gold: &[GoldRow], file: &str, learned: Option<&Learned>) -> Result<Evaluation> {
-    use std::collections::BTreeMap;
+/// where the lexicon abstains when `learned` is given. Gold topics must be lexicon topics. The
+/// documents of `corpus` named by the gold's `file` column give the domain gate its context.
+pub fn evaluate(
+    lexicon: &Lexicon,
+    gold: &[GoldRow],
+    file: &str,
+    learned: Option<&Learned>,
+    corpus: Option<&Corpus>,
+    segment: &SegmentParams,
+) -> Result<Evaluation> {
     let mut topic_pairs = Vec::new();
     let mut stance_pairs = Vec::new();
     let mut shown_pairs = Vec::new();
     let mut reached = 0;
     // (issuer, topic) → (gold counts, predicted counts)
     let mut by_issuer: BTreeMap<(String, String), (Vec<Stance>, Vec<Stance>)> = BTreeMap::new();
-    let mut annotations = Vec::with_capacity(gold.len());
     let mut model_decisions = 0;
+    let mut predicted = Vec::with_capacity(gold.len());
     for row in gold {
         if let Some(t) = &row.topic {
             lexicon.check_topic(t).map_err(|e| Error::data(format!("{file}: line {}: {e}", row.line)))?;
         }
+    }
+    let (annotations, domain_context) = gold_annotations(lexicon, gold, corpus, segment);
+    for (row, a) in gold.iter().zip(&annotations) {
         let text = normalize(&row.passage);
-        let a = lexicon.annotate(&text);
         // The complement's features, its row and the positions with its calls in place.
         let model = learned.map(|l| {
             let doc = passage_doc(&text, detect(&text), l.analyzer, lexicon);
@@ -214,10 +319,10 @@ pub fn evaluate(lexicon: &Lexicon, gold: &[GoldRow], file: &str, learned: Option
                 by_issuer.entry((issuer.clone(), t.clone())).or_default().0.push(s);
             }
         }
-        annotations.push(positions);
+        predicted.push(positions);
     }
     // The predicted side of each (issuer, topic): every passage of the issuer reaching the topic.
-    for (row, positions) in gold.iter().zip(&annotations) {
+    for (row, positions) in gold.iter().zip(&predicted) {
         let Some(issuer) = &row.issuer else { continue };
         for (t, s, _) in positions.iter().cloned() {
             if let Some(entry) = by_issuer.get_mut(&(issuer.clone(), t)) {
@@ -273,6 +378,8 @@ pub fn evaluate(lexicon: &Lexicon, gold: &[GoldRow], file: &str, learned: Option
         shown_stances: shown.scores(),
         shown_stance_confusion: shown,
         issuer_calls,
+        n_out_of_domain: annotations.iter().filter(|a| !a.domain.in_domain).count(),
+        domain_context,
     })
 }
 

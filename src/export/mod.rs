@@ -193,6 +193,15 @@ pub struct PassageRecord {
     /// Every topic the passage speaks to, best first, and the stance toward each (same order).
     pub topics: String,
     pub stances: String,
+    /// The domain decision (ICTs / cyberspace): in or out, its score, its evidence joined by
+    /// `"; "`. Always set in export files; `None` (left out) where a JSON output nests them as
+    /// `"domain": {"in", "score", "evidence"}` instead (`stance passages`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_domain: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain_score: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain_evidence: Option<String>,
     pub cluster: usize,
     pub text: String,
 }
@@ -220,6 +229,9 @@ pub fn passage_record(a: &Analysis, i: usize) -> PassageRecord {
         stance: p.stance,
         topics: p.topics.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>().join("; "),
         stances: p.topics.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>().join("; "),
+        in_domain: Some(p.domain.in_domain),
+        domain_score: Some(p.domain.score),
+        domain_evidence: Some(p.domain.evidence.join("; ")),
         cluster: p.cluster,
         text: p.text.clone(),
     }
@@ -412,6 +424,9 @@ pub mod columns {
         "stance",
         "topics",
         "stances",
+        "in_domain",
+        "domain_score",
+        "domain_evidence",
         "cluster",
         "text",
     ];
@@ -498,6 +513,9 @@ mod tests {
             stance: None,
             topics: String::new(),
             stances: String::new(),
+            in_domain: Some(true),
+            domain_score: Some(1.0),
+            domain_evidence: Some(String::new()),
             cluster: 0,
             text: "t".into(),
         };

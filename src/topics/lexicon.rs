@@ -1,6 +1,7 @@
 //! Loading `models/topics.toml`: the serde schema of the file and its compilation into patterns.
 //! Every mistake in the file is reported with the file name and what to fix.
 
+use super::domain::{DomainRules, DomainSettings};
 use super::index::PatternIndex;
 use super::pattern::{Alt, Pattern, Piece};
 use super::{Cue, Lexicon, Markers, Proposition, Relation, Settings, Stance, TopicDef};
@@ -16,6 +17,9 @@ struct RawLexicon {
     #[serde(default)]
     word_classes: BTreeMap<String, Vec<String>>,
     markers: RawMarkers,
+    /// Optional: a lexicon without it has no domain gate (every passage is in).
+    #[serde(default)]
+    domain: Option<RawDomain>,
     concepts: BTreeMap<String, RawConcept>,
     topics: Vec<RawTopic>,
     #[serde(default)]
@@ -72,6 +76,26 @@ struct RawMarkers {
     preposed_conditions: Vec<String>,
 }
 
+/// The `[domain]` table: settings and the three expression lists.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDomain {
+    threshold: f64,
+    weak_weight: f64,
+    length_norm_words: f64,
+    list_discount: f64,
+    list_item_words: usize,
+    list_min_items: usize,
+    document_weight: f64,
+    neighbour_weight: f64,
+    list_words: Vec<String>,
+    strong: Vec<String>,
+    #[serde(default)]
+    weak: Vec<String>,
+    #[serde(default)]
+    not: Vec<String>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConcept {
@@ -92,6 +116,9 @@ struct RawTopic {
     label_fr: String,
     proposition: String,
     concepts: BTreeMap<String, f64>,
+    /// Kept only on passages in the domain (see `topics::domain`).
+    #[serde(default)]
+    requires_domain: bool,
     support: Vec<RawCue>,
     oppose: Vec<RawCue>,
 }
@@ -177,6 +204,11 @@ pub(super) fn parse(src: &str, origin: &str) -> Result<Lexicon> {
         preposed_conditions: index.add(plain(&raw.markers.preposed_conditions, "preposed condition")?),
     };
 
+    let domain = match raw.domain {
+        Some(d) => Some(compile_domain(d, &bad, &classes, &concept_index, &mut index)?),
+        None => None,
+    };
+
     // Cue lists of a topic or claim `owner`: sources for display, patterns and cues (same order).
     let compile_cues = |owner: &str, support: &[RawCue], oppose: &[RawCue]| -> Result<CompiledCues> {
         let mut cues = Vec::new();
@@ -230,6 +262,7 @@ pub(super) fn parse(src: &str, origin: &str) -> Result<Lexicon> {
             label_fr: t.label_fr,
             proposition: t.proposition,
             concepts: t.concepts,
+            requires_domain: t.requires_domain,
             weights,
             cues,
             cue_patterns: index.add(patterns),
@@ -252,6 +285,7 @@ pub(super) fn parse(src: &str, origin: &str) -> Result<Lexicon> {
             label_fr: String::new(),
             proposition: c.label,
             concepts: BTreeMap::new(),
+            requires_domain: false,
             weights: Vec::new(),
             cues,
             cue_patterns: index.add(patterns),
@@ -299,8 +333,58 @@ pub(super) fn parse(src: &str, origin: &str) -> Result<Lexicon> {
         concept_fallback,
         index,
         markers,
+        domain,
         topics,
         claims,
         relations,
+    })
+}
+
+/// Compiles the `[domain]` table: checks its numbers, parses its expressions (concepts allowed in
+/// `strong` and `weak`) into the shared index.
+fn compile_domain(
+    d: RawDomain,
+    bad: &dyn Fn(String) -> Error,
+    classes: &BTreeMap<String, Vec<Alt>>,
+    concept_index: &BTreeMap<String, usize>,
+    index: &mut PatternIndex,
+) -> Result<DomainRules> {
+    let numbers = [
+        ("threshold", d.threshold),
+        ("weak_weight", d.weak_weight),
+        ("length_norm_words", d.length_norm_words),
+        ("list_discount", d.list_discount),
+    ];
+    if let Some((name, _)) = numbers.iter().find(|(_, v)| !(v.is_finite() && *v > 0.0)) {
+        return Err(bad(format!("[domain] {name} must be a positive number")));
+    }
+    if d.strong.is_empty() {
+        return Err(bad("[domain] strong needs at least one expression".to_string()));
+    }
+    let parse = |list: &[String], what: &str, concepts: Option<&BTreeMap<String, usize>>| -> Result<Vec<Pattern>> {
+        list.iter()
+            .map(|p| Pattern::parse(p, classes, concepts).map_err(|e| bad(format!("[domain] {what} `{p}`: {e}"))))
+            .collect()
+    };
+    let mut terms = parse(&d.strong, "strong", Some(concept_index))?;
+    let mut weights = vec![1.0; terms.len()];
+    terms.extend(parse(&d.weak, "weak", Some(concept_index))?);
+    weights.resize(terms.len(), d.weak_weight);
+    let not = parse(&d.not, "not", None)?;
+    Ok(DomainRules {
+        settings: DomainSettings {
+            threshold: d.threshold,
+            weak_weight: d.weak_weight,
+            length_norm_words: d.length_norm_words,
+            list_discount: d.list_discount,
+            list_item_words: d.list_item_words,
+            list_min_items: d.list_min_items,
+            document_weight: d.document_weight,
+            neighbour_weight: d.neighbour_weight,
+        },
+        terms: index.add(terms),
+        weights,
+        not: index.add(not),
+        list_words: d.list_words.iter().map(|w| w.trim().to_lowercase()).collect(),
     })
 }

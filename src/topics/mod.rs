@@ -6,8 +6,12 @@
 //! the pipeline's `§concept` features, the **topic** of a passage (concept weights per topic) and
 //! the **stance** cues, which are phrase patterns that may name concepts (`$need ..3
 //! @binding_instrument`) and are read with negation, hedging and contrast (see [`stance`]).
+//! Topics are propositions about ICTs and cyberspace: a topic flagged `requires_domain` is kept
+//! only on passages that the domain gate ([`domain`]) finds about that domain, judged from the
+//! passage, its document and its neighbours.
 //! Everything is plain data in the TOML file, so an analyst can read and edit the rules.
 
+mod domain;
 mod index;
 mod lexicon;
 mod pattern;
@@ -15,6 +19,8 @@ mod stance;
 
 use crate::{Error, Result};
 use index::{PatternIndex, PatternSet};
+use domain::DomainRules;
+pub use domain::{Domain, OwnEvidence};
 use pattern::Tokens;
 use std::collections::BTreeMap;
 
@@ -59,6 +65,8 @@ pub struct TopicDef {
     pub proposition: String,
     /// Concept id → weight in the topic score.
     pub concepts: BTreeMap<String, f64>,
+    /// The topic is kept only on passages in the domain (ICTs / cyberspace), see [`domain`].
+    pub requires_domain: bool,
     /// Cue patterns as written in the lexicon (for display and tracing).
     pub support: Vec<String>,
     pub oppose: Vec<String>,
@@ -236,6 +244,8 @@ pub struct Lexicon {
     /// All patterns (concepts, markers, cues) by what they can start with.
     index: PatternIndex,
     markers: Markers,
+    /// The domain gate (`[domain]`); None: every passage is in the domain.
+    domain: Option<DomainRules>,
     topics: Vec<TopicDef>,
     /// Propositions that are no topic, read as the sources of relations.
     claims: Vec<TopicDef>,
@@ -255,6 +265,11 @@ pub struct Annotation {
     pub topics: Vec<String>,
     /// The stance toward each of `topics`, same order (as [`Lexicon::stance`]).
     pub stances: Vec<StanceCall>,
+    /// The domain decision; topics that require the domain were removed when it is out.
+    pub domain: Domain,
+    /// What the passage says about the domain on its own (the decision adds its context).
+    #[serde(skip)]
+    pub own: OwnEvidence,
 }
 
 impl Annotation {
@@ -305,10 +320,94 @@ impl Lexicon {
         })
     }
 
-    /// Concepts, topic scores and the stance toward every topic the passage speaks to, from one
-    /// tokenisation: what [`Lexicon::concepts`], [`Lexicon::assign`] and [`Lexicon::stance`] give
-    /// one by one, for the cost of one of them.
+    /// Concepts, topic scores, the domain decision and the stance toward every topic the passage
+    /// speaks to, from one tokenisation, the passage read on its own (no document around it): what
+    /// [`Lexicon::concepts`], [`Lexicon::assign`] and [`Lexicon::stance`] give one by one, for the
+    /// cost of one of them. Passages of one document: [`Lexicon::annotate_document`].
     pub fn annotate(&self, text: &str) -> Annotation {
+        let mut a = [self.annotate_ungated(text)];
+        self.gate_document(&mut a);
+        let [a] = a;
+        a
+    }
+
+    /// [`Lexicon::annotate`] for the passages of one document, in order: each domain decision
+    /// reads the document's in-domain share and the passage's neighbours.
+    pub fn annotate_document(&self, texts: &[&str]) -> Vec<Annotation> {
+        let mut out: Vec<Annotation> = texts.iter().map(|t| self.annotate_ungated(t)).collect();
+        self.gate_document(&mut out);
+        out
+    }
+
+    /// Decides the domain of one document's ungated annotations (in order) and removes, from
+    /// those out of the domain, the topics that require it.
+    pub fn gate_document(&self, annotations: &mut [Annotation]) {
+        let own: Vec<&OwnEvidence> = annotations.iter().map(|a| &a.own).collect();
+        let decisions = match &self.domain {
+            Some(rules) => domain::decide(&rules.settings, &own),
+            None => vec![Self::no_gate(); own.len()],
+        };
+        for (a, d) in annotations.iter_mut().zip(decisions) {
+            self.gate(a, d);
+        }
+    }
+
+    /// The decision for a passage with own evidence `own` in a document whose passages have the
+    /// evidence `doc` (in order); `at`: the passage's place in `doc`, when known.
+    pub fn decide_domain(&self, own: &OwnEvidence, doc: &[&OwnEvidence], at: Option<usize>) -> Domain {
+        match &self.domain {
+            Some(rules) => domain::decide_in(&rules.settings, own, doc, at),
+            None => Self::no_gate(),
+        }
+    }
+
+    /// What `text` says about the domain on its own (filters 1–3 of [`domain`]).
+    pub fn domain_evidence(&self, text: &str) -> OwnEvidence {
+        self.own_evidence(&self.tokens(text))
+    }
+
+    /// Does the lexicon have a domain gate (a `[domain]` table)?
+    pub fn has_domain_gate(&self) -> bool {
+        self.domain.is_some()
+    }
+
+    /// Sets `a`'s domain decision; when it is out, drops the topics that require the domain (with
+    /// their stances) and makes the best remaining topic the passage's topic.
+    pub fn gate(&self, a: &mut Annotation, d: Domain) {
+        if !d.in_domain {
+            let requires = |id: &str| self.topic(id).is_some_and(|t| t.requires_domain);
+            let keep: Vec<bool> = a.topics.iter().map(|t| !requires(t)).collect();
+            let mut k = keep.iter();
+            a.topics.retain(|_| *k.next().unwrap_or(&true));
+            let mut k = keep.iter();
+            a.stances.retain(|_| *k.next().unwrap_or(&true));
+            a.assignment.topics.retain(|t| !requires(t));
+            a.assignment.topic = a.assignment.topics.first().cloned();
+            a.assignment.score =
+                a.assignment.scores.iter().filter(|(id, _)| !requires(id)).map(|(_, &v)| v).fold(0.0, f64::max);
+        }
+        a.domain = d;
+    }
+
+    fn no_gate() -> Domain {
+        Domain { in_domain: true, score: 0.0, evidence: vec!["no [domain] in the lexicon".to_string()] }
+    }
+
+    fn own_evidence(&self, t: &Tokens) -> OwnEvidence {
+        match &self.domain {
+            Some(rules) => {
+                let hits = domain::term_hits(rules, t);
+                let listed = domain::listed(&rules.settings, &rules.list_words, t, &hits);
+                domain::own_score(rules, t, &hits, listed)
+            }
+            None => OwnEvidence::default(),
+        }
+    }
+
+    /// Annotation before the domain gate: every topic above the threshold (and those relations
+    /// bring in) with its stance, the passage's own domain evidence, and `domain` left at its
+    /// default (out, no evidence). Finish a document's annotations with [`Lexicon::gate_document`].
+    pub fn annotate_ungated(&self, text: &str) -> Annotation {
         let t = self.tokens(text);
         let assignment = self.assignment(&t);
         let reached: Vec<usize> =
@@ -316,7 +415,8 @@ impl Lexicon {
         let calls = self.calls(&t, &reached, true);
         let topics = calls.iter().map(|(i, _)| self.topics[*i].id.clone()).collect();
         let stances = calls.into_iter().map(|(_, c)| c).collect();
-        Annotation { concepts: self.concept_hits(&t), assignment, topics, stances }
+        let own = self.own_evidence(&t);
+        Annotation { concepts: self.concept_hits(&t), assignment, topics, stances, domain: Domain::default(), own }
     }
 
     /// The relations between propositions, as written in the lexicon.
@@ -398,7 +498,8 @@ impl Lexicon {
         self.concept_hits(&self.tokens(text))
     }
 
-    /// The passage's topic scores and its topic (None below the threshold).
+    /// The passage's topic scores and its topic (None below the threshold), before the domain
+    /// gate (see [`Lexicon::annotate`]).
     ///
     /// A topic's score is the sum over its concepts of `weight × (1 + ln count)` (repeats add
     /// less than new concepts), divided by `sqrt(words / length_norm_words)` for passages longer
