@@ -40,7 +40,19 @@ fn french_file_gives_passage_lines_then_the_document_line() {
     for (i, p) in out[..2].iter().enumerate() {
         assert_eq!(
             keys(p),
-            ["cues", "domain", "end", "passage", "stance", "stances", "start", "text", "topic", "topic_score", "topics"]
+            [
+                "cues",
+                "domain",
+                "end",
+                "passage",
+                "stance",
+                "stances",
+                "start",
+                "text",
+                "topic",
+                "topic_score",
+                "topics"
+            ]
         );
         assert_eq!(keys(&p["domain"]), ["evidence", "in", "score"]);
         assert_eq!(p["domain"]["in"], true, "a statement on information security is in the domain");

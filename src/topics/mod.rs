@@ -18,9 +18,9 @@ mod pattern;
 mod stance;
 
 use crate::{Error, Result};
-use index::{PatternIndex, PatternSet};
 use domain::DomainRules;
 pub use domain::{Domain, OwnEvidence};
+use index::{PatternIndex, PatternSet};
 use pattern::Tokens;
 use std::collections::BTreeMap;
 

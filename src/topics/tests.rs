@@ -365,7 +365,7 @@ fn negation_does_not_leak() {
 
 /// The stance a passage shows toward `topic` among all the topics it reaches (None: not reached).
 fn shown(text: &str, topic: &str) -> Option<Stance> {
-    lex().annotate(text).positions().into_iter().find(|(t, _)| t == topic).map(|(_, s)| s)
+    lex().annotate_ungated(text).positions().into_iter().find(|(t, _)| t == topic).map(|(_, s)| s)
 }
 
 #[test]
@@ -420,7 +420,7 @@ fn endorsing_multistakeholder_governance_counts_against_internet_governance() {
         "The Programme of Action should be inclusive, and we support a multistakeholder approach with industry.",
         "Nous soutenons une approche multipartite associant le secteur privé et la société civile aux travaux du groupe.",
     ] {
-        let a = lex().annotate(text);
+        let a = lex().annotate_ungated(text);
         assert!(a.topics.contains(&"internet_governance".to_string()), "{text}: {:?}", a.topics);
         assert_eq!(shown(text, "internet_governance"), Some(O), "{text}");
     }
@@ -453,9 +453,10 @@ fn hedges_govern_their_clause_en() {
     ]);
 }
 
-/// Whether `topic` is among the topics `text` reaches.
+/// Whether `topic` is among the topics `text` reaches by its words (before the domain gate: these
+/// sentences stand for passages of cyber statements; the gate is tested in `domain.rs`).
 fn reaches(text: &str, topic: &str) -> bool {
-    lex().annotate(text).topics.iter().any(|t| t == topic)
+    lex().annotate_ungated(text).topics.iter().any(|t| t == topic)
 }
 
 #[test]
@@ -493,5 +494,35 @@ fn paraphrases_outside_the_named_concepts_reach_their_topic() {
     assert!(concept_ids("attacks on critical infrastructure").contains(&"critical_infrastructure".to_string()));
     // General words alone are not enough.
     assert!(!reaches("The weather in Geneva was fine and the delegates walked to the palace.", "militarization"));
-    assert!(lex().annotate("Nous avons visité des installations sportives.").topics.is_empty());
+    assert!(lex().annotate_ungated("Nous avons visité des installations sportives.").topics.is_empty());
+}
+
+#[test]
+fn the_gate_drops_only_topics_that_require_the_domain_and_keeps_the_scores() {
+    let l = lex();
+    let text = "Human rights must be protected and the reform of the United Nations must go on.";
+    let ungated = l.annotate_ungated(text);
+    assert!(!ungated.topics.is_empty(), "the words reach topics: {:?}", ungated.topics);
+    let a = l.annotate(text);
+    assert!(!a.domain.in_domain && a.topics.is_empty() && a.stances.is_empty() && a.assignment.topic.is_none());
+    assert_eq!(a.assignment.scores, ungated.assignment.scores, "scores are shown as before the gate");
+    assert!(l.topics().iter().all(|t| t.requires_domain), "every shipped topic is about the domain");
+    let online = l.annotate("Human rights must be protected online as they are offline.");
+    assert!(online.domain.in_domain && online.topics.contains(&"human_rights".to_string()), "{:?}", online.topics);
+}
+
+#[test]
+fn a_lexicon_without_a_domain_table_has_no_gate_and_a_bad_one_is_located() {
+    let src = BUILTIN.replace("[domain]\n", "[not_domain]\n");
+    assert!(lexicon::parse(&src, "t.toml").is_err(), "an unknown table is refused");
+    let start = BUILTIN.find("[domain]").expect("domain table");
+    let end = start + BUILTIN[start..].find("# ----").expect("next section");
+    let without = format!("{}{}", &BUILTIN[..start], &BUILTIN[end..]);
+    let l = lexicon::parse(&without, "t.toml").expect("parses without [domain]");
+    assert!(!l.has_domain_gate());
+    let a = l.annotate("Human rights constitute the backbone of the multilateral system.");
+    assert!(a.domain.in_domain && a.topics.contains(&"human_rights".to_string()));
+    let bad = BUILTIN.replace("threshold = 1.0\nweak_weight", "threshold = 0.0\nweak_weight");
+    let e = lexicon::parse(&bad, "t.toml").unwrap_err().to_string();
+    assert!(e.contains("[domain] threshold must be a positive number"), "{e}");
 }
