@@ -292,7 +292,7 @@ pub fn evaluate(
         // The complement's features, its row and the positions with its calls in place.
         let model = learned.map(|l| {
             let doc = passage_doc(&text, detect(&text), l.analyzer, lexicon);
-            (l, l.row(&doc), l.merged(&doc, &a))
+            (l, l.row(&doc), l.merged(&doc, a))
         });
         // (topic, stance, model probability) of every topic reached, best first.
         let positions: Vec<(String, Stance, Option<f64>)> = match &model {
@@ -301,7 +301,7 @@ pub fn evaluate(
         };
         // The stance toward a topic: the lexicon's cues, or the model's call where they do not decide.
         let stance_toward = |t: &str| -> Stance {
-            let by_model = model.as_ref().filter(|_| !decisive(&a, t)).and_then(|(l, x, _)| l.stance_call(x, t));
+            let by_model = model.as_ref().filter(|_| !decisive(a, t)).and_then(|(l, x, _)| l.stance_call(x, t));
             by_model.map_or_else(|| lexicon.stance(t, &text).stance, |c| c.0)
         };
         model_decisions += usize::from(positions.iter().any(|p| p.2.is_some()));
