@@ -393,4 +393,63 @@ impl Analysis {
     pub fn select(&self, keep: impl Fn(&Passage) -> bool) -> Vec<usize> {
         (0..self.passages.len()).filter(|&i| keep(&self.passages[i])).collect()
     }
+
+    /// Indices of the passages in the domain (ICTs / cyberspace) that satisfy `keep`: what the
+    /// comparisons read.
+    pub fn select_in_domain(&self, keep: impl Fn(&Passage) -> bool) -> Vec<usize> {
+        self.select(|p| p.in_domain() && keep(p))
+    }
+
+    /// How much of the corpus the domain gate keeps.
+    pub fn domain_share(&self) -> DomainShare {
+        DomainShare::new(self.passages.len(), self.passages.iter().filter(|p| p.in_domain()).count())
+    }
+}
+
+/// How much of a corpus is about the domain (ICTs / cyberspace): the comparisons (similarity,
+/// compare, agreement, positions) read only those passages and leave the others out.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct DomainShare {
+    pub passages: usize,
+    pub in_domain: usize,
+    /// Passages out of the domain, left out of the comparisons.
+    pub left_out: usize,
+    /// `in_domain / passages` (0 without passages).
+    pub share: f64,
+}
+
+impl DomainShare {
+    /// Below this in-domain share a corpus is mostly about something else (a general speech
+    /// archive), and the commands say so.
+    pub const WARN_BELOW: f64 = 0.5;
+
+    pub fn new(passages: usize, in_domain: usize) -> DomainShare {
+        let share = if passages == 0 { 0.0 } else { in_domain as f64 / passages as f64 };
+        DomainShare { passages, in_domain, left_out: passages - in_domain, share }
+    }
+
+    /// What tables print under their numbers.
+    pub fn note(&self) -> String {
+        format!(
+            "In the domain (ICTs / cyberspace): {} of {} passages ({:.0}%); the {} others are left out.",
+            self.in_domain,
+            self.passages,
+            self.share * 100.0,
+            self.left_out
+        )
+    }
+
+    /// A warning when most of the corpus is out of the domain, else None.
+    pub fn warning(&self) -> Option<String> {
+        (self.share < Self::WARN_BELOW).then(|| {
+            format!(
+                "only {:.1}% of the passages ({} of {}) are about ICTs / cyberspace: topics, stances and comparisons \
+                 rest on those {}; the rest of the corpus is left out (see `stance passages --domain out`)",
+                self.share * 100.0,
+                self.in_domain,
+                self.passages,
+                self.in_domain
+            )
+        })
+    }
 }

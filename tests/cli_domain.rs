@@ -171,3 +171,54 @@ fn passages_show_the_decision_in_json_csv_and_table_and_filter_on_it() {
     let table = stdout(run(&["passages", "--domain", "in", "--limit", "2"]));
     assert!(table.contains("domain") && table.contains("in ("), "{table}");
 }
+
+/// `stance` without `--quiet`, on `dir`: stdout and stderr.
+fn loud(dir: &std::path::Path, args: &[&str]) -> (String, String) {
+    let mut cmd = assert_cmd::Command::cargo_bin("stance").expect("binary built");
+    cmd.current_dir(std::env::temp_dir()).args(args).arg("--corpus").arg(dir);
+    let out = cmd.output().expect("runs");
+    assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
+    (String::from_utf8(out.stdout).expect("utf-8"), String::from_utf8(out.stderr).expect("utf-8"))
+}
+
+#[test]
+fn comparisons_read_in_domain_passages_say_how_many_were_left_out_and_warn() {
+    let speech = general_speech_en();
+    let statement = cyber_statement_en();
+    let dir = corpus(
+        Some("file,issuer,bloc\nspeech.txt,Arcadia,south\nstatement.txt,Borealis,north\n"),
+        &[("speech.txt", speech.as_bytes()), ("statement.txt", statement.as_bytes())],
+    );
+    let warning = "only 46.2% of the passages (6 of 13) are about ICTs / cyberspace";
+
+    let (out, err) = loud(dir.path(), &["similarity", "--format", "json"]);
+    let v: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["domain"]["in_domain"], 6);
+    assert_eq!(v["domain"]["left_out"], 7);
+    assert_eq!(v["n_passages"], serde_json::json!([1, 5]), "Arcadia keeps its Internet paragraph only");
+    assert!(err.contains(warning), "{err}");
+    let (table, _) = loud(dir.path(), &["similarity"]);
+    assert!(table.contains("In the domain (ICTs / cyberspace): 6 of 13 passages (46%); the 7 others are left out."));
+
+    let (table, err) = loud(dir.path(), &["compare", "issuer:Arcadia", "issuer:Borealis"]);
+    assert!(table.contains("Arcadia: 1 document(s), 1 passage(s) (7 more out of the domain, left out)"), "{table}");
+    assert!(err.contains(warning), "{err}");
+
+    let (out, _) = loud(dir.path(), &["positions", "--format", "json"]);
+    let v: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["domain"]["left_out"], 7);
+    let rows = v["positions"].as_array().expect("rows");
+    assert!(rows.iter().filter(|r| r["group"] == "Arcadia").all(|r| r["n"].as_u64() <= Some(1)), "{rows:?}");
+    let (out, _) = loud(dir.path(), &["agreement", "--format", "json"]);
+    assert_eq!(serde_json::from_str::<Value>(&out).expect("JSON")["domain"]["in_domain"], 6);
+
+    let fitted = tempfile::tempdir().expect("tmp");
+    let (out, err) = loud(dir.path(), &["fit", "--out", fitted.path().to_str().expect("path")]);
+    assert!(out.contains("In the domain (ICTs / cyberspace): 6 of 13 passages"), "{out}");
+    assert!(err.contains(warning), "{err}");
+
+    // A cyber corpus: no warning.
+    let cyber = corpus(Some("file,issuer\nstatement.txt,Borealis\n"), &[("statement.txt", statement.as_bytes())]);
+    let (_, err) = loud(cyber.path(), &["similarity"]);
+    assert!(!err.contains("are about ICTs"), "{err}");
+}

@@ -51,6 +51,8 @@ pub struct AgreementReport {
     pub topic: Option<String>,
     #[serde(flatten)]
     pub result: AgreementMatrix,
+    /// Passages in and out of the domain (ICTs / cyberspace): positions come from those in.
+    pub domain: stance::pipeline::DomainShare,
     /// α of the Beta(α, α) prior positions are shrunk with.
     pub prior: f64,
     pub draws: usize,
@@ -67,6 +69,7 @@ pub fn run(ctx: &Ctx, args: AgreementArgs) -> Result<()> {
         by: args.by,
         topic: args.topic.clone(),
         result: positions.matrix(topic),
+        domain: analysis.domain_share(),
         prior: PRIOR,
         draws: args.draws,
         model: analysis.model_id(),
@@ -136,6 +139,8 @@ fn to_table(r: &AgreementReport, ci: bool, min_n: usize) -> String {
     if ci {
         out.push_str(&format!(" [low–high]: 95% bootstrap interval; 'n<{min_n}': too few passages for one."));
     }
+    out.push('\n');
+    out.push_str(&r.domain.note());
     out.push('\n');
     fit_text(&out)
 }

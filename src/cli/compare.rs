@@ -73,6 +73,7 @@ pub fn run(ctx: &Ctx, args: CompareArgs) -> Result<()> {
         evidence: args.evidence,
         topic: args.topic.clone(),
     };
+    ctx.warn_domain(&analysis.domain_share());
     let c = compare(&analysis, &side_a, &side_b, &params)?;
     emit(&match ctx.global.format {
         Format::Json => render::json(&c),
@@ -145,8 +146,12 @@ fn to_table(c: &Comparison, explain: bool, show_terms: bool, emphasis: Emphasis)
     let min_n = c.params.bootstrap.min_passages;
     let mut out = String::new();
     for s in [&c.a, &c.b] {
+        let left_out = match s.n_out_of_domain {
+            0 => String::new(),
+            n => format!(" ({n} more out of the domain, left out)"),
+        };
         out.push_str(&format!(
-            "{}: {} document(s), {} passage(s); issuers: {}\n",
+            "{}: {} document(s), {} passage(s){left_out}; issuers: {}\n",
             s.label,
             s.n_documents,
             s.n_passages,

@@ -81,6 +81,8 @@ pub struct FitReport {
     pub mb: f64,
     pub issuers: usize,
     pub passages: usize,
+    /// Passages in and out of the domain (ICTs / cyberspace): topics and comparisons read those in.
+    pub domain: stance::pipeline::DomainShare,
     pub features: usize,
     pub nnz: usize,
     pub clusters: usize,
@@ -192,6 +194,7 @@ pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
         mb,
         issuers: grouping.labels.len(),
         passages: analysis.passages.len(),
+        domain: analysis.domain_share(),
         features,
         nnz,
         clusters: analysis.clusters.centroids.nrows(),
@@ -213,12 +216,13 @@ pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
             .collect();
         eprintln!("{}", table(&["stage", "seconds"], &rows));
     }
+    ctx.warn_domain(&report.domain);
     emit(&match ctx.global.format {
         Format::Json => render::json_line(&report),
         _ => format!(
-            "Fitted model {} on {} documents ({:.1} MB): {} passages, {} features, {} SVD dimensions, {} clusters.\n{}Wrote {}/model.bin, issuer_similarity.csv, clusters/ in {:.2} s.\n",
+            "Fitted model {} on {} documents ({:.1} MB): {} passages, {} features, {} SVD dimensions, {} clusters.\n{}\n{}Wrote {}/model.bin, issuer_similarity.csv, clusters/ in {:.2} s.\n",
             report.model, report.docs, report.mb, report.passages, report.features, report.dims, report.clusters,
-            learned_line(report.learned.as_ref()), report.out, report.total_s
+            report.domain.note(), learned_line(report.learned.as_ref()), report.out, report.total_s
         ),
     })
 }

@@ -236,6 +236,14 @@ impl Ctx {
             eprintln!("stance: warning: {}", stance::render::printable(&msg.replace(['\n', '\r'], " ")));
         }
     }
+
+    /// Warns when most of the corpus is out of the domain (a general speech archive): the
+    /// comparisons then rest on few passages.
+    pub fn warn_domain(&self, share: &stance::pipeline::DomainShare) {
+        if let Some(w) = share.warning() {
+            self.warn(&w);
+        }
+    }
 }
 
 /// A clap value parser for a library enum (which knows nothing of clap): its values are strum's

@@ -52,6 +52,8 @@ pub struct PositionsReport {
     pub draws: usize,
     /// Per topic, most supportive first.
     pub positions: Vec<PositionRecord>,
+    /// Passages in and out of the domain (ICTs / cyberspace): positions come from those in.
+    pub domain: stance::pipeline::DomainShare,
     pub model: String,
     pub seed: u64,
 }
@@ -72,6 +74,7 @@ pub fn compute(
         ctx.lexicon()?.check_topic(t)?;
     }
     let analysis = ctx.analysis()?;
+    ctx.warn_domain(&analysis.domain_share());
     let params = ctx.bootstrap(draws);
     let p = positions(&analysis, by, groups, &params)?;
     Ok((analysis, p))
@@ -87,6 +90,7 @@ pub fn run(ctx: &Ctx, args: PositionsArgs) -> Result<()> {
         prior: PRIOR,
         draws: args.draws,
         positions: position_records(&p, args.by, topic),
+        domain: analysis.domain_share(),
         model: analysis.model_id(),
         seed: ctx.global.seed,
     };
@@ -141,5 +145,6 @@ fn to_table(r: &PositionsReport, p: &Positions, topic: Option<usize>) -> String 
         "Position = (support − oppose)/n, shrunk toward 0 by d/(d+2) (d = decisive passages; Beta({PRIOR}, {PRIOR}) \
          prior); S/O/N = passages that support / oppose / are neutral."
     )));
+    out.push_str(&wrap(&r.domain.note()));
     out
 }

@@ -57,6 +57,7 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<()> {
     let corpus = ctx.load_corpus()?;
     let compare = sides(args.compare, &corpus)?;
     let analysis = ctx.run_pipeline(corpus, ctx.lexicon()?, ctx.params())?;
+    ctx.warn_domain(&analysis.domain_share());
     limits::check_draws(args.draws, analysis.corpus.issuers().len().max(analysis.corpus.blocs().len()))?;
     let params =
         ReportParams { compare, bootstrap: ctx.bootstrap(args.draws), terms: args.terms, evidence: args.evidence };

@@ -8,6 +8,7 @@ use super::{emit, Ctx};
 use stance::compare::similarity::similarity;
 use stance::compare::{SimilarityMatrix, VOCABULARY_SIMILARITY};
 use stance::groups::{GroupBy, Grouping};
+use stance::pipeline::DomainShare;
 use stance::render::table::{fit_text, matrix};
 use stance::render::{self, num, Format};
 use stance::{limits, Result};
@@ -47,6 +48,8 @@ pub struct SimilarityReport {
     pub topic: Option<String>,
     #[serde(flatten)]
     pub result: SimilarityMatrix,
+    /// Passages in and out of the domain (ICTs / cyberspace): only those in are compared.
+    pub domain: DomainShare,
     pub model: String,
     pub seed: u64,
 }
@@ -59,7 +62,9 @@ pub fn run(ctx: &Ctx, args: SimilarityArgs) -> Result<()> {
     let analysis = ctx.analysis()?;
     let grouping = Grouping::new(&analysis, args.by);
     limits::check_draws(args.draws, grouping.labels.len())?;
-    let selected = analysis.select(|p| args.topic.as_deref().is_none_or(|t| p.on(t)));
+    let domain = analysis.domain_share();
+    ctx.warn_domain(&domain);
+    let selected = analysis.select_in_domain(|p| args.topic.as_deref().is_none_or(|t| p.on(t)));
     let params = ctx.bootstrap(args.draws);
     let result = similarity(analysis.vectors.view(), &grouping, &selected, &params);
     let report = SimilarityReport {
@@ -67,6 +72,7 @@ pub fn run(ctx: &Ctx, args: SimilarityArgs) -> Result<()> {
         by: args.by,
         topic: args.topic.clone(),
         result,
+        domain,
         model: analysis.model_id(),
         seed: ctx.global.seed,
     };
@@ -110,6 +116,8 @@ fn to_table(r: &SimilarityReport, ci: bool, min_n: usize) -> String {
     );
     out.push_str(&matrix(r.by.as_str(), &m.labels, &[("n", n)], &cells));
     out.push_str("Empty cell: no passages on this topic. n: passages.");
+    out.push('\n');
+    out.push_str(&r.domain.note());
     if ci {
         out.push_str(&format!(" [low–high]: 95% bootstrap interval; 'n<{min_n}': too few passages for one."));
     }

@@ -107,7 +107,10 @@ pub struct SideInfo {
     pub side: Side,
     pub label: String,
     pub n_documents: usize,
+    /// Passages in the domain (ICTs / cyberspace): what the comparison reads.
     pub n_passages: usize,
+    /// Passages of the side's documents out of the domain, left out.
+    pub n_out_of_domain: usize,
     pub issuers: Vec<String>,
 }
 
@@ -175,6 +178,8 @@ pub struct Comparison {
     pub topics: Vec<TopicComparison>,
     /// Topics neither side has a passage on.
     pub absent: Vec<String>,
+    /// Passages of the whole corpus in and out of the domain.
+    pub domain: crate::pipeline::DomainShare,
     pub model: String,
 }
 
@@ -183,7 +188,15 @@ fn side_info(a: &Analysis, side: &Side, rows: &[usize]) -> SideInfo {
     let mut issuers: Vec<String> = docs.iter().map(|d| d.issuer.clone()).collect();
     issuers.sort();
     issuers.dedup();
-    SideInfo { side: side.clone(), label: side.label(), n_documents: docs.len(), n_passages: rows.len(), issuers }
+    let n_out_of_domain = a.select(|p| !p.in_domain() && side.contains(&a.corpus.documents[p.doc])).len();
+    SideInfo {
+        side: side.clone(),
+        label: side.label(),
+        n_documents: docs.len(),
+        n_passages: rows.len(),
+        n_out_of_domain,
+        issuers,
+    }
 }
 
 /// Cosine of the two sides' mean vectors with its bootstrap interval. The sides' rows are stacked
@@ -253,7 +266,8 @@ pub fn compare(a: &Analysis, side_a: &Side, side_b: &Side, params: &CompareParam
         let (ta, tb) = (counts.totals(ra.iter().copied()), counts.totals(rb.iter().copied()));
         keyness(&counts.terms, &ta, &tb, &prior, &params.keyness)
     };
-    let in_side = |s: &Side| a.select(|p| s.contains(&a.corpus.documents[p.doc]));
+    // Only passages about the domain are compared (see `topics::domain`).
+    let in_side = |s: &Side| a.select_in_domain(|p| s.contains(&a.corpus.documents[p.doc]));
     let (all_a, all_b) = (in_side(side_a), in_side(side_b));
 
     let topic_ids: Vec<String> = a.lexicon.topics().iter().map(|t| t.id.clone()).collect();
@@ -311,6 +325,7 @@ pub fn compare(a: &Analysis, side_a: &Side, side_b: &Side, params: &CompareParam
         overall,
         topics,
         absent,
+        domain: a.domain_share(),
         model: a.model_id(),
     })
 }

@@ -272,7 +272,7 @@ pub fn topics_with_passages(a: &Analysis) -> Vec<String> {
     a.lexicon.topics().iter().filter(|t| counts.contains_key(&t.id)).map(|t| t.id.clone()).collect()
 }
 
-/// Every matrix of `groupings`: over all passages, then each topic that has passages.
+/// Every matrix of `groupings`: over all passages in the domain, then each topic that has passages.
 /// `progress` is told which matrix is being bootstrapped.
 pub fn matrices(
     a: &Analysis,
@@ -286,7 +286,7 @@ pub fn matrices(
         let grouping = Grouping::new(a, by);
         for topic in std::iter::once(None).chain(topics.iter().map(Some)) {
             progress(&format!("similarity by {} ({})", by.as_str(), topic.map_or("all passages", |t| t.as_str())));
-            let rows = a.select(|p| topic.is_none_or(|t| p.on(t)));
+            let rows = a.select_in_domain(|p| topic.is_none_or(|t| p.on(t)));
             let result = similarity(a.vectors.view(), &grouping, &rows, params);
             out.push(TopicMatrix { measure: VOCABULARY_SIMILARITY, by, topic: topic.cloned(), result });
         }

@@ -77,6 +77,8 @@ pub struct Overview {
     pub n_passages: usize,
     /// Passages with a topic.
     pub n_on_topic: usize,
+    /// Passages in and out of the domain (ICTs / cyberspace); the comparisons read those in.
+    pub domain: crate::pipeline::DomainShare,
     pub first_date: Option<String>,
     pub last_date: Option<String>,
     /// Documents per language code.
@@ -274,6 +276,7 @@ fn overview(a: &Analysis) -> Overview {
         n_issuers: a.corpus.issuers().len(),
         n_passages: a.passages.len(),
         n_on_topic: a.passages.iter().filter(|p| !p.topics.is_empty()).count(),
+        domain: a.domain_share(),
         first_date: dates.first().map(|d| d.to_string()),
         last_date: dates.last().map(|d| d.to_string()),
         languages,

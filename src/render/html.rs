@@ -246,7 +246,7 @@ pub fn render(r: &Report) -> String {
     );
     let _ = write!(
         h,
-        "<header>\n<h1>{}</h1>\n<p class=\"sub\">{} documents · {} issuers · {} blocs · {} · {} · {} passages ({} on a topic)</p>\n\
+        "<header>\n<h1>{}</h1>\n<p class=\"sub\">{} documents · {} issuers · {} blocs · {} · {} · {} passages ({} in the domain, {} on a topic)</p>\n{}\
          <nav><a href=\"#overview\">Corpus</a><a href=\"#agreement\">Agreement</a><a href=\"#similarity\">Vocabulary</a><a href=\"#comparison\">Comparison</a>\
          <a href=\"#evidence\">Evidence</a><a href=\"#method\">Method</a></nav>\n</header>\n<main>\n",
         escape(&title),
@@ -256,7 +256,9 @@ pub fn render(r: &Report) -> String {
         escape(&date_range(o.first_date.as_deref(), o.last_date.as_deref())),
         escape(&o.languages.iter().map(|(l, n)| format!("{n} in {l}")).collect::<Vec<_>>().join(", ")),
         o.n_passages,
+        o.domain.in_domain,
         o.n_on_topic,
+        o.domain.warning().map_or_else(String::new, |w| format!("<p class=\"note\"><b>Note:</b> {}.</p>\n", escape(&w))),
     );
     overview(&mut h, r, &colours);
     agreement(&mut h, r, &colours);
