@@ -50,10 +50,14 @@ fn the_model_decides_where_the_lexicon_abstains_and_abstains_below_its_threshold
         .map(|r| view(&l, lexicon, &r.passage))
         .find(|(doc, ann)| {
             let p = l.topic_probabilities(&l.row(doc));
-            ann.topics.is_empty() && l.topic.classes[argmax(&p).0] != NONE
+            ann.domain.in_domain && ann.topics.is_empty() && l.topic.classes[argmax(&p).0] != NONE
         })
-        .expect("a passage without a lexicon topic that the model gives one");
+        .expect("a passage in the domain without a lexicon topic that the model gives one");
     l.topic.threshold = 0.0;
+    // Out of the domain (ICTs / cyberspace) the model gives no topic either.
+    let mut out = ann.clone();
+    out.domain.in_domain = false;
+    assert!(l.complement(&doc, &out).is_empty(), "the domain gate holds for the model");
     let calls = l.complement(&doc, &ann);
     assert_eq!(calls.len(), 1, "a topic of the model's own");
     let c = &calls[0];
