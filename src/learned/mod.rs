@@ -355,6 +355,10 @@ impl Learned {
     /// none, and a stance for every topic it reaches without a decisive cue. Below a head's
     /// threshold the model abstains too (no call).
     pub fn complement(&self, doc: &TokenDoc, a: &Annotation) -> Vec<ModelCall> {
+        // The domain gate holds for the model too: out of the domain, no topic and no stance.
+        if !a.domain.in_domain {
+            return Vec::new();
+        }
         let row = self.row(doc);
         if a.topics.is_empty() {
             let Some((topic, pt)) = self.topic_call(&row) else { return Vec::new() };
