@@ -8,10 +8,13 @@
 //! the dots link to. The only external addresses are the documents' own `source_url`
 //! values, as plain `<a href>` links that nothing loads until a reader clicks them.
 //!
-//! All text is HTML-escaped ([`escape`]); links are only made of `http(s)://` addresses.
+//! The markup is written with `maud`, which escapes every value it inserts (text and attribute
+//! values alike): injection is impossible by construction, not by remembering to call an escape
+//! function. Links are only made of `http(s)://` addresses.
 
 use std::collections::BTreeMap;
-use std::fmt::Write;
+
+use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use crate::compare::evidence::Evidence;
 use crate::compare::sides::{SideView, TopicComparison};
@@ -127,22 +130,6 @@ window.addEventListener('beforeprint', function () { document.querySelectorAll('
 follow();
 "#;
 
-/// `s` with `& < > " '` escaped: safe in element content and in quoted attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// A fragment id made of `[a-z0-9-]` only.
 pub fn slug(s: &str) -> String {
     let mut out = String::new();
@@ -222,11 +209,13 @@ fn f2(v: f64) -> String {
 }
 
 /// `<a>` for an http(s) address; anything else is shown as text, never as a link.
-fn link(url: &str, text: &str) -> String {
-    if url.starts_with("https://") || url.starts_with("http://") {
-        format!("<a href=\"{}\" rel=\"noreferrer noopener\">{}</a>", escape(url), escape(text))
-    } else {
-        escape(text)
+fn link(url: &str, text: &str) -> Markup {
+    html! {
+        @if url.starts_with("https://") || url.starts_with("http://") {
+            a href=(url) rel="noreferrer noopener" { (text) }
+        } @else {
+            (text)
+        }
     }
 }
 
@@ -234,40 +223,59 @@ fn link(url: &str, text: &str) -> String {
 pub fn render(r: &Report) -> String {
     let colours = bloc_colours(r);
     let o = &r.overview;
-    let mut h = String::with_capacity(1 << 20);
     let title = format!("Stances in cyber diplomacy — {} corpus", o.corpus);
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"generator\" content=\"stance {}\">\n<title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n",
-        escape(&r.version),
-        escape(&title)
-    );
-    let _ = write!(
-        h,
-        "<header>\n<h1>{}</h1>\n<p class=\"sub\">{} documents · {} issuers · {} blocs · {} · {} · {} passages ({} in the domain, {} on a topic)</p>\n{}\
-         <nav><a href=\"#overview\">Corpus</a><a href=\"#agreement\">Agreement</a><a href=\"#similarity\">Vocabulary</a><a href=\"#comparison\">Comparison</a>\
-         <a href=\"#evidence\">Evidence</a><a href=\"#method\">Method</a></nav>\n</header>\n<main>\n",
-        escape(&title),
-        o.n_documents,
-        o.n_issuers,
-        o.blocs.len(),
-        escape(&date_range(o.first_date.as_deref(), o.last_date.as_deref())),
-        escape(&o.languages.iter().map(|(l, n)| format!("{n} in {l}")).collect::<Vec<_>>().join(", ")),
-        o.n_passages,
-        o.domain.in_domain,
-        o.n_on_topic,
-        o.domain.warning().map_or_else(String::new, |w| format!("<p class=\"note\"><b>Note:</b> {}.</p>\n", escape(&w))),
-    );
-    overview(&mut h, r, &colours);
-    agreement(&mut h, r, &colours);
-    similarity(&mut h, r, &colours);
-    comparison(&mut h, r);
-    evidence(&mut h, r, &colours);
-    method(&mut h, r);
-    let _ = write!(h, "</main>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n");
-    h
+    let languages = o.languages.iter().map(|(l, n)| format!("{n} in {l}")).collect::<Vec<_>>().join(", ");
+    html! {
+        (DOCTYPE) "\n"
+        html lang="en" {
+            "\n"
+            head {
+                "\n"
+                meta charset="utf-8"; "\n"
+                meta name="viewport" content="width=device-width, initial-scale=1"; "\n"
+                meta name="generator" content={ "stance " (r.version) }; "\n"
+                title { (title) } "\n"
+                style { "\n" (PreEscaped(CSS)) } "\n"
+            }
+            "\n"
+            body {
+                "\n"
+                header {
+                    "\n"
+                    h1 { (title) } "\n"
+                    p class="sub" {
+                        (o.n_documents) " documents · " (o.n_issuers) " issuers · " (o.blocs.len()) " blocs · "
+                        (date_range(o.first_date.as_deref(), o.last_date.as_deref())) " · " (languages) " · "
+                        (o.n_passages) " passages (" (o.domain.in_domain) " in the domain, " (o.n_on_topic) " on a topic)"
+                    } "\n"
+                    @if let Some(w) = o.domain.warning() {
+                        p class="note" { b { "Note:" } " " (w) "." } "\n"
+                    }
+                    nav {
+                        a href="#overview" { "Corpus" } a href="#agreement" { "Agreement" }
+                        a href="#similarity" { "Vocabulary" } a href="#comparison" { "Comparison" }
+                        a href="#evidence" { "Evidence" } a href="#method" { "Method" }
+                    } "\n"
+                }
+                "\n"
+                main {
+                    "\n"
+                    (overview(r, &colours))
+                    (agreement(r, &colours))
+                    (similarity(r, &colours))
+                    (comparison(r))
+                    (evidence(r, &colours))
+                    (method(r))
+                }
+                "\n"
+                script { "\n" (PreEscaped(SCRIPT)) }
+                "\n"
+            }
+            "\n"
+        }
+        "\n"
+    }
+    .into_string()
 }
 
 fn date_range(first: Option<&str>, last: Option<&str>) -> String {
@@ -282,163 +290,230 @@ fn bloc_colours(r: &Report) -> BTreeMap<String, &'static str> {
     r.overview.blocs.iter().enumerate().map(|(k, b)| (b.bloc.clone(), BLOC_COLOURS[k % BLOC_COLOURS.len()])).collect()
 }
 
-fn chip(colours: &BTreeMap<String, &'static str>, bloc: &str) -> String {
-    format!(
-        "<span class=\"chip\" style=\"background:{}\" title=\"{}\"></span>",
-        colours.get(bloc).copied().unwrap_or("#999"),
-        escape(bloc)
-    )
+fn chip(colours: &BTreeMap<String, &'static str>, bloc: &str) -> Markup {
+    let c = colours.get(bloc).copied().unwrap_or("#999");
+    html! { span class="chip" style={ "background:" (c) } title=(bloc) {} }
 }
 
 /// A stacked support / oppose / neutral bar with the counts in its tooltip.
-fn stance_bar(c: [usize; 3]) -> String {
+fn stance_bar(c: [usize; 3]) -> Markup {
     let n: usize = c.iter().sum();
-    if n == 0 {
-        return "<span class=\"muted\">—</span>".to_string();
-    }
-    let mut s =
-        format!("<span class=\"bar\" title=\"support {} · oppose {} · neutral {} (of {n})\">", c[0], c[1], c[2]);
-    for (k, &x) in c.iter().enumerate() {
-        if x > 0 {
-            let _ = write!(
-                s,
-                "<i style=\"width:{:.1}%;background:{}\"></i>",
-                100.0 * x as f64 / n as f64,
-                STANCE_COLOURS[k]
-            );
+    html! {
+        @if n == 0 {
+            span class="muted" { "—" }
+        } @else {
+            span class="bar" title={ "support " (c[0]) " · oppose " (c[1]) " · neutral " (c[2]) " (of " (n) ")" } {
+                @for (k, &x) in c.iter().enumerate() {
+                    @if x > 0 {
+                        i style=(format_args!("width:{:.1}%;background:{}", 100.0 * x as f64 / n as f64, STANCE_COLOURS[k])) {}
+                    }
+                }
+            }
         }
     }
-    s.push_str("</span>");
-    s
 }
 
-fn stance_legend() -> String {
-    let mut s = String::from("<span class=\"legend\">");
-    for (k, name) in ["support", "oppose", "neutral"].iter().enumerate() {
-        let _ = write!(s, "<span><i style=\"background:{}\"></i>{name}</span>", STANCE_COLOURS[k]);
+fn stance_legend() -> Markup {
+    html! {
+        span class="legend" {
+            @for (k, name) in ["support", "oppose", "neutral"].iter().enumerate() {
+                span { i style={ "background:" (STANCE_COLOURS[k]) } {} (name) }
+            }
+        }
     }
-    s.push_str("</span>");
-    s
 }
 
-fn overview(h: &mut String, r: &Report, colours: &BTreeMap<String, &'static str>) {
+fn overview(r: &Report, colours: &BTreeMap<String, &'static str>) -> Markup {
     let o = &r.overview;
-    h.push_str("<section id=\"overview\">\n<h2>Corpus</h2>\n<div class=\"cols\">\n<div>\n<h3>Blocs</h3>\n");
-    h.push_str("<table><thead><tr><th>bloc</th><th>issuers</th><th class=\"num\">docs</th><th class=\"num\">passages</th></tr></thead><tbody>\n");
-    for b in &o.blocs {
-        let _ = writeln!(
-            h,
-            "<tr><td>{}{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            chip(colours, &b.bloc),
-            escape(&b.bloc),
-            escape(&b.issuers.join(", ")),
-            b.n_documents,
-            b.n_passages
-        );
+    html! {
+        section id="overview" {
+            "\n" h2 { "Corpus" } "\n"
+            div class="cols" {
+                "\n"
+                div {
+                    "\n" h3 { "Blocs" } "\n"
+                    table {
+                        thead { tr { th { "bloc" } th { "issuers" } th class="num" { "docs" } th class="num" { "passages" } } }
+                        tbody {
+                            "\n"
+                            @for b in &o.blocs {
+                                tr {
+                                    td { (chip(colours, &b.bloc)) (b.bloc) }
+                                    td { (b.issuers.join(", ")) }
+                                    td class="num" { (b.n_documents) }
+                                    td class="num" { (b.n_passages) }
+                                }
+                                "\n"
+                            }
+                        }
+                    }
+                    "\n"
+                }
+                "\n"
+                div {
+                    "\n" h3 { "Topics" } "\n"
+                    p class="note" { "Passages per topic and their stance toward its proposition. " (stance_legend()) } "\n"
+                    table {
+                        thead { tr { th { "topic" } th class="num" { "passages" } th { "stance" } } }
+                        tbody {
+                            "\n"
+                            @for t in &o.topics {
+                                tr {
+                                    td { span title=(t.proposition) { (t.label) } }
+                                    td class="num" { (t.n_passages) }
+                                    td { (stance_bar(t.stances)) }
+                                }
+                                "\n"
+                            }
+                        }
+                    }
+                    "\n"
+                }
+                "\n"
+            }
+            "\n"
+            details class="docs" {
+                summary { "The " (o.documents.len()) " documents" } "\n"
+                table {
+                    thead {
+                        tr {
+                            th { "date" } th { "issuer" } th { "lang" } th { "title" } th class="num" { "passages" }
+                            th { "source" }
+                        }
+                    }
+                    tbody {
+                        "\n"
+                        @for d in &o.documents {
+                            tr {
+                                td { (d.date.as_deref().unwrap_or("")) }
+                                td { (chip(colours, &d.bloc)) (d.issuer) }
+                                td { (d.lang) }
+                                td { (d.title.as_deref().unwrap_or("")) }
+                                td class="num" { (d.n_passages) }
+                                td {
+                                    @for (k, u) in d.sources.iter().enumerate() {
+                                        @if k > 0 { " " (link(u, &(k + 1).to_string())) } @else { (link(u, "source")) }
+                                    }
+                                }
+                            }
+                            "\n"
+                        }
+                    }
+                }
+                "\n"
+            }
+            "\n"
+        }
+        "\n"
     }
-    h.push_str("</tbody></table>\n</div>\n<div>\n<h3>Topics</h3>\n");
-    let _ = writeln!(
-        h,
-        "<p class=\"note\">Passages per topic and their stance toward its proposition. {}</p>",
-        stance_legend()
-    );
-    h.push_str("<table><thead><tr><th>topic</th><th class=\"num\">passages</th><th>stance</th></tr></thead><tbody>\n");
-    for t in &o.topics {
-        let _ = writeln!(
-            h,
-            "<tr><td><span title=\"{}\">{}</span></td><td class=\"num\">{}</td><td>{}</td></tr>",
-            escape(&t.proposition),
-            escape(&t.label),
-            t.n_passages,
-            stance_bar(t.stances)
-        );
-    }
-    h.push_str("</tbody></table>\n</div>\n</div>\n");
-    let _ = writeln!(h, "<details class=\"docs\"><summary>The {} documents</summary>", o.documents.len());
-    h.push_str("<table><thead><tr><th>date</th><th>issuer</th><th>lang</th><th>title</th><th class=\"num\">passages</th><th>source</th></tr></thead><tbody>\n");
-    for d in &o.documents {
-        let sources: Vec<String> = d
-            .sources
-            .iter()
-            .enumerate()
-            .map(|(k, u)| link(u, &if k == 0 { "source".into() } else { format!("{}", k + 1) }))
-            .collect();
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-            escape(d.date.as_deref().unwrap_or("")),
-            chip(colours, &d.bloc),
-            escape(&d.issuer),
-            escape(&d.lang),
-            escape(d.title.as_deref().unwrap_or("")),
-            d.n_passages,
-            sources.join(" ")
-        );
-    }
-    h.push_str("</tbody></table>\n</details>\n</section>\n");
 }
 
-fn scale_legend(colours: &BTreeMap<String, &'static str>, scale: &Scale, measure: &str) -> String {
-    let mut s = format!("<div class=\"scale\"><span>{}</span><span class=\"ramp\">", escape(measure));
+fn scale_legend(colours: &BTreeMap<String, &'static str>, scale: &Scale, measure: &str) -> Markup {
     let step = (scale.hi - scale.lo) / SCALE.len() as f64;
-    for (k, c) in SCALE.iter().enumerate() {
-        let _ = write!(
-            s,
-            "<i style=\"background:{c}\" title=\"{:.2} to {:.2}\"></i>",
-            scale.lo + k as f64 * step,
-            scale.lo + (k + 1) as f64 * step
-        );
+    html! {
+        div class="scale" {
+            span { (measure) }
+            span class="ramp" {
+                @for (k, c) in SCALE.iter().enumerate() {
+                    i style={ "background:" (c) }
+                        title=(format_args!("{:.2} to {:.2}", scale.lo + k as f64 * step, scale.lo + (k + 1) as f64 * step)) {}
+                }
+            }
+            span class="ends" {
+                span { (format_args!("{:.2}", scale.lo)) " or less" }
+                span { "→" }
+                span { (format_args!("{:.2}", scale.hi)) @if scale.hi < 1.0 { " or more" } }
+            }
+            span class="dotnote" {
+                svg width="8" height="8" aria-hidden="true" { circle cx="4" cy="4" r="1.8" fill="#555" {} }
+                " fewer than 3 passages on a side: no interval"
+            }
+            span class="blocs" {
+                "bloc: "
+                @for (b, c) in colours {
+                    span { i style={ "background:" (c) } {} (b) }
+                }
+            }
+        }
+        "\n"
     }
-    let _ = write!(
-        s,
-        "</span><span class=\"ends\"><span>{:.2} or less</span><span>→</span><span>{:.2}{}</span></span>",
-        scale.lo,
-        scale.hi,
-        if scale.hi < 1.0 { " or more" } else { "" }
-    );
-    s.push_str("<span class=\"dotnote\"><svg width=\"8\" height=\"8\" aria-hidden=\"true\"><circle cx=\"4\" cy=\"4\" r=\"1.8\" fill=\"#555\"/></svg> fewer than 3 passages on a side: no interval</span>");
-    s.push_str("<span class=\"blocs\">bloc: ");
-    for (b, c) in colours {
-        let _ = write!(s, "<span><i style=\"background:{c}\"></i>{}</span>", escape(b));
-    }
-    s.push_str("</span></div>\n");
-    s
 }
 
-fn agreement(h: &mut String, r: &Report, colours: &BTreeMap<String, &'static str>) {
-    h.push_str("<section id=\"agreement\">\n<h2>Who stands on the same side: positions and agreement</h2>\n");
-    h.push_str(
-        "<p class=\"note\">From the stances of the passages, not their words. An issuer's <b>position</b> on a topic runs from \
-         −1 (opposes the topic's proposition) to +1 (supports it): support share − oppose share of its passages on the topic, \
-         shrunk toward 0 when few passages take a side (Beta(1, 1) prior: one supporting passage gives +0.33). \
-         <b>Agreement</b> of two issuers on a topic is 1 − |difference of positions| / 2: 1 = same position, 0 = opposite ends; \
-         over all topics, the mean over the topics both address, weighted by their passages. Bars and brackets: 95 % \
-         bootstrap intervals. Hover a dot or a cell for the numbers; click it for the passages.</p>\n",
-    );
+/// The frame the two heatmap sections share: heading, explanation, colour legend, the figure over
+/// everything, then one figure per topic in a grid. Figures are given by their content.
+struct FigureSection<'a> {
+    id: &'a str,
+    title: &'a str,
+    note: Markup,
+    legend: Markup,
+    overall: Option<Markup>,
+    by_topic: &'a str,
+    figures: Vec<Markup>,
+}
+
+impl FigureSection<'_> {
+    fn render(self) -> Markup {
+        html! {
+            section id=(self.id) {
+                "\n" h2 { (self.title) } "\n"
+                p class="note" { (self.note) } "\n"
+                (self.legend)
+                @if let Some(overall) = self.overall {
+                    figure class="overall" { "\n" (overall) } "\n"
+                }
+                h3 { (self.by_topic) } "\n"
+                div class="grid" {
+                    "\n"
+                    @for f in self.figures {
+                        figure { "\n" (f) } "\n"
+                    }
+                }
+                "\n"
+            }
+            "\n"
+        }
+    }
+}
+
+fn agreement(r: &Report, colours: &BTreeMap<String, &'static str>) -> Markup {
     let maps: Vec<&Heatmap> = r.agreement.iter().map(|t| &t.agreement).collect();
     let scale = Scale::for_agreement(&maps);
-    h.push_str(&scale_legend(colours, &scale, "agreement"));
     let mut views = r.agreement.iter();
-    if let Some(overall) = views.next() {
-        h.push_str("<figure class=\"overall\">\n");
-        heatmap_svg(h, &overall.agreement, r, colours, 30.0, &scale);
-        let _ = writeln!(
-            h,
-            "<figcaption>Agreement over the topics each pair addresses: {} issuers.{}</figcaption>\n</figure>",
-            overall.agreement.matrix.labels.len(),
-            absent_note(&overall.agreement.absent)
-        );
+    FigureSection {
+        id: "agreement",
+        title: "Who stands on the same side: positions and agreement",
+        note: html! {
+            "From the stances of the passages, not their words. An issuer's " b { "position" } " on a topic runs from \
+             −1 (opposes the topic's proposition) to +1 (supports it): support share − oppose share of its passages on the \
+             topic, shrunk toward 0 when few passages take a side (Beta(1, 1) prior: one supporting passage gives +0.33). "
+            b { "Agreement" } " of two issuers on a topic is 1 − |difference of positions| / 2: 1 = same position, 0 = \
+             opposite ends; over all topics, the mean over the topics both address, weighted by their passages. Bars and \
+             brackets: 95 % bootstrap intervals. Hover a dot or a cell for the numbers; click it for the passages."
+        },
+        legend: scale_legend(colours, &scale, "agreement"),
+        overall: views.next().map(|overall| {
+            html! {
+                (heatmap_svg(&overall.agreement, r, colours, 30.0, &scale))
+                figcaption {
+                    "Agreement over the topics each pair addresses: " (overall.agreement.matrix.labels.len())
+                    " issuers." (absent_note(&overall.agreement.absent))
+                }
+                "\n"
+            }
+        }),
+        by_topic: "By topic: positions, then agreement",
+        figures: views
+            .map(|t| {
+                html! {
+                    h4 { (t.title) } "\n"
+                    (positions_svg(t, r, colours))
+                    (heatmap_svg(&t.agreement, r, colours, 21.0, &scale))
+                    figcaption { (absent_note(&t.agreement.absent)) } "\n"
+                }
+            })
+            .collect(),
     }
-    h.push_str("<h3>By topic: positions, then agreement</h3>\n<div class=\"grid\">\n");
-    for t in views {
-        h.push_str("<figure>\n");
-        let _ = writeln!(h, "<h4>{}</h4>", escape(&t.title));
-        positions_svg(h, t, r, colours);
-        heatmap_svg(h, &t.agreement, r, colours, 21.0, &scale);
-        let _ = writeln!(h, "<figcaption>{}</figcaption>", absent_note(&t.agreement.absent));
-        h.push_str("</figure>\n");
-    }
-    h.push_str("</div>\n</section>\n");
+    .render()
 }
 
 /// " No passage here: A, B." (empty when none is absent).
@@ -446,126 +521,104 @@ fn absent_note(absent: &[String]) -> String {
     if absent.is_empty() {
         String::new()
     } else {
-        format!(" No passage here: {}.", escape(&absent.join(", ")))
+        format!(" No passage here: {}.", absent.join(", "))
     }
 }
 
 /// The issuers of a topic on its −1 … +1 axis, most supportive first: a dot at the position, a
 /// bar over its 95 % interval, each row linking to the issuer's passages.
-fn positions_svg(h: &mut String, t: &TopicPositions, r: &Report, colours: &BTreeMap<String, &'static str>) {
+fn positions_svg(t: &TopicPositions, r: &Report, colours: &BTreeMap<String, &'static str>) -> Markup {
     let (row, font) = (16.0, 10.0);
     let longest = t.positions.iter().map(|p| p.group.chars().count()).max().unwrap_or(0) as f64;
     let left = (longest * font * 0.56).ceil() + 16.0;
     let (axis_w, top) = (260.0, 18.0);
     let (width, height) = (left + axis_w + 56.0, top + row * t.positions.len() as f64 + 6.0);
     let x = |v: f64| left + axis_w * (v.clamp(-1.0, 1.0) + 1.0) / 2.0;
-    let _ = writeln!(
-        h,
-        "<svg class=\"positions\" data-n=\"{}\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" \
-         font-size=\"{font}\" role=\"img\" aria-label=\"{}\">",
-        t.positions.len(),
-        escape(&format!("Positions: {}", t.title))
-    );
-    for (v, label, anchor) in [(-1.0, "−1 oppose", "start"), (0.0, "0", "middle"), (1.0, "support +1", "end")] {
-        let _ = write!(
-            h,
-            "<line x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\" stroke=\"{3}\"/><text x=\"{0}\" y=\"11\" text-anchor=\"{anchor}\" fill=\"#667085\">{label}</text>",
-            x(v),
-            top - 4.0,
-            height - 4.0,
-            if v == 0.0 { "#98a2b3" } else { "#e4e7ec" }
-        );
-    }
-    h.push('\n');
     let topic = t.topic.as_deref();
-    for (k, p) in t.positions.iter().enumerate() {
-        let y = top + row * (k as f64 + 0.5);
-        let bloc = r.blocs_of.get(&p.group).map(String::as_str).unwrap_or("");
-        let c = colours.get(bloc).copied().unwrap_or("#999");
-        let ci = match (p.low, p.high) {
-            (Some(lo), Some(hi)) => format!("95% CI {lo:+.2} to {hi:+.2}"),
-            _ => "too few passages for an interval".to_string(),
-        };
-        let tip = format!(
-            "{} — {}\nposition {:+.2} ({ci})\n{} passages: {} support, {} oppose, {} neutral (net {:+.2})",
-            p.group, t.title, p.position, p.n, p.support, p.oppose, p.neutral, p.net
-        );
-        let _ = write!(
-            h,
-            "<a href=\"#{}\"><g class=\"dot\"><title>{}</title><rect x=\"0\" y=\"{}\" width=\"{width}\" height=\"{row}\" fill=\"transparent\"/>\
-             <text x=\"{}\" y=\"{y}\" text-anchor=\"end\" dominant-baseline=\"central\">{}</text>\
-             <rect x=\"{}\" y=\"{}\" width=\"6\" height=\"6\" fill=\"{c}\"/>",
-            evidence_id(topic, &p.group),
-            escape(&tip),
-            y - row / 2.0,
-            left - 12.0,
-            escape(&p.group),
-            left - 9.0,
-            y - 3.0
-        );
-        if let (Some(lo), Some(hi)) = (p.low, p.high) {
-            let _ = write!(
-                h,
-                "<line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{y}\" y2=\"{y}\" stroke=\"#225ea8\" stroke-width=\"3\"/>",
-                x(lo),
-                x(hi)
-            );
+    html! {
+        svg class="positions" data-n=(t.positions.len()) viewBox={ "0 0 " (width) " " (height) } width=(width)
+            height=(height) font-size=(font) role="img" aria-label={ "Positions: " (t.title) } {
+            "\n"
+            @for (v, label, anchor) in [(-1.0, "−1 oppose", "start"), (0.0, "0", "middle"), (1.0, "support +1", "end")] {
+                line x1=(x(v)) x2=(x(v)) y1=(top - 4.0) y2=(height - 4.0)
+                    stroke=(if v == 0.0 { "#98a2b3" } else { "#e4e7ec" }) {}
+                text x=(x(v)) y="11" text-anchor=(anchor) fill="#667085" { (label) }
+            }
+            "\n"
+            @for (k, p) in t.positions.iter().enumerate() {
+                @let y = top + row * (k as f64 + 0.5);
+                @let bloc = r.blocs_of.get(&p.group).map(String::as_str).unwrap_or("");
+                @let c = colours.get(bloc).copied().unwrap_or("#999");
+                @let ci = match (p.low, p.high) {
+                    (Some(lo), Some(hi)) => format!("95% CI {lo:+.2} to {hi:+.2}"),
+                    _ => "too few passages for an interval".to_string(),
+                };
+                a href={ "#" (evidence_id(topic, &p.group)) } {
+                    g class="dot" {
+                        title {
+                            (format_args!(
+                                "{} — {}\nposition {:+.2} ({ci})\n{} passages: {} support, {} oppose, {} neutral (net {:+.2})",
+                                p.group, t.title, p.position, p.n, p.support, p.oppose, p.neutral, p.net
+                            ))
+                        }
+                        rect x="0" y=(y - row / 2.0) width=(width) height=(row) fill="transparent" {}
+                        text x=(left - 12.0) y=(y) text-anchor="end" dominant-baseline="central" { (p.group) }
+                        rect x=(left - 9.0) y=(y - 3.0) width="6" height="6" fill=(c) {}
+                        @if let (Some(lo), Some(hi)) = (p.low, p.high) {
+                            line x1=(format_args!("{:.1}", x(lo))) x2=(format_args!("{:.1}", x(hi))) y1=(y) y2=(y)
+                                stroke="#225ea8" stroke-width="3" {}
+                        }
+                        circle cx=(format_args!("{:.1}", x(p.position))) cy=(y) r="4" fill="#081d58" {}
+                        text x=(left + axis_w + 8.0) y=(y) dominant-baseline="central" fill="#667085" {
+                            (format_args!("{:+.2}", p.position))
+                        }
+                    }
+                }
+                "\n"
+            }
         }
-        let _ = writeln!(
-            h,
-            "<circle cx=\"{:.1}\" cy=\"{y}\" r=\"4\" fill=\"#081d58\"/><text x=\"{}\" y=\"{y}\" dominant-baseline=\"central\" fill=\"#667085\">{:+.2}</text></g></a>",
-            x(p.position),
-            left + axis_w + 8.0,
-            p.position
-        );
+        "\n"
     }
-    h.push_str("</svg>\n");
 }
 
-fn similarity(h: &mut String, r: &Report, colours: &BTreeMap<String, &'static str>) {
-    h.push_str("<section id=\"similarity\">\n<h2>Who speaks alike: vocabulary similarity</h2>\n");
-    h.push_str(
-        "<p class=\"note\">Cosine similarity of the issuers' mean passage vectors (latent semantic space, French and English \
-         aligned by the concept lexicon): 1 = they use the same words and concepts — not that they agree (a text rejecting a \
-         proposal in its own words is close to it; see the agreement above). Rows and columns are ordered by average-linkage \
-         clustering, so close issuers sit together. All heatmaps share one colour scale. Hover a cell for the value, its 95 % \
-         bootstrap interval and the passage counts; click it for the passages.</p>\n",
-    );
+fn similarity(r: &Report, colours: &BTreeMap<String, &'static str>) -> Markup {
     let scale = Scale::for_heatmaps(&r.heatmaps);
-    h.push_str(&scale_legend(colours, &scale, "vocabulary similarity"));
     let mut maps = r.heatmaps.iter();
-    if let Some(overall) = maps.next() {
-        h.push_str("<figure class=\"overall\">\n");
-        heatmap_svg(h, overall, r, colours, 30.0, &scale);
-        let _ = writeln!(
-            h,
-            "<figcaption>{}: {} issuers.</figcaption>\n</figure>",
-            escape(&overall.title),
-            overall.matrix.labels.len()
-        );
+    FigureSection {
+        id: "similarity",
+        title: "Who speaks alike: vocabulary similarity",
+        note: html! {
+            "Cosine similarity of the issuers' mean passage vectors (latent semantic space, French and English \
+             aligned by the concept lexicon): 1 = they use the same words and concepts — not that they agree (a text \
+             rejecting a proposal in its own words is close to it; see the agreement above). Rows and columns are ordered \
+             by average-linkage clustering, so close issuers sit together. All heatmaps share one colour scale. Hover a \
+             cell for the value, its 95 % bootstrap interval and the passage counts; click it for the passages."
+        },
+        legend: scale_legend(colours, &scale, "vocabulary similarity"),
+        overall: maps.next().map(|overall| {
+            html! {
+                (heatmap_svg(overall, r, colours, 30.0, &scale))
+                figcaption { (overall.title) ": " (overall.matrix.labels.len()) " issuers." } "\n"
+            }
+        }),
+        by_topic: "By topic",
+        figures: maps
+            .map(|m| {
+                html! {
+                    h4 { (m.title) } "\n"
+                    (heatmap_svg(m, r, colours, 21.0, &scale))
+                    @if !m.absent.is_empty() {
+                        figcaption { "No passage here: " (m.absent.join(", ")) "." } "\n"
+                    }
+                }
+            })
+            .collect(),
     }
-    h.push_str("<h3>By topic</h3>\n<div class=\"grid\">\n");
-    for m in maps {
-        h.push_str("<figure>\n");
-        let _ = writeln!(h, "<h4>{}</h4>", escape(&m.title));
-        heatmap_svg(h, m, r, colours, 21.0, &scale);
-        if !m.absent.is_empty() {
-            let _ = writeln!(h, "<figcaption>No passage here: {}.</figcaption>", escape(&m.absent.join(", ")));
-        }
-        h.push_str("</figure>\n");
-    }
-    h.push_str("</div>\n</section>\n");
+    .render()
 }
 
 /// One heatmap as inline SVG: `cell` px squares, the value printed in each, colours on `scale`.
-fn heatmap_svg(
-    h: &mut String,
-    m: &Heatmap,
-    r: &Report,
-    colours: &BTreeMap<String, &'static str>,
-    cell: f64,
-    scale: &Scale,
-) {
+fn heatmap_svg(m: &Heatmap, r: &Report, colours: &BTreeMap<String, &'static str>, cell: f64, scale: &Scale) -> Markup {
     let s = &m.matrix;
     let n = s.labels.len();
     let font = if cell >= 28.0 { 12.0 } else { 10.0 };
@@ -575,69 +628,48 @@ fn heatmap_svg(
     let (left, top) = (label_w, label_w);
     let (width, height) = (left + cell * n as f64 + 4.0, top + cell * n as f64 + 4.0);
     let topic = m.topic.as_deref();
-    let _ = writeln!(
-        h,
-        "<svg class=\"heatmap\" data-measure=\"{}\" data-n=\"{n}\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" \
-         height=\"{height}\" font-size=\"{font}\" role=\"img\" aria-label=\"{}\">",
-        m.measure,
-        escape(&format!("{} heatmap: {}", measure_name(m.measure), m.title))
-    );
-    for (k, label) in s.labels.iter().enumerate() {
-        let bloc = r.blocs_of.get(label).map(String::as_str).unwrap_or("");
-        let c = colours.get(bloc).copied().unwrap_or("#999");
-        let mid = cell * (k as f64 + 0.5);
-        let _ = writeln!(
-            h,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" dominant-baseline=\"central\">{}</text>\
-             <rect x=\"{}\" y=\"{}\" width=\"6\" height=\"6\" fill=\"{c}\"/>\
-             <text transform=\"translate({},{}) rotate(-90)\" dominant-baseline=\"central\">{}</text>\
-             <rect x=\"{}\" y=\"{}\" width=\"6\" height=\"6\" fill=\"{c}\"/>",
-            left - 12.0,
-            top + mid,
-            escape(label),
-            left - 9.0,
-            top + mid - 3.0,
-            left + mid,
-            top - 12.0,
-            escape(label),
-            left + mid - 3.0,
-            top - 9.0,
-        );
-    }
-    for i in 0..n {
-        for j in 0..n {
-            let (x, y) = (left + cell * j as f64, top + cell * i as f64);
-            let value = s.matrix[i][j];
-            let fill = match value {
-                _ if i == j => "#e8e8e8",
-                Some(v) => scale.colour(v),
-                None => "#ffffff",
-            };
-            let _ = write!(
-                h,
-                "<a href=\"#{}\" data-pair=\"{}\"><rect class=\"cell\" x=\"{x}\" y=\"{y}\" width=\"{cell}\" height=\"{cell}\" fill=\"{fill}\"><title>{}</title></rect>",
-                evidence_id(topic, &s.labels[i]),
-                evidence_id(topic, &s.labels[j]),
-                escape(&cell_tip(m, i, j))
-            );
-            if let (Some(v), false) = (value, i == j) {
-                let _ = write!(
-                    h,
-                    "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" dominant-baseline=\"central\" font-size=\"{}\" fill=\"{}\">{}</text>",
-                    x + cell / 2.0,
-                    y + cell / 2.0,
-                    font - 2.0,
-                    text_colour(fill),
-                    short_number(v)
-                );
-                if s.low[i][j].is_none() {
-                    let _ = write!(h, "<circle cx=\"{}\" cy=\"{}\" r=\"1.6\" fill=\"#555\"/>", x + cell - 3.5, y + 3.5);
+    html! {
+        svg class="heatmap" data-measure=(m.measure) data-n=(n) viewBox={ "0 0 " (width) " " (height) } width=(width)
+            height=(height) font-size=(font) role="img"
+            aria-label={ (measure_name(m.measure)) " heatmap: " (m.title) } {
+            "\n"
+            @for (k, label) in s.labels.iter().enumerate() {
+                @let bloc = r.blocs_of.get(label).map(String::as_str).unwrap_or("");
+                @let c = colours.get(bloc).copied().unwrap_or("#999");
+                @let mid = cell * (k as f64 + 0.5);
+                text x=(left - 12.0) y=(top + mid) text-anchor="end" dominant-baseline="central" { (label) }
+                rect x=(left - 9.0) y=(top + mid - 3.0) width="6" height="6" fill=(c) {}
+                text transform={ "translate(" (left + mid) "," (top - 12.0) ") rotate(-90)" } dominant-baseline="central" {
+                    (label)
+                }
+                rect x=(left + mid - 3.0) y=(top - 9.0) width="6" height="6" fill=(c) {}
+                "\n"
+            }
+            @for i in 0..n {
+                @for j in 0..n {
+                    @let (x, y) = (left + cell * j as f64, top + cell * i as f64);
+                    @let value = s.matrix[i][j];
+                    @let fill = match value {
+                        _ if i == j => "#e8e8e8",
+                        Some(v) => scale.colour(v),
+                        None => "#ffffff",
+                    };
+                    a href={ "#" (evidence_id(topic, &s.labels[i])) } data-pair=(evidence_id(topic, &s.labels[j])) {
+                        rect class="cell" x=(x) y=(y) width=(cell) height=(cell) fill=(fill) { title { (cell_tip(m, i, j)) } }
+                        @if let (Some(v), false) = (value, i == j) {
+                            text x=(x + cell / 2.0) y=(y + cell / 2.0) text-anchor="middle" dominant-baseline="central"
+                                font-size=(font - 2.0) fill=(text_colour(fill)) { (short_number(v)) }
+                            @if s.low[i][j].is_none() {
+                                circle cx=(x + cell - 3.5) cy=(y + 3.5) r="1.6" fill="#555" {}
+                            }
+                        }
+                    }
+                    "\n"
                 }
             }
-            h.push_str("</a>\n");
         }
+        "\n"
     }
-    h.push_str("</svg>\n");
 }
 
 /// `0.27` → `.27`, `-0.02` → `-.02`, `-0.001` → `.00`: two decimals that fit a small cell.
@@ -673,29 +705,31 @@ fn cell_tip(m: &Heatmap, i: usize, j: usize) -> String {
     }
 }
 
-fn interval_text(v: Option<f64>, lo: Option<f64>, hi: Option<f64>) -> String {
-    match (v, lo, hi) {
-        (Some(v), Some(lo), Some(hi)) => format!("{} <span class=\"ci\">[{}–{}]</span>", f2(v), f2(lo), f2(hi)),
-        (Some(v), _, _) => format!("{} <span class=\"ci\">n&lt;3</span>", f2(v)),
-        _ => "<span class=\"muted\">—</span>".to_string(),
+fn interval_text(v: Option<f64>, lo: Option<f64>, hi: Option<f64>) -> Markup {
+    html! {
+        @match (v, lo, hi) {
+            (Some(v), Some(lo), Some(hi)) => { (f2(v)) " " span class="ci" { "[" (f2(lo)) "–" (f2(hi)) "]" } }
+            (Some(v), _, _) => { (f2(v)) " " span class="ci" { "n<3" } }
+            _ => { span class="muted" { "—" } }
+        }
     }
 }
 
 /// A point with its interval on a 0–1 axis.
-fn interval_svg(v: Option<f64>, lo: Option<f64>, hi: Option<f64>) -> String {
-    let Some(v) = v else { return String::new() };
+fn interval_svg(v: Option<f64>, lo: Option<f64>, hi: Option<f64>) -> Markup {
     let x = |t: f64| 4.0 + 112.0 * t.clamp(0.0, 1.0);
-    let mut s = String::from("<svg class=\"ivl\" width=\"120\" height=\"14\" aria-hidden=\"true\"><line x1=\"4\" x2=\"116\" y1=\"7\" y2=\"7\" stroke=\"#ddd\"/>");
-    if let (Some(lo), Some(hi)) = (lo, hi) {
-        let _ = write!(
-            s,
-            "<line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"7\" y2=\"7\" stroke=\"#225ea8\" stroke-width=\"3\"/>",
-            x(lo),
-            x(hi)
-        );
+    html! {
+        @if let Some(v) = v {
+            svg class="ivl" width="120" height="14" aria-hidden="true" {
+                line x1="4" x2="116" y1="7" y2="7" stroke="#ddd" {}
+                @if let (Some(lo), Some(hi)) = (lo, hi) {
+                    line x1=(format_args!("{:.1}", x(lo))) x2=(format_args!("{:.1}", x(hi))) y1="7" y2="7"
+                        stroke="#225ea8" stroke-width="3" {}
+                }
+                circle cx=(format_args!("{:.1}", x(v))) cy="7" r="4" fill="#081d58" {}
+            }
+        }
     }
-    let _ = write!(s, "<circle cx=\"{:.1}\" cy=\"7\" r=\"4\" fill=\"#081d58\"/></svg>", x(v));
-    s
 }
 
 fn summary_counts(s: &Option<StanceSummary>) -> [usize; 3] {
@@ -704,129 +738,143 @@ fn summary_counts(s: &Option<StanceSummary>) -> [usize; 3] {
     [count(s.support), count(s.oppose), count(s.neutral)]
 }
 
-fn call_text(s: &Option<StanceSummary>) -> String {
-    let Some(s) = s.as_ref().filter(|s| s.n > 0) else { return String::new() };
+fn call_text(s: &Option<StanceSummary>) -> Markup {
+    let Some(s) = s.as_ref().filter(|s| s.n > 0) else { return html! {} };
     let call = s.call.map_or("—", Stance::as_str);
     let net = s.net.map(|n| match (n.low, n.high) {
         (Some(lo), Some(hi)) => format!("net {:+.2} [{:+.2}, {:+.2}]", n.value, lo, hi),
         _ => format!("net {:+.2}", n.value),
     });
-    format!("<b class=\"call {call}\">{call}</b> <span class=\"ci\">{}</span>", escape(&net.unwrap_or_default()))
+    html! { b class={ "call " (call) } { (call) } " " span class="ci" { (net.unwrap_or_default()) } }
 }
 
-fn terms_html(v: &SideView) -> String {
-    v.terms
-        .iter()
-        .map(|t| {
-            let class = if t.term.starts_with(crate::pipeline::CONCEPT_PREFIX) { "term concept" } else { "term" };
-            format!(
-                "<span class=\"{class}\" title=\"z = {:.1}; used {}× vs {}×\">{}</span>",
-                t.score,
-                t.count_a,
-                t.count_b,
-                escape(&t.term)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+fn terms_html(v: &SideView) -> Markup {
+    html! {
+        @for (k, t) in v.terms.iter().enumerate() {
+            @if k > 0 { " " }
+            span class=(if t.term.starts_with(crate::pipeline::CONCEPT_PREFIX) { "term concept" } else { "term" })
+                title=(format_args!("z = {:.1}; used {}× vs {}×", t.score, t.count_a, t.count_b)) { (t.term) }
+        }
+    }
 }
 
-fn comparison(h: &mut String, r: &Report) {
-    h.push_str("<section id=\"comparison\">\n");
+fn comparison(r: &Report) -> Markup {
     let Some(c) = &r.comparison else {
-        h.push_str("<h2>Comparison</h2>\n<p class=\"note\">The corpus has fewer than two blocs: nothing to compare. Use <code>--compare A B</code> with two issuers (issuer:NAME).</p>\n</section>\n");
-        return;
-    };
-    let (a, b) = (escape(&c.a.label), escape(&c.b.label));
-    let _ = writeln!(h, "<h2>{a} <span class=\"vs\">vs</span> {b}</h2>");
-    let _ = writeln!(
-        h,
-        "<p class=\"note\"><b>{a}</b>: {} ({} documents, {} passages). <b>{b}</b>: {} ({} documents, {} passages). \
-         Agreement: 1 − |difference of the sides' positions| / 2 (over all topics: mean over the topics both address), with \
-         its 95 % bootstrap interval. Vocabulary similarity: cosine of the two sides' mean vectors — who speaks alike, not \
-         who agrees. Stance: shares of each side's \
-         passages that support / oppose the topic's proposition; the call is the majority of decisive passages; net = support − \
-         oppose share. Terms: Fightin' Words log-odds z-scores (§ = a bilingual concept). {}</p>",
-        escape(&c.a.issuers.join(", ")),
-        c.a.n_documents,
-        c.a.n_passages,
-        escape(&c.b.issuers.join(", ")),
-        c.b.n_documents,
-        c.b.n_passages,
-        stance_legend()
-    );
-    let _ = writeln!(
-        h,
-        "<table class=\"cmp\"><thead><tr><th>topic</th><th class=\"num\">n</th><th>agreement</th><th>vocabulary similarity</th><th>{a}</th><th>{b}</th>\
-         <th>terms of {a}</th><th>terms of {b}</th></tr></thead><tbody>"
-    );
-    for t in std::iter::once(&c.overall).chain(&c.topics) {
-        comparison_row(h, r, t);
-    }
-    h.push_str("</tbody></table>\n");
-    if !c.absent.is_empty() {
-        let _ = writeln!(h, "<p class=\"note\">Neither side has a passage on: {}.</p>", escape(&c.absent.join(", ")));
-    }
-    h.push_str("<h3>The passages that show it</h3>\n");
-    for t in c.topics.iter().filter(|t| !(t.a.evidence.is_empty() && t.b.evidence.is_empty())) {
-        let topic = t.topic.as_deref().unwrap_or("");
-        let title = r.overview.topics.iter().find(|x| x.id == topic).map_or(topic, |x| x.label.as_str());
-        let _ = writeln!(
-            h,
-            "<details class=\"pair\" id=\"cmp-{}\"><summary>{}</summary><div class=\"two\">",
-            slug(topic),
-            escape(title)
-        );
-        for (label, side) in [(&a, &t.a), (&b, &t.b)] {
-            let _ = writeln!(h, "<div><h4>{label}</h4>");
-            for e in &side.evidence {
-                passage_html(h, e);
+        return html! {
+            section id="comparison" {
+                "\n" h2 { "Comparison" } "\n"
+                p class="note" {
+                    "The corpus has fewer than two blocs: nothing to compare. Use " code { "--compare A B" }
+                    " with two issuers (issuer:NAME)."
+                }
+                "\n"
             }
-            h.push_str("</div>\n");
+            "\n"
+        };
+    };
+    let (a, b) = (&c.a.label, &c.b.label);
+    html! {
+        section id="comparison" {
+            "\n"
+            h2 { (a) " " span class="vs" { "vs" } " " (b) } "\n"
+            p class="note" {
+                b { (a) } ": " (c.a.issuers.join(", ")) " (" (c.a.n_documents) " documents, " (c.a.n_passages) " passages). "
+                b { (b) } ": " (c.b.issuers.join(", ")) " (" (c.b.n_documents) " documents, " (c.b.n_passages) " passages). "
+                "Agreement: 1 − |difference of the sides' positions| / 2 (over all topics: mean over the topics both address), \
+                 with its 95 % bootstrap interval. Vocabulary similarity: cosine of the two sides' mean vectors — who speaks \
+                 alike, not who agrees. Stance: shares of each side's passages that support / oppose the topic's proposition; \
+                 the call is the majority of decisive passages; net = support − oppose share. Terms: Fightin' Words log-odds \
+                 z-scores (§ = a bilingual concept). "
+                (stance_legend())
+            }
+            "\n"
+            table class="cmp" {
+                thead {
+                    tr {
+                        th { "topic" } th class="num" { "n" } th { "agreement" } th { "vocabulary similarity" }
+                        th { (a) } th { (b) } th { "terms of " (a) } th { "terms of " (b) }
+                    }
+                }
+                tbody {
+                    "\n"
+                    @for t in std::iter::once(&c.overall).chain(&c.topics) {
+                        (comparison_row(r, t))
+                    }
+                }
+            }
+            "\n"
+            @if !c.absent.is_empty() {
+                p class="note" { "Neither side has a passage on: " (c.absent.join(", ")) "." } "\n"
+            }
+            h3 { "The passages that show it" } "\n"
+            @for t in c.topics.iter().filter(|t| !(t.a.evidence.is_empty() && t.b.evidence.is_empty())) {
+                @let topic = t.topic.as_deref().unwrap_or("");
+                details class="pair" id={ "cmp-" (slug(topic)) } {
+                    summary { (topic_label(r, topic)) }
+                    div class="two" {
+                        "\n"
+                        @for (label, side) in [(a, &t.a), (b, &t.b)] {
+                            div {
+                                h4 { (label) } "\n"
+                                @for e in &side.evidence {
+                                    (passage_html(e))
+                                }
+                            }
+                            "\n"
+                        }
+                    }
+                }
+                "\n"
+            }
         }
-        h.push_str("</div></details>\n");
+        "\n"
     }
-    h.push_str("</section>\n");
 }
 
-fn comparison_row(h: &mut String, r: &Report, t: &TopicComparison) {
+/// A topic's label as the overview shows it (its id when the overview does not list it).
+fn topic_label<'a>(r: &'a Report, id: &'a str) -> &'a str {
+    r.overview.topics.iter().find(|x| x.id == id).map_or(id, |x| x.label.as_str())
+}
+
+fn comparison_row(r: &Report, t: &TopicComparison) -> Markup {
     let s = &t.similarity;
-    let label = match &t.topic {
-        None => "<b>All passages</b>".to_string(),
-        Some(id) => {
-            let title = r.overview.topics.iter().find(|x| &x.id == id).map_or(id.as_str(), |x| x.label.as_str());
-            format!("<a href=\"#cmp-{}\">{}</a>", slug(id), escape(title))
-        }
-    };
-    let side = |v: &SideView| {
-        if v.stance.is_none() {
-            return "<span class=\"muted\">(stance is per topic)</span>".to_string();
-        }
-        format!("{}<br>{}", stance_bar(summary_counts(&v.stance)), call_text(&v.stance))
-    };
     let g = &t.agreement;
-    let _ = writeln!(
-        h,
-        "<tr><td>{label}</td><td class=\"num\">{} / {}</td><td>{}<br>{}</td><td>{}<br>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-        t.a.n_passages,
-        t.b.n_passages,
-        interval_svg(g.value, g.low, g.high),
-        interval_text(g.value, g.low, g.high),
-        interval_svg(s.value, s.low, s.high),
-        interval_text(s.value, s.low, s.high),
-        side(&t.a),
-        side(&t.b),
-        terms_html(&t.a),
-        terms_html(&t.b)
-    );
+    let side = |v: &SideView| {
+        html! {
+            @if v.stance.is_none() {
+                span class="muted" { "(stance is per topic)" }
+            } @else {
+                (stance_bar(summary_counts(&v.stance))) br; (call_text(&v.stance))
+            }
+        }
+    };
+    html! {
+        tr {
+            td {
+                @match &t.topic {
+                    None => { b { "All passages" } }
+                    Some(id) => { a href={ "#cmp-" (slug(id)) } { (topic_label(r, id)) } }
+                }
+            }
+            td class="num" { (t.a.n_passages) " / " (t.b.n_passages) }
+            td { (interval_svg(g.value, g.low, g.high)) br; (interval_text(g.value, g.low, g.high)) }
+            td { (interval_svg(s.value, s.low, s.high)) br; (interval_text(s.value, s.low, s.high)) }
+            td { (side(&t.a)) }
+            td { (side(&t.b)) }
+            td { (terms_html(&t.a)) }
+            td { (terms_html(&t.b)) }
+        }
+        "\n"
+    }
 }
 
 /// `text` with the cue spans wrapped in `<mark>`, everything escaped. Spans that overlap an
 /// earlier one or do not fall on character boundaries are left plain.
-pub fn highlight(text: &str, spans: &[(usize, usize, Stance)]) -> String {
+pub fn highlight(text: &str, spans: &[(usize, usize, Stance)]) -> Markup {
     let mut spans = spans.to_vec();
     spans.sort_by_key(|s| (s.0, s.1));
-    let mut out = String::with_capacity(text.len() + 32 * spans.len());
+    // (plain text before the mark, marked text, its stance), then the tail.
+    let mut marks = Vec::with_capacity(spans.len());
     let mut at = 0;
     for (start, end, stance) in spans {
         if start < at
@@ -837,35 +885,33 @@ pub fn highlight(text: &str, spans: &[(usize, usize, Stance)]) -> String {
         {
             continue;
         }
-        out.push_str(&escape(&text[at..start]));
-        let _ = write!(out, "<mark class=\"{}\">{}</mark>", stance.as_str(), escape(&text[start..end]));
+        marks.push((&text[at..start], &text[start..end], stance));
         at = end;
     }
-    out.push_str(&escape(&text[at..]));
-    out
+    html! {
+        @for (plain, marked, stance) in marks {
+            (plain) mark class=(stance.as_str()) { (marked) }
+        }
+        (&text[at..])
+    }
 }
 
-fn passage_html(h: &mut String, e: &Evidence) {
+fn passage_html(e: &Evidence) -> Markup {
     let stance = e.stance.map_or("none", Stance::as_str);
     let spans: Vec<(usize, usize, Stance)> = e.cues.iter().map(|c| (c.start, c.end, c.polarity)).collect();
-    let _ = writeln!(
-        h,
-        "<blockquote class=\"passage {stance}\"><p>{}</p><footer><b class=\"call {stance}\">{stance}</b> {} · {} · {} §{}</footer></blockquote>",
-        highlight(&e.text, &spans),
-        escape(&e.issuer),
-        escape(e.date.as_deref().unwrap_or("undated")),
-        escape(e.title.as_deref().unwrap_or(&e.document)),
-        e.passage + 1
-    );
+    html! {
+        blockquote class={ "passage " (stance) } {
+            p { (highlight(&e.text, &spans)) }
+            footer {
+                b class={ "call " (stance) } { (stance) } " " (e.issuer) " · " (e.date.as_deref().unwrap_or("undated")) " · "
+                (e.title.as_deref().unwrap_or(&e.document)) " §" (e.passage + 1)
+            }
+        }
+        "\n"
+    }
 }
 
-fn evidence(h: &mut String, r: &Report, colours: &BTreeMap<String, &'static str>) {
-    h.push_str("<section id=\"evidence\">\n<h2>Evidence</h2>\n");
-    h.push_str(
-        "<p class=\"note\">Every passage on each topic, by issuer, with the stance cues highlighted \
-         (<mark class=\"support\">support</mark> <mark class=\"oppose\">oppose</mark>). A heatmap cell opens the passages of its \
-         row and column issuers. Passages per issuer and topic:</p>\n",
-    );
+fn evidence(r: &Report, colours: &BTreeMap<String, &'static str>) -> Markup {
     // Index: issuers × topics, counts linking to the sections below (the overall heatmap links here).
     let topics: Vec<(&str, &str)> = r.evidence.iter().map(|t| (t.topic.as_str(), t.title.as_str())).collect();
     let mut counts: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
@@ -874,67 +920,86 @@ fn evidence(h: &mut String, r: &Report, colours: &BTreeMap<String, &'static str>
             counts.entry(i.issuer.as_str()).or_default().insert(t.topic.as_str(), i.passages.len());
         }
     }
-    h.push_str("<div class=\"scroll\"><table class=\"index\"><thead><tr><th>issuer</th>");
-    for (_, title) in &topics {
-        let _ = write!(h, "<th class=\"t\">{}</th>", escape(title));
-    }
-    h.push_str("</tr></thead><tbody>\n");
-    for (issuer, row) in &counts {
-        let bloc = r.blocs_of.get(*issuer).map(String::as_str).unwrap_or("");
-        let _ =
-            write!(h, "<tr id=\"{}\"><td>{}{}</td>", evidence_id(None, issuer), chip(colours, bloc), escape(issuer));
-        for (topic, _) in &topics {
-            match row.get(topic) {
-                Some(n) => {
-                    let _ =
-                        write!(h, "<td class=\"num\"><a href=\"#{}\">{n}</a></td>", evidence_id(Some(topic), issuer));
+    html! {
+        section id="evidence" {
+            "\n" h2 { "Evidence" } "\n"
+            p class="note" {
+                "Every passage on each topic, by issuer, with the stance cues highlighted ("
+                mark class="support" { "support" } " " mark class="oppose" { "oppose" }
+                "). A heatmap cell opens the passages of its row and column issuers. Passages per issuer and topic:"
+            }
+            "\n"
+            div class="scroll" {
+                table class="index" {
+                    thead {
+                        tr {
+                            th { "issuer" }
+                            @for (_, title) in &topics {
+                                th class="t" { (title) }
+                            }
+                        }
+                    }
+                    tbody {
+                        "\n"
+                        @for (issuer, row) in &counts {
+                            tr id=(evidence_id(None, issuer)) {
+                                td { (chip(colours, r.blocs_of.get(*issuer).map(String::as_str).unwrap_or(""))) (issuer) }
+                                @for (topic, _) in &topics {
+                                    @match row.get(topic) {
+                                        Some(n) => { td class="num" { a href={ "#" (evidence_id(Some(topic), issuer)) } { (n) } } }
+                                        None => { td {} }
+                                    }
+                                }
+                            }
+                            "\n"
+                        }
+                    }
                 }
-                None => h.push_str("<td></td>"),
+            }
+            "\n"
+            @for t in &r.evidence {
+                h3 id={ "ev-" (slug(&t.topic)) } { (t.title) } "\n"
+                @if let Some(p) = r.overview.topics.iter().find(|x| x.id == t.topic) {
+                    p class="prop" { "Proposition: " (p.proposition) } "\n"
+                }
+                @for i in &t.issuers {
+                    details id=(evidence_id(Some(&t.topic), &i.issuer)) {
+                        summary {
+                            (chip(colours, &i.bloc)) (i.issuer) " "
+                            span class="muted" {
+                                "(" (i.passages.len()) " passage" @if i.passages.len() != 1 { "s" } ")"
+                            }
+                            " " (stance_bar(i.stances))
+                        }
+                        "\n"
+                        @for e in &i.passages {
+                            (passage_html(e))
+                        }
+                    }
+                    "\n"
+                }
             }
         }
-        h.push_str("</tr>\n");
+        "\n"
     }
-    h.push_str("</tbody></table></div>\n");
-    for t in &r.evidence {
-        let _ = writeln!(h, "<h3 id=\"ev-{}\">{}</h3>", slug(&t.topic), escape(&t.title));
-        if let Some(p) = r.overview.topics.iter().find(|x| x.id == t.topic) {
-            let _ = writeln!(h, "<p class=\"prop\">Proposition: {}</p>", escape(&p.proposition));
-        }
-        for i in &t.issuers {
-            let _ = writeln!(
-                h,
-                "<details id=\"{}\"><summary>{}{} <span class=\"muted\">({} passage{})</span> {}</summary>",
-                evidence_id(Some(&t.topic), &i.issuer),
-                chip(colours, &i.bloc),
-                escape(&i.issuer),
-                i.passages.len(),
-                if i.passages.len() == 1 { "" } else { "s" },
-                stance_bar(i.stances)
-            );
-            for e in &i.passages {
-                passage_html(h, e);
-            }
-            h.push_str("</details>\n");
-        }
-    }
-    h.push_str("</section>\n");
 }
 
-fn method(h: &mut String, r: &Report) {
-    let _ = writeln!(
-        h,
-        "<section id=\"method\">\n<h2>Method</h2>\n<p class=\"note\">Passages are paragraphs of the texts; each is assigned a topic \
-         and a stance by the bilingual lexicon (version {}), with negation and contrast handled. Passage vectors: TF-IDF of words, \
-         bigrams and concepts, reduced by randomized SVD. Positions: net stance shrunk toward 0 by a Beta(1, 1) prior on the \
-         decisive passages; agreement: 1 − |Δ position| / 2. Vocabulary similarity: cosine of mean vectors. Intervals: \
-         2.5–97.5 percentiles of {} bootstrap draws resampling passages within each group (and topic). Model {}, seed {}, stance {}. Full description: \
-         docs/methods.md.</p>\n</section>",
-        escape(&r.lexicon),
-        r.draws,
-        escape(&r.model),
-        r.seed,
-        escape(&r.version)
-    );
+fn method(r: &Report) -> Markup {
+    html! {
+        section id="method" {
+            "\n" h2 { "Method" } "\n"
+            p class="note" {
+                "Passages are paragraphs of the texts; each is assigned a topic and a stance by the bilingual lexicon (version "
+                (r.lexicon) "), with negation and contrast handled. Passage vectors: TF-IDF of words, bigrams and concepts, \
+                 reduced by randomized SVD. Positions: net stance shrunk toward 0 by a Beta(1, 1) prior on the decisive \
+                 passages; agreement: 1 − |Δ position| / 2. Vocabulary similarity: cosine of mean vectors. Intervals: \
+                 2.5–97.5 percentiles of " (r.draws) " bootstrap draws resampling passages within each group (and topic). \
+                 Model " (r.model) ", seed " (r.seed) ", stance " (r.version) ". Full description: docs/methods.md."
+            }
+            "\n"
+        }
+        "\n"
+    }
 }
 
 #[cfg(test)]
@@ -943,16 +1008,24 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_quotes() {
+        let evil = "<script>alert('x') & \"y\"</script>";
         assert_eq!(
-            escape("<script>alert('x') & \"y\"</script>"),
-            "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;"
+            html! { p title=(evil) { (evil) } }.into_string(),
+            "<p title=\"&lt;script&gt;alert('x') &amp; &quot;y&quot;&lt;/script&gt;\">\
+             &lt;script&gt;alert('x') &amp; &quot;y&quot;&lt;/script&gt;</p>"
+        );
+        assert_eq!(
+            chip(&BTreeMap::new(), "\"><b>x").into_string(),
+            "<span class=\"chip\" style=\"background:#999\" title=\"&quot;&gt;&lt;b&gt;x\"></span>"
         );
     }
 
     #[test]
     fn only_http_addresses_become_links() {
-        assert!(link("https://example.org/a?b=1&c=2", "source").contains("href=\"https://example.org/a?b=1&amp;c=2\""));
-        assert_eq!(link("javascript:alert(1)", "source"), "source");
+        assert!(link("https://example.org/a?b=1&c=2", "source")
+            .into_string()
+            .contains("href=\"https://example.org/a?b=1&amp;c=2\""));
+        assert_eq!(link("javascript:alert(1)", "source").into_string(), "source");
     }
 
     #[test]
@@ -993,9 +1066,10 @@ mod tests {
     fn highlight_escapes_text_and_marks_cues() {
         let text = "a <b> legally binding & c";
         let start = text.find("legally").unwrap();
-        let out = highlight(text, &[(start, start + 15, Stance::Support), (start + 2, start + 4, Stance::Oppose)]);
+        let out = highlight(text, &[(start, start + 15, Stance::Support), (start + 2, start + 4, Stance::Oppose)])
+            .into_string();
         assert_eq!(out, "a &lt;b&gt; <mark class=\"support\">legally binding</mark> &amp; c");
         // A span cutting a multi-byte character is dropped, not panicking.
-        assert_eq!(highlight("é", &[(1, 2, Stance::Support)]), "é");
+        assert_eq!(highlight("é", &[(1, 2, Stance::Support)]).into_string(), "é");
     }
 }
