@@ -83,11 +83,11 @@ fn check_model_file(path: &Path) {
 }
 
 /// The text pipeline on arbitrary bytes: the same normalisation as a file
-/// (`corpus::text_from_bytes`), passages whose offsets lie on character boundaries of the text
+/// (`corpus::read::extract`), passages whose offsets lie on character boundaries of the text
 /// and in order, and features for each passage in both languages.
 pub fn text_pipeline(bytes: &[u8]) {
-    let text = match corpus::text_from_bytes("<fuzz>", bytes.to_vec()) {
-        Ok(t) => t,
+    let text = match corpus::read::extract("<fuzz>", bytes.to_vec()) {
+        Ok(t) => t.text,
         Err(e) => return one_line(&e),
     };
     static LEXICON: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();

@@ -193,11 +193,11 @@ fn periodic_rerun_scenario() {
     assert!(out.contains("Nothing ingested") && out.contains("already"), "{out}");
     assert_eq!(db_hash(&ws), before);
 
-    // a bad batch (one good new text, one non-UTF-8) changes nothing, byte for byte.
-    let bad = corpus(None, &[("good.txt", FR_TEXT.as_bytes()), ("latin1.txt", b"d\xe9claration commune\n")]);
+    // a bad batch (one good new text, one binary file) changes nothing, byte for byte.
+    let bad = corpus(None, &[("good.txt", FR_TEXT.as_bytes()), ("binary.txt", b"d\x00\x81\x9d\x01commune\n")]);
     let mut batch = ws_cmd(&ws, &["ingest", "--issuer", "X"]);
-    batch.arg(bad.path().join("good.txt")).arg(bad.path().join("latin1.txt"));
-    fails(batch, 1, &["latin1.txt", "UTF-8"]);
+    batch.arg(bad.path().join("good.txt")).arg(bad.path().join("binary.txt"));
+    fails(batch, 1, &["binary.txt", "UTF-8"]);
     assert_eq!(db_hash(&ws), before);
 
     // every read command works on the workspace: the new issuer is there.

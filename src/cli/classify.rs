@@ -62,7 +62,7 @@ pub struct ClassifyArgs {
 /// The saved model at `path` (a model file, or a folder holding model.bin), header only.
 pub fn run(ctx: &Ctx, args: ClassifyArgs) -> Result<()> {
     stance::limits::count("--top", args.top, 0, stance::limits::MAX_TERMS)?;
-    let (name, text) = read_input(&args.file)?;
+    let (name, text) = read_input(ctx, &args.file)?;
     let lang = args.lang.unwrap_or_else(|| detect::language(&text));
     let lexicon = ctx.lexicon()?;
     if args.model.is_none() {

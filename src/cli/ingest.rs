@@ -20,9 +20,12 @@ use stance::{Error, Result};
 #[command(after_help = "Examples:
   stance ingest --workspace ws/ new/*.txt --issuer \"EU\" --bloc western --date 2025-03-01
   stance ingest --workspace ws/ new/manifest.csv      # metadata per file, as for a corpus
-  stance ingest --workspace ws/ new/                   # a folder: its manifest.csv, or every .txt")]
+  stance ingest --workspace ws/ new/                   # a folder: its manifest.csv, or every .txt
+  stance ingest --workspace ws/ a.pdf b.html c.docx --issuer Brazil --date 2025-03-04
+  stance ingest --workspace ws/ news.csv --text-col body --issuer-col source   # one text per row")]
 pub struct IngestArgs {
-    /// Text files, a manifest.csv, or folders
+    /// Documents (.txt, .pdf, .html, .docx), a manifest.csv, tables of texts (.csv, .tsv,
+    /// .jsonl, .json, .parquet; see --text-col), or folders
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Issuer of the text files (required for text files; a manifest has its own)
@@ -54,14 +57,16 @@ impl IngestArgs {
     }
 
     /// A document from a text file named on the command line, with the flags' metadata.
-    fn document(&self, path: &Path) -> Result<Document> {
+    fn document(&self, ctx: &Ctx, path: &Path) -> Result<Document> {
         let issuer = self.issuer.clone().ok_or_else(|| {
             Error::usage(format!(
                 "{}: give --issuer NAME for text files (or ingest a manifest.csv that names each file's issuer)",
                 path.display()
             ))
         })?;
-        let text = corpus::read_text(path)?;
+        let read = corpus::read::read_document(path)?;
+        read.warnings.iter().for_each(|w| ctx.warn(w));
+        let text = read.text;
         let lang = self.lang.unwrap_or_else(|| detect::language(&text));
         let id = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
         Ok(Document {
@@ -71,7 +76,7 @@ impl IngestArgs {
             date: self.date.clone(),
             lang,
             doc_type: self.doc_type.clone(),
-            title: self.title.clone(),
+            title: self.title.clone().or(read.title),
             source_url: self.source_url.clone(),
             meta: BTreeMap::new(),
             hash: sha256_hex(text.as_bytes()),
@@ -82,7 +87,7 @@ impl IngestArgs {
 
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` with a valid month and day.
 /// Reads and validates every path into documents; fails on the first bad one.
-fn collect(args: &IngestArgs) -> Result<Vec<Document>> {
+fn collect(ctx: &Ctx, args: &IngestArgs) -> Result<Vec<Document>> {
     for (flag, value) in [("--issuer", &args.issuer), ("--bloc", &args.bloc)] {
         if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
             return Err(Error::usage(format!("{flag} is empty; give a name, or leave the flag out")));
@@ -97,23 +102,19 @@ fn collect(args: &IngestArgs) -> Result<Vec<Document>> {
     }
     let mut docs = Vec::new();
     for path in &args.paths {
-        let is_manifest = path.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv"));
-        if path.is_dir() || is_manifest {
+        let is_table = corpus::read::table::TableKind::of(path).is_some();
+        if path.is_dir() || is_table {
             if args.has_metadata() {
                 return Err(Error::usage(format!(
-                    "{}: metadata flags (--issuer, --bloc, --date, --lang) apply to text files; a manifest gives its own",
+                    "{}: metadata flags (--issuer, --bloc, --date, --lang) apply to documents; a manifest or a table gives its own",
                     path.display()
                 )));
             }
-            let c = if is_manifest {
-                let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-                corpus::load_manifest(dir, path)?
-            } else {
-                corpus::load(path)?
-            };
+            let c = corpus::load_path(path, &ctx.global.columns.columns())?;
+            c.warnings.iter().for_each(|w| ctx.warn(w));
             docs.extend(c.documents);
         } else {
-            docs.push(args.document(path)?);
+            docs.push(args.document(ctx, path)?);
         }
     }
     Ok(docs)
@@ -129,7 +130,7 @@ fn some(names: &[String]) -> String {
 
 pub fn run(ctx: &Ctx, args: IngestArgs) -> Result<()> {
     let root = ctx.workspace_dir("ingest")?;
-    let docs = collect(&args)?;
+    let docs = collect(ctx, &args)?;
     let report = Workspace::open(&root)?.ingest(&docs)?;
     let ws = root.display();
     emit(&match ctx.global.format {

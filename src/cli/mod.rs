@@ -69,9 +69,11 @@ pub const CORPUS_ENV: &str = "STANCE_CORPUS";
 /// Options every subcommand understands.
 #[derive(Debug, Clone, Args)]
 pub struct Global {
-    /// Corpus folder: manifest.csv + texts [default: $STANCE_CORPUS, else ./seeds if it has a
-    /// manifest, else the shipped seeds/ built into the binary]
-    #[arg(long, global = true, value_name = "DIR")]
+    /// Corpus: a folder (manifest.csv + texts: .txt, .pdf, .html, .docx), or a table of texts
+    /// (.csv, .tsv, .jsonl, .json, .parquet: one document per row, see --text-col)
+    /// [default: $STANCE_CORPUS, else ./seeds if it has a manifest, else the shipped seeds/ built
+    /// into the binary]
+    #[arg(long, global = true, value_name = "DIR|FILE")]
     pub corpus: Option<PathBuf>,
     /// Workspace folder (SQLite + saved models), see `stance init`
     #[arg(long, global = true, value_name = "DIR")]
@@ -96,6 +98,41 @@ pub struct Global {
     /// Topic lexicon (TOML) [default: the built-in models/topics.toml]
     #[arg(long, global = true, value_name = "FILE")]
     pub lexicon: Option<PathBuf>,
+    #[command(flatten)]
+    pub columns: TableColumns,
+}
+
+/// The columns of a table of texts (`--corpus news.csv`, `stance ingest news.jsonl`).
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Tables of texts (--corpus FILE.csv|.tsv|.jsonl|.json|.parquet)")]
+pub struct TableColumns {
+    /// Column holding each row's text [default: text]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub text_col: Option<String>,
+    /// Column holding the issuer [default: issuer]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub issuer_col: Option<String>,
+    /// Column holding the bloc [default: bloc, if present]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub bloc_col: Option<String>,
+    /// Column holding the date (ISO; a timestamp is read as its day) [default: date, if present]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub date_col: Option<String>,
+    /// Column holding the language (fr, en) [default: lang, if present; else detected]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub lang_col: Option<String>,
+}
+
+impl TableColumns {
+    pub fn columns(&self) -> corpus::read::table::Columns {
+        corpus::read::table::Columns {
+            text: self.text_col.clone(),
+            issuer: self.issuer_col.clone(),
+            bloc: self.bloc_col.clone(),
+            date: self.date_col.clone(),
+            lang: self.lang_col.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -145,7 +182,7 @@ impl Ctx {
     /// The corpus of [`Ctx::corpus_dir`], or the built-in one (`corpus::builtin`).
     pub fn read_corpus(&self) -> Result<Corpus> {
         match self.corpus_dir() {
-            Some(dir) => corpus::load(&dir),
+            Some(dir) => corpus::load_path(&dir, &self.global.columns.columns()),
             None => corpus::builtin(),
         }
     }
@@ -338,10 +375,11 @@ pub fn main() -> i32 {
     }
 }
 
-/// Reads a text named on the command line: a file, or standard input for `-`. Returns its
-/// display name and its text (UTF-8, line ends made LF, not empty), with the same size cap and
-/// normalisation for both (`corpus::read_bytes`, `corpus::text_from_bytes`).
-pub fn read_input(path: &Path) -> Result<(String, String)> {
+/// Reads a text named on the command line: a file in any format `corpus::read` knows, or
+/// standard input for `-`. Returns its display name and its extracted text (line ends made LF,
+/// not empty), with the same size cap and normalisation for both (`corpus::read_bytes`,
+/// `corpus::read::extract`); the readers' warnings (an encoding guessed) go to stderr.
+pub fn read_input(ctx: &Ctx, path: &Path) -> Result<(String, String)> {
     if path.as_os_str() == "-" {
         let cap = corpus::max_file_bytes()?;
         let mut bytes = Vec::new();
@@ -357,12 +395,16 @@ pub fn read_input(path: &Path) -> Result<(String, String)> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(Error::data("<stdin>: no text on standard input; pipe a text or give a FILE"));
         }
-        return Ok(("<stdin>".to_string(), corpus::text_from_bytes("<stdin>", bytes)?));
+        let read = corpus::read::extract("<stdin>", bytes)?;
+        read.warnings.iter().for_each(|w| ctx.warn(w));
+        return Ok(("<stdin>".to_string(), read.text));
     }
     if path.is_dir() {
         return Err(Error::usage(format!("{}: is a directory; give a text file or - for stdin", path.display())));
     }
-    Ok((path.display().to_string(), corpus::read_text(path)?))
+    let read = corpus::read::read_document(path)?;
+    read.warnings.iter().for_each(|w| ctx.warn(w));
+    Ok((path.display().to_string(), read.text))
 }
 
 /// Opens a saved model: `PATH` or `PATH/model.bin` (what `stance fit --out PATH` writes).

@@ -21,7 +21,8 @@ Examples:
   stance passages --topic budapest_convention --issuer CIS
   stance passages --topic binding_norms --bloc western --stance oppose
   stance passages --topic internet_governance --format json | jq '.[0].text'
-  stance passages --corpus speeches/ --domain in --limit 20     what the gate kept")]
+  stance passages --corpus speeches/ --domain in --limit 20     what the gate kept
+  stance passages --corpus statements/ --show-source statement.pdf   the text read from a PDF")]
 pub struct PassagesArgs {
     /// Topic id (see `stance topics`)
     #[arg(long, value_name = "TOPIC")]
@@ -41,6 +42,10 @@ pub struct PassagesArgs {
     /// At most this many passages (0 = all)
     #[arg(long, default_value_t = 0)]
     pub limit: usize,
+    /// Print the text extracted from document DOC (its id, as in the document column) instead:
+    /// what was read from a PDF, web page, Word file or table row; passage offsets point into it
+    #[arg(long, value_name = "DOC", conflicts_with_all = ["topic", "issuer", "bloc", "stance", "domain"])]
+    pub show_source: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -50,6 +55,9 @@ pub enum DomainArg {
 }
 
 pub fn run(ctx: &Ctx, args: PassagesArgs) -> Result<()> {
+    if let Some(id) = &args.show_source {
+        return show_source(ctx, id);
+    }
     if let Some(t) = &args.topic {
         ctx.lexicon()?.check_topic(t)?;
     }
@@ -134,4 +142,22 @@ struct PassageJson<'a> {
     #[serde(flatten)]
     record: PassageRecord,
     domain: &'a Domain,
+}
+
+/// `--show-source`: the extracted text of one document, as the passages' offsets count it.
+fn show_source(ctx: &Ctx, id: &str) -> Result<()> {
+    let corpus = ctx.load_corpus()?;
+    let ids: Vec<String> = corpus.documents.iter().map(|d| d.id.clone()).collect();
+    check_name("document", id, &ids)?;
+    let d = corpus.documents.iter().find(|d| d.id == id).expect("checked above");
+    emit(&match ctx.global.format {
+        Format::Json => render::json(&serde_json::json!({
+            "document": d.id, "title": d.title, "bytes": d.text.len(), "text": d.text,
+        })),
+        Format::Csv => stance::export::csv::rows(
+            &["document", "title", "text"],
+            vec![vec![d.id.clone(), d.title.clone().unwrap_or_default(), d.text.clone()]],
+        )?,
+        Format::Table => format!("{}\n", d.text.trim_end()),
+    })
 }

@@ -47,7 +47,7 @@ pub struct TokensReport {
 }
 
 pub fn run(ctx: &Ctx, args: TokensArgs) -> Result<()> {
-    let (name, text) = read_input(&args.file)?;
+    let (name, text) = read_input(ctx, &args.file)?;
     let lang = args.lang.unwrap_or_else(|| detect::language(&text));
     let params = ctx.params();
     let lexicon = ctx.lexicon()?;

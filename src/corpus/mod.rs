@@ -1,7 +1,8 @@
 //! The corpus: `manifest.csv` plus the texts it names (format in `README.md`).
 //!
 //! Loading validates everything up front, so later stages can trust their input: every row
-//! points to a readable UTF-8, non-empty file, no file appears twice, dates are ISO.
+//! points to a readable, non-empty file whose text [`read`] could extract (non-UTF-8 text is
+//! decoded with a warning), no file appears twice, dates are ISO.
 //! A directory without a manifest is read as one document per `.txt` file (issuer = file stem).
 //!
 //! Safety (docs/security.md): a manifest reads only regular files inside its folder — absolute
@@ -10,6 +11,7 @@
 //! through a bounded reader ([`read_bytes`]).
 
 pub mod gold;
+pub mod read;
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -99,7 +101,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub fn load(dir: &Path) -> Result<Corpus> {
     if !dir.is_dir() {
         return Err(Error::usage(format!(
-            "{}: corpus directory not found; give --corpus DIR (a folder with manifest.csv and the texts)",
+            "{}: corpus folder not found; give --corpus DIR (a folder with manifest.csv and the texts) or a table of texts (.csv, .jsonl, .parquet)",
             dir.display()
         )));
     }
@@ -119,12 +121,28 @@ pub fn load(dir: &Path) -> Result<Corpus> {
     Ok(corpus)
 }
 
+/// `--corpus PATH`: a folder ([`load`]), a manifest (a `.csv` with a `file` column and no
+/// text column named in `columns`), or a table of texts ([`read::table`]: `.csv`, `.tsv`,
+/// `.jsonl`, `.json`, `.parquet`, one document per row).
+pub fn load_path(path: &Path, columns: &read::table::Columns) -> Result<Corpus> {
+    if path.is_dir() || read::table::TableKind::of(path).is_none() {
+        return load(path);
+    }
+    if read::table::is_manifest(path, columns)? {
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let mut corpus = load_manifest(dir, path)?;
+        corpus.root = dir.to_path_buf();
+        return Ok(corpus);
+    }
+    read::table::load_table(path, columns)
+}
+
 /// Reads a manifest (see [`load`]) whose rows name files relative to `dir`.
 pub fn load_manifest(dir: &Path, manifest: &Path) -> Result<Corpus> {
     let root = dir.canonicalize().map_err(|e| Error::io(dir, e))?;
     let bytes = read_bytes(manifest)?;
     from_manifest(&manifest.display().to_string(), bytes, |file| {
-        resolve_in(&root, file).and_then(|path| read_text(&path))
+        resolve_in(&root, file).and_then(|path| read::read_document(&path))
     })
 }
 
@@ -141,16 +159,16 @@ pub fn builtin() -> Result<Corpus> {
         .ok_or_else(|| Error::data("the built-in corpus has no manifest.csv; give --corpus DIR"))?;
     let mut corpus = from_manifest("seeds/manifest.csv (built in)", manifest.contents().to_vec(), |file| {
         let f = BUILTIN.get_file(file).ok_or_else(|| Error::data(format!("'{file}' is not in the built-in corpus")))?;
-        text_from_bytes(&format!("seeds/{file}"), f.contents().to_vec())
+        read::extract(&format!("seeds/{file}"), f.contents().to_vec())
     })?;
     corpus.root = PathBuf::from("seeds");
     Ok(corpus)
 }
 
 /// A corpus from a manifest's bytes (`name` in errors) and a reader of the files it lists.
-fn from_manifest(name: &str, bytes: Vec<u8>, mut read: impl FnMut(&str) -> Result<String>) -> Result<Corpus> {
-    let rows = read_manifest(name, bytes)?;
+fn from_manifest(name: &str, bytes: Vec<u8>, mut read: impl FnMut(&str) -> Result<read::Extracted>) -> Result<Corpus> {
     let mut corpus = Corpus::default();
+    let rows = read_manifest(name, bytes, &mut corpus.warnings)?;
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut by_hash: BTreeMap<String, usize> = BTreeMap::new();
     for (line, row) in rows {
@@ -161,7 +179,12 @@ fn from_manifest(name: &str, bytes: Vec<u8>, mut read: impl FnMut(&str) -> Resul
                 "{at}: file '{file}' is listed twice (first on line {first}); keep one row per file"
             )));
         }
-        let text = read(&file).map_err(|e| Error::data(format!("{at}: {e}")))?;
+        let read::Extracted { text, title, warnings } = read(&file).map_err(|e| Error::data(format!("{at}: {e}")))?;
+        corpus.warnings.extend(warnings);
+        let mut row = row;
+        if let Some(title) = title.filter(|_| row.get("title").is_none_or(|t| t.is_empty())) {
+            row.insert("title".to_string(), title);
+        }
         let hash = sha256_hex(text.as_bytes());
         if let Some(first) = by_hash.insert(hash.clone(), line) {
             return Err(Error::data(format!(
@@ -175,14 +198,16 @@ fn from_manifest(name: &str, bytes: Vec<u8>, mut read: impl FnMut(&str) -> Resul
 }
 
 /// Parses the manifest `name` into (line number, column → value) rows, checking the required
-/// columns.
-fn read_manifest(name: &str, bytes: Vec<u8>) -> Result<Vec<(usize, BTreeMap<String, String>)>> {
-    if let Some(utf16) = utf16_name(&bytes) {
-        return Err(Error::data(format!("{name}: the file is {utf16}; re-save it as UTF-8 (CSV UTF-8)")));
-    }
-    let text =
-        String::from_utf8(bytes).map_err(|_| Error::data(format!("{name}: not valid UTF-8; re-save it as UTF-8")))?;
-    let text = text.trim_start_matches('\u{feff}');
+/// columns. A manifest not in UTF-8 (Excel's "CSV" and "Unicode text") is decoded, with a
+/// warning in `warnings`.
+fn read_manifest(
+    name: &str,
+    bytes: Vec<u8>,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<(usize, BTreeMap<String, String>)>> {
+    let decoded = read::encoding::decode(name, bytes)?;
+    warnings.extend(decoded.warning);
+    let text = decoded.text.as_str();
     let mut reader =
         csv::ReaderBuilder::new().flexible(false).delimiter(sniff_delimiter(text)).from_reader(text.as_bytes());
     let headers: Vec<String> = reader
@@ -235,29 +260,6 @@ fn sniff_delimiter(text: &str) -> u8 {
             n.iter().any(|h| h == "file") && n.iter().any(|h| h == "issuer")
         })
         .map_or(b',', |d| d as u8)
-}
-
-/// "UTF-16 (little-endian)" or "UTF-16 (big-endian)" when `bytes` look like UTF-16 (a byte-order
-/// mark, or a NUL in every other byte of an ASCII start), as Windows tools save "Unicode text".
-fn utf16_name(bytes: &[u8]) -> Option<&'static str> {
-    match bytes {
-        [0xFF, 0xFE, ..] => return Some("UTF-16 (little-endian)"),
-        [0xFE, 0xFF, ..] => return Some("UTF-16 (big-endian)"),
-        _ => {}
-    }
-    let head = &bytes[..bytes.len().min(64) & !1];
-    if head.len() < 4 {
-        return None;
-    }
-    let zeros = |offset: usize| head.iter().skip(offset).step_by(2).all(|&b| b == 0);
-    let text = |offset: usize| head.iter().skip(offset).step_by(2).all(|&b| b != 0);
-    if zeros(1) && text(0) {
-        Some("UTF-16 (little-endian)")
-    } else if zeros(0) && text(1) {
-        Some("UTF-16 (big-endian)")
-    } else {
-        None
-    }
 }
 
 /// Issuers and blocs that differ only by case or spacing ("Russia", "russia ", "Russia  ") are
@@ -424,33 +426,6 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Reads a text file as UTF-8 (see [`text_from_bytes`]), rejecting missing, unreadable,
-/// non-regular, oversized, non-UTF-8 and empty files with a message that says what to do.
-pub fn read_text(path: &Path) -> Result<String> {
-    text_from_bytes(&path.display().to_string(), read_bytes(path)?)
-}
-
-/// A text from its bytes: UTF-8 without BOM, line ends CRLF and lone CR made LF — the one
-/// normalisation for files and standard input, so the same text gives the same passages.
-/// `name` is the file (or `<stdin>`) named in errors.
-pub fn text_from_bytes(name: &str, bytes: Vec<u8>) -> Result<String> {
-    if let Some(utf16) = utf16_name(&bytes) {
-        return Err(Error::data(format!("{name}: the file is {utf16}; re-save it as UTF-8")));
-    }
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            return Err(Error::data(format!("{name}: not valid UTF-8 (byte {at}); re-save the file as UTF-8")));
-        }
-    };
-    let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n").replace('\r', "\n");
-    if text.trim().is_empty() {
-        return Err(Error::data(format!("{name}: the file is empty; remove it or add its text")));
-    }
-    Ok(text)
-}
-
 fn load_plain_dir(dir: &Path) -> Result<Corpus> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
@@ -466,7 +441,10 @@ fn load_plain_dir(dir: &Path) -> Result<Corpus> {
     ));
     for path in files {
         let name = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-        let text = read_text(&resolve_in(&root, &name).map_err(|e| Error::data(format!("{}: {e}", path.display())))?)?;
+        let read::Extracted { text, title, warnings } = read::read_document(
+            &resolve_in(&root, &name).map_err(|e| Error::data(format!("{}: {e}", path.display())))?,
+        )?;
+        corpus.warnings.extend(warnings);
         let id = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
         let issuer = path.file_stem().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
         let hash = sha256_hex(text.as_bytes());
@@ -478,7 +456,7 @@ fn load_plain_dir(dir: &Path) -> Result<Corpus> {
             date: None,
             lang,
             doc_type: None,
-            title: None,
+            title,
             source_url: None,
             meta: BTreeMap::new(),
             text,

@@ -1,0 +1,189 @@
+//! Issue 19: what analysts have — legacy encodings, tables of texts (CSV, JSON lines, Parquet),
+//! HTML, DOCX and PDF — read by the real binary; each fixture's extracted passages are pinned.
+
+mod common;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use common::*;
+
+/// `stance` without `--quiet`, so warnings reach stderr.
+fn loud(args: &[&str]) -> Command {
+    let mut cmd = Command::cargo_bin("stance").expect("binary built");
+    cmd.current_dir(std::env::temp_dir()).args(args);
+    cmd
+}
+
+/// Runs, asserts success, returns (stdout, stderr).
+fn run(mut cmd: Command) -> (String, String) {
+    let out = cmd.output().expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "failed: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    (String::from_utf8(out.stdout).expect("utf-8"), err)
+}
+
+/// (document, passage text) of every passage of the corpus at `path`.
+fn passages(path: &Path, extra: &[&str]) -> Vec<(String, String)> {
+    let mut cmd = stance(&["passages", "--format", "json", "--corpus"]);
+    cmd.arg(path).args(extra);
+    let v = json(cmd);
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["document"].as_str().unwrap().to_string(), p["text"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+fn windows_1252(s: &str) -> Vec<u8> {
+    s.chars()
+        .map(|c| match c {
+            '’' => 0x92,
+            '–' => 0x96,
+            c if (c as u32) < 256 => c as u8,
+            c => panic!("{c} not in the fixture's Windows-1252"),
+        })
+        .collect()
+}
+
+fn utf16le(s: &str) -> Vec<u8> {
+    [0xFF, 0xFE].into_iter().chain(s.encode_utf16().flat_map(u16::to_le_bytes)).collect()
+}
+
+// Part 4: encodings.
+
+const LATIN1_FR: &str = "La France soutient l’application du droit international existant au cyberespace – \
+y compris la Charte des Nations Unies.\n\nElle s’oppose à un nouveau traité juridiquement contraignant.\n";
+
+#[test]
+fn latin1_and_utf16_texts_are_decoded_with_a_warning_naming_the_encoding() {
+    let dir = corpus(
+        Some("file,issuer\nfr.txt,France\neu.txt,EU\n"),
+        &[("fr.txt", &windows_1252(LATIN1_FR)), ("eu.txt", &utf16le(EN_TEXT))],
+    );
+    let mut cmd = loud(&["passages", "--format", "json", "--corpus"]);
+    cmd.arg(dir.path());
+    let (out, err) = run(cmd);
+    assert!(err.contains("fr.txt: not UTF-8, read as Windows-1252 (Latin-1)"), "{err}");
+    assert!(err.contains("eu.txt: not UTF-8, read as UTF-16 (little-endian)"), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let texts: Vec<&str> = v.as_array().unwrap().iter().map(|p| p["text"].as_str().unwrap()).collect();
+    assert!(texts.contains(&"Elle s'oppose à un nouveau traité juridiquement contraignant."), "{texts:?}");
+    assert!(texts.iter().any(|t| t.starts_with("We support the multistakeholder model")), "{texts:?}");
+    // a Windows-1252 manifest (Excel's "CSV") is decoded too
+    let dir = corpus(
+        None,
+        &[
+            ("manifest.csv", &windows_1252("file,issuer\nfr.txt,République française\n")),
+            ("fr.txt", FR_TEXT.as_bytes()),
+        ],
+    );
+    let mut cmd = loud(&["similarity", "--format", "json", "--draws", "0", "--corpus"]);
+    cmd.arg(dir.path());
+    let (out, err) = run(cmd);
+    assert!(err.contains("manifest.csv: not UTF-8, read as Windows-1252"), "{err}");
+    assert!(out.contains("République française"), "{out}");
+}
+
+#[test]
+fn classify_and_tokens_read_latin1() {
+    let dir = corpus(None, &[("fr.txt", &windows_1252(LATIN1_FR))]);
+    let mut cmd = loud(&["tokens", "--format", "json"]);
+    cmd.arg(dir.path().join("fr.txt"));
+    let (out, err) = run(cmd);
+    assert!(err.contains("read as Windows-1252"), "{err}");
+    assert!(out.contains("contraignant") && out.contains("traité"), "{out}");
+}
+
+// Part 5: tables of texts.
+
+const NEWS_CSV: &str = "id,body,source,published,region\n\
+1,\"La France soutient l'application du droit international au cyberespace, y compris la Charte des Nations Unies.\",Le Monde,2025-03-04T10:00:00Z,eu\n\
+2,\"Russia calls for a legally binding convention on international information security under the United Nations.\",TASS,2025-03-05,ru\n\
+3,,Reuters,2025-03-06,\n\
+4,\"Russia calls for a legally binding convention on international information security under the United Nations.\",RIA,2025-03-06,ru\n";
+
+#[test]
+fn csv_of_texts_one_document_per_row() {
+    let dir = corpus(None, &[("news.csv", NEWS_CSV.as_bytes())]);
+    let flags = ["--text-col", "body", "--issuer-col", "source", "--date-col", "published"];
+    let got = passages(&dir.path().join("news.csv"), &flags);
+    assert_eq!(
+        got,
+        [
+            ("news.csv:2".to_string(), "La France soutient l'application du droit international au cyberespace, y compris la Charte des Nations Unies.".to_string()),
+            ("news.csv:3".to_string(), "Russia calls for a legally binding convention on international information security under the United Nations.".to_string()),
+        ]
+    );
+    let mut cmd = loud(&["similarity", "--format", "json", "--draws", "0", "--corpus"]);
+    cmd.arg(dir.path().join("news.csv")).args(flags);
+    let (out, err) = run(cmd);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["labels"], serde_json::json!(["Le Monde", "TASS"]));
+    assert!(err.contains("1 row(s) with an empty text skipped (line 4)"), "{err}");
+    assert!(err.contains("1 row(s) repeat an earlier row's text, read once (line 5)"), "{err}");
+    // dates: the timestamp is read as its day
+    let mut cmd = stance(&["passages", "--format", "json", "--corpus"]);
+    cmd.arg(dir.path().join("news.csv")).args(flags);
+    assert_eq!(json(cmd)[0]["date"], "2025-03-04");
+}
+
+#[test]
+fn jsonl_of_texts_with_default_columns() {
+    let jsonl = format!(
+        "{}\n{}\n",
+        serde_json::json!({"text": FR_TEXT, "issuer": "Russia", "bloc": "east", "lang": "fr"}),
+        serde_json::json!({"text": EN_TEXT, "issuer": "EU", "bloc": "west", "date": "2021-02-03"})
+    );
+    let dir = corpus(None, &[("t.jsonl", jsonl.as_bytes())]);
+    let got = passages(&dir.path().join("t.jsonl"), &[]);
+    let docs: Vec<&str> = got.iter().map(|(d, _)| d.as_str()).collect();
+    assert_eq!(docs, ["t.jsonl:1", "t.jsonl:1", "t.jsonl:2", "t.jsonl:2"]);
+    assert!(got[2].1.starts_with("The European Union considers"), "{got:?}");
+    let mut cmd = stance(&["similarity", "--by", "bloc", "--format", "json", "--draws", "0", "--corpus"]);
+    cmd.arg(dir.path().join("t.jsonl"));
+    assert_eq!(json(cmd)["labels"], serde_json::json!(["east", "west"]));
+    // show-source prints the row's text
+    let mut cmd = stance(&["passages", "--show-source", "t.jsonl:2", "--corpus"]);
+    cmd.arg(dir.path().join("t.jsonl"));
+    assert_eq!(stdout(cmd), EN_TEXT);
+}
+
+#[test]
+fn table_errors_are_one_line_naming_file_and_flag() {
+    let dir = corpus(
+        None,
+        &[("news.csv", NEWS_CSV.as_bytes()), ("bad.jsonl", b"{\"text\": \"x\", \"issuer\": \"y\"}\nnot json\n")],
+    );
+    let mut cmd = stance(&["similarity", "--corpus"]);
+    cmd.arg(dir.path().join("news.csv"));
+    fails(cmd, 1, &["news.csv", "no column 'text'", "body, source", "--text-col"]);
+    let mut cmd = stance(&["similarity", "--text-col", "body", "--issuer-col", "writer", "--corpus"]);
+    cmd.arg(dir.path().join("news.csv"));
+    fails(cmd, 1, &["news.csv", "column 'writer' (--issuer-col)"]);
+    let mut cmd = stance(&["similarity", "--corpus"]);
+    cmd.arg(dir.path().join("bad.jsonl"));
+    fails(cmd, 1, &["bad.jsonl:2", "not JSON"]);
+}
+
+#[test]
+fn a_csv_with_a_file_column_is_still_a_manifest() {
+    let dir = small_corpus();
+    let got = passages(&dir.path().join("manifest.csv"), &[]);
+    assert_eq!(got.iter().filter(|(d, _)| d == "a.txt").count(), 2, "{got:?}");
+}
+
+#[test]
+fn ingest_reads_tables_of_texts() {
+    let ws = tempfile::tempdir().unwrap();
+    let dir = corpus(None, &[("news.csv", NEWS_CSV.as_bytes())]);
+    let mut init = stance(&["init", "--workspace"]);
+    init.arg(ws.path());
+    stdout(init);
+    let mut ingest =
+        stance(&["ingest", "--format", "json", "--text-col", "body", "--issuer-col", "source", "--workspace"]);
+    ingest.arg(ws.path()).arg(dir.path().join("news.csv"));
+    let report = json(ingest);
+    assert_eq!(report["added"], serde_json::json!(["news.csv:2", "news.csv:3"]), "{report}");
+}
