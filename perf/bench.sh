@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# perf/bench.sh — issue 7 benchmark: `stance fit` against the scikit-learn reference pipeline
+# perf/bench.sh — issues 7 and 15: `stance fit` against the scikit-learn reference pipeline
 # (shared/perf/sklearn_pipeline.py) on UN General Debate corpora, same machine, same run.
-# Target (design.md, Scale): at 50 MB, stance >= 5x faster end to end, at <= 1/2 the peak RSS.
+# Aims (issue 15, at 50 MB): reference parameters >= 10x faster at <= 0.33x the peak RSS; stance's
+# defaults >= 8x faster at <= 0.4x, model.bin <= 100 MB; workspace database <= 2x the corpus
+# text, `update` of one speech <= 0.5 s, `diff` <= 1 s; scoring one document <= 50 ms.
+# Per size, one run measures: scikit-learn; `stance fit` with the reference parameters and with
+# its defaults (model.bin size); a workspace (init on all texts but one, ingest + update of the
+# last one, diff; database size); classify of one document with the defaults' model.
 #
 # Usage (from anywhere; shared/ must sit next to the checkout, as in CI):
 #   bash perf/bench.sh [SIZE...]   SIZE in MB, default 50.  SIZE < 50: deterministic subset of
@@ -17,7 +22,9 @@
 # Environment:
 #   BENCH_REPEAT=N        run both N times per size (interleaved); the report keeps, per tool, the
 #                         run with the median wall time and lists all of them (default 1)
+#   BENCH_SHARED=DIR      the shared/ folder (default: the one next to the checkout)
 #   BENCH_NO_BUILD=1      skip `cargo build --release` (use the binary as it is)
+#   BENCH_WS_MAX_MB=N     workspace and scoring measurements for sizes <= N MB (default 50; 0: never)
 #   BENCH_CHECK_MAX_MB=N  agreement check in scikit-learn-like mode (stance fit --no-lexicon
 #                         --stopwords none --keep-numbers, and the reference's top singular values
 #                         from perf/sk_singular_values.py) for sizes <= N MB (default 10; 0: never)
@@ -34,7 +41,7 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$HERE")"
-SHARED="$(cd "$ROOT/.." && pwd)/shared"
+SHARED="${BENCH_SHARED:-$(cd "$ROOT/.." && pwd)/shared}"
 WORK="$HERE/work"
 RESULTS="$HERE/results"
 PY=${PYTHON:-python3}
@@ -179,6 +186,76 @@ run_stance() {  # DIR RUNDIR
   [ "$rc" = 0 ] || say "  stance fit failed (exit $rc): $(tail -3 "$run/stance.err" | tr '\n' ' ')"
 }
 
+# stance's defaults (no parameter but the corpus) -> RUNDIR/stance_def/ and stance_def.{json,time,err,rc}.
+run_stance_defaults() {  # DIR RUNDIR
+  local dir=$1 run=$2 rc=0
+  rm -rf "$run/stance_def"
+  [ -z "$BUILD_ERR" ] && [ -x "$BIN" ] || { echo missing > "$run/stance_def.rc"; return; }
+  say "  stance fit (defaults) ..."
+  /usr/bin/time -v -o "$run/stance_def.time" \
+    "$BIN" fit --corpus "$dir" --out "$run/stance_def" --timings --format json --quiet \
+    > "$run/stance_def.json" 2> "$run/stance_def.err" || rc=$?
+  echo "$rc" > "$run/stance_def.rc"
+  [ "$rc" = 0 ] || say "  stance fit (defaults) failed (exit $rc): $(tail -3 "$run/stance_def.err" | tr '\n' ' ')"
+}
+
+# The workspace: `init` on every text but the manifest's last, then `ingest` + `update` of that
+# one, then `diff` of the two runs; each under time -v (RUNDIR/ws_{init,ingest,update,diff}.*),
+# and the database's size (RUNDIR/ws.sizes: bytes of stance.db, models/, corpus text).
+run_workspace() {  # DIR RUNDIR
+  local dir=$1 run=$2 ws=$2/ws step
+  [ -z "$BUILD_ERR" ] && [ -x "$BIN" ] || return 0
+  say "  workspace: init, ingest + update of one speech, diff ..."
+  rm -rf "$ws" "$run/ws_corpus" "$run/ws_new"
+  "$PY" - "$dir" "$run/ws_corpus" "$run/ws_new" <<'EOF2'
+import csv, os, sys
+src, base, new = sys.argv[1:4]
+rows = list(csv.DictReader(open(os.path.join(src, 'manifest.csv'), encoding='utf-8')))
+for out, part in ((base, rows[:-1]), (new, rows[-1:])):
+    for r in part:
+        d = os.path.join(out, os.path.dirname(r['file'])); os.makedirs(d, exist_ok=True)
+        os.link(os.path.join(src, r['file']), os.path.join(out, r['file']))
+    with open(os.path.join(out, 'manifest.csv'), 'w', newline='', encoding='utf-8') as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0].keys())); w.writeheader(); w.writerows(part)
+EOF2
+  local -a steps=(
+    "init|init --workspace $ws --corpus $run/ws_corpus"
+    "ingest|ingest --workspace $ws $run/ws_new/manifest.csv"
+    "update|update --workspace $ws"
+    "diff|diff --workspace $ws")
+  for step in "${steps[@]}"; do
+    local name=${step%%|*} rc=0
+    # shellcheck disable=SC2086  # the paths are ours, without spaces
+    /usr/bin/time -v -o "$run/ws_$name.time" "$BIN" ${step#*|} --format json --quiet \
+      > "$run/ws_$name.json" 2> "$run/ws_$name.err" || rc=$?
+    echo "$rc" > "$run/ws_$name.rc"
+    [ "$rc" = 0 ] || { say "  stance $name failed (exit $rc): $(tail -3 "$run/ws_$name.err" | tr '\n' ' ')"; break; }
+  done
+  { echo "db $(du -cb "$ws"/stance.db* 2>/dev/null | tail -1 | cut -f1)"
+    echo "models $(du -sb "$ws/models" 2>/dev/null | cut -f1)"
+    echo "text $(du -cbL "$dir"/txt 2>/dev/null | tail -1 | cut -f1)"; } > "$run/ws.sizes"
+  rm -rf "$ws" "$run/ws_corpus" "$run/ws_new"
+}
+
+# Scoring one document with the defaults' model: BENCH_RUNS runs of `stance classify` (a bash
+# loop, after 2 warm-ups) -> RUNDIR/score.loop_us, and one under time -v -> RUNDIR/score.time.
+run_score() {  # RUNDIR
+  local run=$1 model=$1/stance_def/model.bin doc nruns=${BENCH_RUNS:-20} t0 t1 i
+  [ -f "$model" ] || return 0
+  doc=${BENCH_DOC:-$(ls -S "$ROOT"/seeds/*.txt | head -1)}
+  say "  classify one document with the defaults' model ($nruns runs) ..."
+  local cmd=("$BIN" classify "$doc" --model "$model" --format json --quiet)
+  "${cmd[@]}" > /dev/null 2> "$run/score.err" || { say "  stance classify failed"; return 0; }
+  "${cmd[@]}" > /dev/null 2>&1
+  /usr/bin/time -v -o "$run/score.time" "${cmd[@]}" > /dev/null 2>&1
+  : > "$run/score.loop_us"
+  for ((i = 0; i < nruns; i++)); do
+    t0=$(date +%s%N); "${cmd[@]}" > /dev/null 2>&1; t1=$(date +%s%N)
+    echo $(((t1 - t0) / 1000)) >> "$run/score.loop_us"
+  done
+  echo "$doc" > "$run/score.doc"
+}
+
 # Agreement check, untimed: stance with the reference's feature set (words only, no stopword list,
 # numbers kept) -> RUNDIR/stance_sklike/, and the reference's top singular values -> RUNDIR/sk_sv.json.
 run_check() {  # DIR RUNDIR
@@ -210,9 +287,15 @@ bench() {
     for ((r = 1; r <= repeat; r++)); do   # interleaved, so drift in machine load hits both alike
       mkdir -p "$run/r$r"
       busy_check "$run/r$r/busy"
+      cut -d' ' -f1-3 /proc/loadavg > "$run/r$r/loadavg"
       run_sklearn "$dir" "$run/r$r"
       run_stance "$dir" "$run/r$r"
+      run_stance_defaults "$dir" "$run/r$r"
     done
+    if [[ "$mb" =~ ^[0-9]+$ ]] && [ "$mb" -le "${BENCH_WS_MAX_MB:-50}" ]; then
+      run_workspace "$dir" "$run/r1"
+      run_score "$run/r1"
+    fi
     if [[ "$mb" =~ ^[0-9]+$ ]] && [ "$mb" -le "${BENCH_CHECK_MAX_MB:-10}" ]; then run_check "$dir" "$run/r1"; fi
     runs+=("$mb=$run=$dir")
   done

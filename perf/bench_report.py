@@ -21,9 +21,15 @@ import statistics
 import subprocess
 import sys
 
-TARGET_SPEEDUP = 5.0     # design.md, Scale: >= 5x faster end to end ...
-TARGET_RSS_RATIO = 0.5   # ... at <= half the peak memory
-TARGET_SCORE_MS = 50.0   # issue 7: scoring one new document against a saved model
+TARGET_SPEEDUP = 10.0    # issue 15, reference parameters: >= 10x faster end to end ...
+TARGET_RSS_RATIO = 0.33  # ... at <= a third of the peak memory
+TARGET_DEF_SPEEDUP = 8.0  # stance's defaults: >= 8x faster ...
+TARGET_DEF_RSS_RATIO = 0.4  # ... at <= 0.4x the peak memory ...
+TARGET_MODEL_MB = 100.0  # ... and model.bin <= 100 MB
+TARGET_DB_RATIO = 2.0    # workspace database <= 2x the corpus text
+TARGET_UPDATE_S = 0.5    # `update` of one speech
+TARGET_DIFF_S = 1.0      # `diff` of the two runs
+TARGET_SCORE_MS = 50.0   # scoring one new document against a saved model
 START, END = '<!-- bench:start -->', '<!-- bench:end -->'
 
 
@@ -81,7 +87,7 @@ def tool_run(rdir, tool):
     if tool == 'sklearn':
         js = last_json(read(os.path.join(rdir, 'sklearn.out')), 'JSON ')
     else:
-        js = last_json(read(os.path.join(rdir, 'stance.json')))
+        js = last_json(read(os.path.join(rdir, f'{tool}.json')))
     if out['ok'] and js is None:
         out['ok'], out['exit'] = False, 'no JSON on stdout'
     if js:
@@ -129,20 +135,118 @@ def point(spec, compare_py):
     reps = sorted((d for d in os.listdir(run) if re.fullmatch(r'r\d+', d)), key=lambda d: int(d[1:]))
     sk = pick_median([tool_run(os.path.join(run, d), 'sklearn') for d in reps])
     st = pick_median([tool_run(os.path.join(run, d), 'stance') for d in reps])
+    sd = pick_median([tool_run(os.path.join(run, d), 'stance_def') for d in reps])
     busy = [int(b) for d in reps if (b := read(os.path.join(run, d, 'busy')).strip()).isdigit()]
+    load = [la for d in reps if (la := read(os.path.join(run, d, 'loadavg')).strip())]
     skr, str_ = sk.get('report') or {}, st.get('report') or {}
     mb = int(mb) if mb.isdigit() else mb
+    r1 = os.path.join(run, 'r1')
     p = {'size_mb': mb, 'label': label(mb), 'corpus': corpus_info(corpus), 'repeats': len(reps),
-         'busy_pct': busy, 'sklearn': sk, 'stance': st}
+         'busy_pct': busy, 'loadavg': load, 'sklearn': sk, 'stance': st, 'stance_defaults': sd,
+         'model_mb': file_mb(os.path.join(r1, 'stance', 'model.bin')),
+         'model_defaults_mb': file_mb(os.path.join(r1, 'stance_def', 'model.bin'))}
     if sk['ok'] and st['ok']:
         p['speedup_wall'] = ratio(sk.get('wall_s'), st.get('wall_s'))
         p['speedup_total'] = ratio(skr.get('total_s'), str_.get('total_s'))
         p['rss_ratio'] = ratio(st.get('peak_rss_mb'), sk.get('peak_rss_mb'), 3)
-        p['similarity'] = compare(compare_py, os.path.join(run, 'r1'))
+        p['similarity'] = compare(compare_py, r1)
+    if sk['ok'] and sd['ok']:
+        p['speedup_defaults'] = ratio(sk.get('wall_s'), sd.get('wall_s'))
+        p['rss_ratio_defaults'] = ratio(sd.get('peak_rss_mb'), sk.get('peak_rss_mb'), 3)
+        p['similarity_defaults'] = compare(compare_py, r1, 'stance_def')
+    ws = workspace(r1)
+    if ws:
+        p['workspace'] = ws
+    sc = score_loop(r1)
+    if sc:
+        p['score'] = sc
     check = agreement_check(compare_py, os.path.join(run, 'r1'), str_)
     if check:
         p['check'] = check
     return p
+
+
+def file_mb(path):
+    return round(os.path.getsize(path) / 1e6, 1) if os.path.exists(path) else None
+
+
+def workspace(run):
+    """bench.sh run_workspace: time -v of each step, sizes of the database, models and text."""
+    if not os.path.exists(os.path.join(run, 'ws.sizes')):
+        return None
+    sizes = dict(line.split() for line in read(os.path.join(run, 'ws.sizes')).splitlines() if len(line.split()) == 2)
+    out = {k + '_mb': round(int(v) / 1e6, 1) for k, v in sizes.items() if v.isdigit()}
+    out['db_ratio'] = ratio(out.get('db_mb'), out.get('text_mb'), 2)
+    for step in ('init', 'ingest', 'update', 'diff'):
+        rc = read(os.path.join(run, f'ws_{step}.rc')).strip()
+        tv = parse_time_v(os.path.join(run, f'ws_{step}.time')) or {}
+        out[step] = {'ok': rc == '0', **tv}
+        if rc and rc != '0':
+            out[step]['stderr_tail'] = read(os.path.join(run, f'ws_{step}.err')).strip().splitlines()[-4:]
+    return out
+
+
+def score_loop(run):
+    """bench.sh run_score: classify times (ms) and its peak RSS."""
+    us = [int(x) for x in read(os.path.join(run, 'score.loop_us')).split() if x.isdigit()]
+    if not us:
+        return None
+    ms = [u / 1000 for u in us]
+    tv = parse_time_v(os.path.join(run, 'score.time')) or {}
+    return {'doc': os.path.relpath(read(os.path.join(run, 'score.doc')).strip() or '?'), 'runs': len(ms),
+            'median_ms': round(statistics.median(ms), 1), 'min_ms': round(min(ms), 1),
+            'max_ms': round(max(ms), 1), 'peak_rss_mb': tv.get('peak_rss_mb')}
+
+
+def aims(res):
+    """The issue-15 aims, one table per kind, from this run."""
+    lines = ['### Aims (issue 15)', '',
+             '| corpus | load avg | run | sklearn s | stance s | speed-up (aim) | sklearn RSS MB | stance RSS MB '
+             '| RSS ratio (aim) | model.bin MB | features | r vs sklearn |',
+             '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|']
+    for p in res['points']:
+        sk = p['sklearn']
+        load = p['loadavg'][0] if p.get('loadavg') else '–'
+        for name, t, sp, rr, aim_sp, aim_rr, mmb, sim in (
+                ('reference parameters', p['stance'], p.get('speedup_wall'), p.get('rss_ratio'),
+                 TARGET_SPEEDUP, TARGET_RSS_RATIO, p.get('model_mb'), p.get('similarity')),
+                ('defaults', p.get('stance_defaults') or {'ok': False}, p.get('speedup_defaults'),
+                 p.get('rss_ratio_defaults'), TARGET_DEF_SPEEDUP, TARGET_DEF_RSS_RATIO, p.get('model_defaults_mb'),
+                 p.get('similarity_defaults'))):
+            rep = t.get('report') or {}
+            lines.append('| ' + ' | '.join([
+                p['label'], load, name, fmt(sk.get('wall_s')), fmt(t.get('wall_s')) if t['ok'] else 'failed',
+                fmt(sp) + f' (≥{aim_sp:g}×)' + mark(sp, lambda v, a=aim_sp: v >= a),
+                fmt(sk.get('peak_rss_mb'), 0), fmt(t.get('peak_rss_mb'), 0),
+                fmt(rr, 3) + f' (≤{aim_rr})' + mark(rr, lambda v, a=aim_rr: v <= a),
+                fmt(mmb, 1) + (mark(mmb, lambda v: v <= TARGET_MODEL_MB) if name == 'defaults' else ''),
+                fmt(rep.get('features')), fmt((sim or {}).get('pearson'), 4)]) + ' |')
+    lines += ['', 'scikit-learn has one configuration (its reference parameters: min_df 2, max_df 0.9, '
+              '100 dims, k 20); both stance runs are compared with it. r vs sklearn: Pearson r of the issuer '
+              '× issuer similarity matrices (stance\'s own features; see the agreement check below).', '']
+    wss = [p for p in res['points'] if p.get('workspace') or p.get('score')]
+    if wss:
+        lines += ['| corpus | stance.db MB | models/ MB | corpus text MB | db / text (≤2) | init s | '
+                  f'update of one speech s (≤{TARGET_UPDATE_S:g}) | diff s (≤{TARGET_DIFF_S:g}) | diff peak RSS MB '
+                  f'| classify one document ms, median (≤{TARGET_SCORE_MS:g}) | classify peak RSS MB |',
+                  '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|']
+        for p in wss:
+            w, sc = p.get('workspace') or {}, p.get('score') or {}
+            step = lambda s: (w.get(s) or {})
+            st = lambda s: fmt(step(s).get('wall_s')) if step(s).get('ok') else ('failed' if step(s) else '–')
+            lines.append('| ' + ' | '.join([
+                p['label'], fmt(w.get('db_mb'), 1), fmt(w.get('models_mb'), 1), fmt(w.get('text_mb'), 1),
+                fmt(w.get('db_ratio')) + mark(w.get('db_ratio'), lambda v: v <= TARGET_DB_RATIO),
+                st('init'), st('update') + mark(step('update').get('wall_s'), lambda v: v <= TARGET_UPDATE_S),
+                st('diff') + mark(step('diff').get('wall_s'), lambda v: v <= TARGET_DIFF_S),
+                fmt(step('diff').get('peak_rss_mb'), 0),
+                fmt(sc.get('median_ms'), 1) + mark(sc.get('median_ms'), lambda v: v <= TARGET_SCORE_MS),
+                fmt(sc.get('peak_rss_mb'), 0)]) + ' |')
+        lines += ['', 'Workspace: `stance init` on every text of the corpus but the manifest\'s last, then '
+                  '`ingest` + `update` of that one speech, then `diff` of the two runs, each timed by '
+                  '`/usr/bin/time -v`; stance.db includes its WAL. classify: `stance classify DOC --model '
+                  'MODEL` with the defaults\' model (BENCH_RUNS runs, bash loop, after 2 warm-ups).', '']
+    return lines
 
 
 def agreement_check(compare_py, run, stance_report):
@@ -210,11 +314,13 @@ def markdown(res):
              f"{m['rustc']}, Python {m['python']}; OPENBLAS_CORETYPE={m['env']['OPENBLAS_CORETYPE']}, "
              f"OPENBLAS_L2_SIZE={m['env']['OPENBLAS_L2_SIZE']}"
              + (' (unset for sklearn: BENCH_NATIVE_BLAS=1)' if res.get('native_blas') else '') + '.', '']
+    lines += aims(res)
     blas = next((p['sklearn']['report'].get('blas') for p in res['points'] if p['sklearn'].get('report')), None)
     if blas:
         lines += ['scikit-learn BLAS (threadpoolctl): '
                   + ', '.join(sorted({f'{b[0]} {b[1] or ""}'.strip() + f' ×{b[2]}' for b in blas})) + '.', '']
-    lines += ['| corpus | MB | docs | passages | features | nnz | sklearn wall s | stance wall s | speed-up '
+    lines += ['### Reference parameters, per size', '',
+              '| corpus | MB | docs | passages | features | nnz | sklearn wall s | stance wall s | speed-up '
               f'(≥{TARGET_SPEEDUP:g}×) | sklearn RSS MB | stance RSS MB | RSS ratio (≤{TARGET_RSS_RATIO}) '
               '| similarity r | r, sklearn-like mode |',
               '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|']

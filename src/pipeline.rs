@@ -61,7 +61,8 @@ impl Default for Params {
         Params {
             segment: SegmentParams::default(),
             analyzer: AnalyzerOptions::default(),
-            tfidf: TfIdfParams { extra_weight: CONCEPT_WEIGHT, ..TfIdfParams::default() },
+            // min_df 0: chosen from the corpus size when the pipeline runs ([`Params::scaled_to`]).
+            tfidf: TfIdfParams { min_df: 0, extra_weight: CONCEPT_WEIGHT, ..TfIdfParams::default() },
             svd: SvdParams::default(),
             cluster: ClusterParams::default(),
             concepts: true,
@@ -70,7 +71,43 @@ impl Default for Params {
     }
 }
 
+/// Corpora below this many bytes of text keep every term (min_df 1, no cap): on a few dozen
+/// texts a word in one passage can still be the one that matters.
+pub const SCALE_FROM_BYTES: usize = 1_000_000;
+
+/// The vocabulary cap of the defaults from [`SCALE_FROM_BYTES`] on: with 100 SVD dimensions the
+/// model keeps ~420 bytes per term, so the model stays near 42 MB whatever the corpus size.
+pub const DEFAULT_MAX_FEATURES: usize = 100_000;
+
+/// The vocabulary defaults for a corpus of `bytes` of text: `(min_df, max_features)`.
+///
+/// Below 1 MB: `(1, None)`, every term. From 1 MB: `min_df = 2 + ⌊log10(MB)⌋` (2 up to 10 MB,
+/// 3 up to 100 MB, 4 up to 1 GB…) and at most [`DEFAULT_MAX_FEATURES`] terms, those in the most
+/// passages. Why: a term in one passage links no two passages, yet with bigrams it is most of the
+/// vocabulary (1.73 M of the 50 MB UN corpus's terms with min_df 1, 0.45 M with 2), and the
+/// model, the SVD's dense blocks and the workspace all grow with the vocabulary
+/// (docs/performance.md, "Defaults that scale").
+pub fn scaled_vocabulary(bytes: usize) -> (usize, Option<usize>) {
+    if bytes < SCALE_FROM_BYTES {
+        return (1, None);
+    }
+    let decades = (bytes as f64 / 1e6).log10().floor().max(0.0) as usize;
+    (2 + decades, Some(DEFAULT_MAX_FEATURES))
+}
+
 impl Params {
+    /// These parameters with what was left to the corpus size chosen for a corpus of `bytes` of
+    /// text: a `tfidf.min_df` of 0 becomes [`scaled_vocabulary`]'s, and so does the cap unless
+    /// one was set. Explicit values are kept, so a saved model's parameters stay as they are.
+    pub fn scaled_to(mut self, bytes: usize) -> Params {
+        if self.tfidf.min_df == 0 {
+            let (min_df, cap) = scaled_vocabulary(bytes);
+            self.tfidf.min_df = min_df;
+            self.tfidf.max_features = self.tfidf.max_features.or(cap);
+        }
+        self
+    }
+
     /// Sets the one seed that every random stage derives from.
     pub fn with_seed(mut self, seed: u64) -> Self {
         self.seed = seed;
@@ -258,7 +295,11 @@ pub struct Analysis {
 
 /// Short id of a fitted model: hash of the parameters, lexicon version and corpus.
 pub fn model_id(params: &Params, lexicon: &Lexicon, corpus: &Corpus) -> String {
-    let params = serde_json::to_string(&params.clone().seeded()).unwrap_or_default();
+    let params = params.clone().scaled_to(corpus.bytes()).seeded();
+    let params = serde_json::to_string(&params).unwrap_or_default();
+    // Without a vocabulary cap the parameters hash as they did before the cap existed, so those
+    // models keep their id (`max_features` is the last field of `tfidf`).
+    let params = params.replace(",\"max_features\":null", "");
     let key = format!("{params}\n{}\n{}", lexicon.version(), corpus.hash());
     format!("m-{}", &crate::corpus::sha256_hex(key.as_bytes())[..12])
 }
@@ -311,7 +352,7 @@ pub(crate) fn passage_features(
 impl Analysis {
     /// Fits every stage on `corpus`. `progress` is told the name of each stage as it starts.
     pub fn run(corpus: Corpus, lexicon: Lexicon, params: &Params, progress: &dyn Fn(&str)) -> Result<Analysis> {
-        let params = params.clone().seeded();
+        let params = params.clone().scaled_to(corpus.bytes()).seeded();
         let mut timings = Vec::new();
         let (mut passages, concepts) = prepare(&corpus, &lexicon, &params, &mut timings, progress)?;
         progress("computing TF-IDF");
@@ -451,5 +492,32 @@ impl DomainShare {
                 self.in_domain
             )
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{scaled_vocabulary, Params, DEFAULT_MAX_FEATURES};
+
+    #[test]
+    fn vocabulary_defaults_scale_with_the_corpus() {
+        assert_eq!(scaled_vocabulary(0), (1, None));
+        assert_eq!(scaled_vocabulary(999_999), (1, None));
+        assert_eq!(scaled_vocabulary(1_000_000), (2, Some(DEFAULT_MAX_FEATURES)));
+        assert_eq!(scaled_vocabulary(9_999_999), (2, Some(DEFAULT_MAX_FEATURES)));
+        assert_eq!(scaled_vocabulary(50_000_000), (3, Some(DEFAULT_MAX_FEATURES)));
+        assert_eq!(scaled_vocabulary(200_000_000), (4, Some(DEFAULT_MAX_FEATURES)));
+        // Only min_df 0 (the default) is scaled; explicit values are kept.
+        let p = Params::default();
+        assert_eq!(p.tfidf.min_df, 0);
+        let scaled = p.clone().scaled_to(50_000_000);
+        assert_eq!((scaled.tfidf.min_df, scaled.tfidf.max_features), (3, Some(DEFAULT_MAX_FEATURES)));
+        assert_eq!(scaled.clone().scaled_to(10), scaled);
+        let mut given = p.clone();
+        given.tfidf.min_df = 2;
+        assert_eq!(given.clone().scaled_to(50_000_000), given);
+        given.tfidf.min_df = 0;
+        given.tfidf.max_features = Some(7);
+        assert_eq!(given.scaled_to(50_000_000).tfidf.max_features, Some(7));
     }
 }

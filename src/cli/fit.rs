@@ -34,9 +34,14 @@ pub struct FitArgs {
     /// fit-outputs.json (the list of them: a later fit removes only those it does not rewrite)
     #[arg(long, value_name = "DIR", default_value = "stance-model")]
     pub out: PathBuf,
-    /// Ignore terms in fewer passages than this
+    /// Ignore terms in fewer passages than this (default: from the corpus size, 1 below 1 MB of
+    /// text, then 2 + ⌊log10(MB)⌋, with at most 100,000 terms; see docs/methods.md)
     #[arg(long, value_name = "N")]
     pub min_df: Option<usize>,
+    /// Keep at most this many terms, those in the most passages (default: 100,000 from 1 MB of
+    /// text when --min-df is not given, else no cap)
+    #[arg(long, value_name = "N")]
+    pub max_features: Option<usize>,
     /// Ignore terms in more than this share of passages (0–1]
     #[arg(long, value_name = "F")]
     pub max_df: Option<f64>,
@@ -84,6 +89,8 @@ pub struct FitReport {
     /// Passages in and out of the domain (ICTs / cyberspace): topics and comparisons read those in.
     pub domain: stance::pipeline::DomainShare,
     pub features: usize,
+    /// The vocabulary rule the fit ran with (chosen from the corpus size unless given).
+    pub vocabulary: VocabularyRule,
     pub nnz: usize,
     pub clusters: usize,
     pub dims: usize,
@@ -102,6 +109,33 @@ pub struct FitReport {
 }
 
 #[derive(Debug, Serialize)]
+pub struct VocabularyRule {
+    pub min_df: usize,
+    pub max_df: f64,
+    /// None: no cap.
+    pub max_features: Option<usize>,
+    /// Whether min_df and the cap were chosen from the corpus size (no --min-df given).
+    pub scaled: bool,
+}
+
+impl VocabularyRule {
+    /// One line for the table output; empty for a small corpus fitted with the defaults (every
+    /// term kept, nothing to say).
+    fn note(&self, mb: f64) -> String {
+        if self.scaled && self.min_df <= 1 && self.max_features.is_none() {
+            return String::new();
+        }
+        let cap = self.max_features.map_or("no cap".to_string(), |n| format!("at most {n} terms"));
+        let why = if self.scaled {
+            format!("chosen for {mb:.1} MB of text; set --min-df / --max-features to choose")
+        } else {
+            "as given".to_string()
+        };
+        format!("Vocabulary: terms in at least {} passages, {cap} ({why}).\n", self.min_df)
+    }
+}
+
+#[derive(Debug, Serialize)]
 pub struct LearnedSummary {
     pub examples: BTreeMap<String, usize>,
     /// Calibrated probability below which each head abstains (above 1: it never decides).
@@ -115,6 +149,9 @@ pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
     if let Some(v) = args.min_df {
         limits::count("--min-df", v, 1, usize::MAX)?;
         params.tfidf.min_df = v;
+    }
+    if let Some(v) = args.max_features {
+        params.tfidf.max_features = Some(limits::count("--max-features", v, 1, usize::MAX)?);
     }
     if let Some(v) = args.max_df {
         if !(v > 0.0 && v <= 1.0) {
@@ -160,6 +197,13 @@ pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
     };
     let learned_s = t.elapsed().as_secs_f64();
     let (features, nnz) = (analysis.matrix.n_cols, analysis.matrix.nnz());
+    let tp = &analysis.params.tfidf;
+    let vocabulary = VocabularyRule {
+        min_df: tp.min_df,
+        max_df: tp.max_df,
+        max_features: tp.max_features,
+        scaled: args.min_df.is_none(),
+    };
     // The TF-IDF matrix is not saved and nothing below reads it: free it before the model is
     // built (the write is where memory peaks).
     analysis.matrix = stance::vectorize::Csr::zeros(0, 0);
@@ -196,6 +240,7 @@ pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
         passages: analysis.passages.len(),
         domain: analysis.domain_share(),
         features,
+        vocabulary,
         nnz,
         clusters: analysis.clusters.centroids.nrows(),
         dims: analysis.svd.k(),
@@ -220,9 +265,9 @@ pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
     emit(&match ctx.global.format {
         Format::Json => render::json_line(&report),
         _ => format!(
-            "Fitted model {} on {} documents ({:.1} MB): {} passages, {} features, {} SVD dimensions, {} clusters.\n{}\n{}Wrote {}/model.bin, issuer_similarity.csv, clusters/ in {:.2} s.\n",
+            "Fitted model {} on {} documents ({:.1} MB): {} passages, {} features, {} SVD dimensions, {} clusters.\n{}{}\n{}Wrote {}/model.bin, issuer_similarity.csv, clusters/ in {:.2} s.\n",
             report.model, report.docs, report.mb, report.passages, report.features, report.dims, report.clusters,
-            report.domain.note(), learned_line(report.learned.as_ref()), report.out, report.total_s
+            report.vocabulary.note(report.mb), report.domain.note(), learned_line(report.learned.as_ref()), report.out, report.total_s
         ),
     })
 }

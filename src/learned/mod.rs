@@ -568,6 +568,7 @@ pub fn train(
         ngram_max: 2,
         sublinear_tf: true,
         extra_weight: CONCEPT_WEIGHT,
+        max_features: None,
     };
     let docs: Vec<&TokenDoc> = examples.iter().map(|e| &e.doc).collect();
     let (full, x) = tfidf_params.fit_transform_with(docs.len(), |i| docs[i])?;

@@ -38,8 +38,9 @@ use crate::vectorize::{TfIdf, TokenDoc};
 use crate::{le, Error, Result};
 
 /// Bumped whenever the saved layout changes; older files are refused with a clear message.
-/// Format 4 added the BLAKE3 checksum; format 5 the learned complement (in the header).
-pub const FORMAT_VERSION: u32 = 5;
+/// Format 4 added the BLAKE3 checksum; format 5 the learned complement (in the header); format 6
+/// the vocabulary cap (`tfidf.max_features`, in the header's parameters).
+pub const FORMAT_VERSION: u32 = 6;
 
 /// Bytes before the body: format version and checksum.
 const PREFIX: u64 = 4 + 32;

@@ -49,6 +49,11 @@ pub struct TfIdfParams {
     /// normalisation. 1 = plain TF-IDF, as scikit-learn.
     #[serde(default = "one")]
     pub extra_weight: f64,
+    /// Keep at most this many terms: those in the most passages (ties: the smaller term), as
+    /// scikit-learn's `max_features` but by document frequency. None: no cap (models without
+    /// one keep their id: see `pipeline::model_id`).
+    #[serde(default)]
+    pub max_features: Option<usize>,
 }
 
 fn one() -> f64 {
@@ -60,7 +65,7 @@ pub const EXTRA_PREFIX: &str = "§";
 
 impl Default for TfIdfParams {
     fn default() -> Self {
-        TfIdfParams { min_df: 1, max_df: 1.0, ngram_max: 2, sublinear_tf: true, extra_weight: 1.0 }
+        TfIdfParams { min_df: 1, max_df: 1.0, ngram_max: 2, sublinear_tf: true, extra_weight: 1.0, max_features: None }
     }
 }
 
@@ -143,6 +148,12 @@ impl TfIdfParams {
                 self.max_df,
                 n_docs
             )));
+        }
+        if let Some(cap) = self.max_features.filter(|&cap| cap < kept.len()) {
+            // The `cap` terms in the most passages; ties by term, so the cut does not depend on
+            // hash order.
+            kept.par_sort_unstable_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+            kept.truncate(cap.max(1));
         }
         kept.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let n = n_docs as f64;
@@ -496,19 +507,49 @@ mod tests {
     #[test]
     fn df_pruning_follows_sklearn() {
         let docs = [doc("a b"), doc("a c"), doc("a b"), doc("d")];
-        let p = TfIdfParams { min_df: 2, max_df: 0.75, ngram_max: 1, sublinear_tf: true, extra_weight: 1.0 };
+        let p = TfIdfParams {
+            min_df: 2,
+            max_df: 0.75,
+            ngram_max: 1,
+            sublinear_tf: true,
+            extra_weight: 1.0,
+            max_features: None,
+        };
         // a: df 3 <= 0.75*4 kept; b: 2 kept; c, d: 1 < min_df.
         assert_eq!(p.fit(&docs).unwrap().vocabulary, ["a", "b"]);
         let p = TfIdfParams { max_df: 0.7, ..p };
         assert_eq!(p.fit(&docs).unwrap().vocabulary, ["b"]);
         let p = TfIdfParams { min_df: 5, ..p };
         assert!(matches!(p.fit(&docs), Err(Error::Usage(_))));
-        let p = TfIdfParams { min_df: 3, max_df: 1.0, ngram_max: 2, sublinear_tf: false, extra_weight: 1.0 };
+        let p = TfIdfParams {
+            min_df: 3,
+            max_df: 1.0,
+            ngram_max: 2,
+            sublinear_tf: false,
+            extra_weight: 1.0,
+            max_features: None,
+        };
         assert_eq!(p.fit(&docs).unwrap().vocabulary, ["a"]);
         let p = TfIdfParams { min_df: 4, ..p };
         assert!(matches!(p.fit(&docs), Err(Error::Data(_))));
         assert!(TfIdfParams::default().fit(&[]).is_err());
         assert!(TfIdfParams { ngram_max: 3, ..Default::default() }.fit(&docs).is_err());
+    }
+
+    #[test]
+    fn max_features_keeps_the_terms_in_most_passages() {
+        let docs = [doc("a b c"), doc("a b"), doc("a d"), doc("c e")];
+        let p = TfIdfParams { ngram_max: 1, max_features: Some(3), ..TfIdfParams::default() };
+        // df: a 3, b 2, c 2, d 1, e 1: the cap keeps a, b, c (ties by term), sorted.
+        let m = p.fit(&docs).unwrap();
+        assert_eq!(m.vocabulary, ["a", "b", "c"]);
+        // The idf of a kept term does not depend on the cap.
+        let all = TfIdfParams { max_features: None, ..p.clone() }.fit(&docs).unwrap();
+        assert_eq!(m.idf[1], all.idf[all.vocabulary.iter().position(|t| t == "b").unwrap()]);
+        let p = TfIdfParams { max_features: Some(2), ..p };
+        assert_eq!(p.fit(&docs).unwrap().vocabulary, ["a", "b"]);
+        let p = TfIdfParams { max_features: Some(99), ..p };
+        assert_eq!(p.fit(&docs).unwrap().vocabulary, all.vocabulary);
     }
 
     #[test]
