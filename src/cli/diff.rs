@@ -5,6 +5,8 @@
 use clap::Args;
 
 use super::{emit, Ctx};
+use stance::compare::change::PairChange;
+use stance::compare::drift::Cited;
 use stance::render::table::table;
 use stance::render::{self, Format};
 use stance::store::{Diff, DiffParams, Run, Workspace};
@@ -19,8 +21,9 @@ use stance::{Error, Result};
 
 A vocabulary-similarity cell or an agreement is listed when it changed by more than half the width
 of the earlier run's 95% bootstrap interval (its sampling noise). Evidence: the passages of the
-documents added between the runs — for similarity, ranked by how much they pull the pair together
-(or apart); for agreement, those of either side on the topic, stance-taking ones first.")]
+documents added between the runs, title lines left out — for similarity, ranked by how much they
+pull the pair together (or apart); for agreement, those of either side on the topic, stance-taking
+ones first.")]
 pub struct DiffArgs {
     /// Two run ids, older first (see `stance history`)
     #[arg(value_name = "RUN", num_args = 0..=2)]
@@ -66,41 +69,52 @@ fn describe(r: &Run) -> String {
     format!("run {} ({}, {}, model v{} {}, {} docs)", r.id, r.kind, r.created, r.model_version, r.model, r.n_docs)
 }
 
+/// A CSV row of a similarity cell or an agreement that moved.
+fn change_row<X>(kind: &str, c: &Cited<PairChange<X>>) -> Vec<String> {
+    let (m, f) = (&c.change, |x: f64| x.to_string());
+    vec![
+        kind.into(),
+        c.by.as_str().into(),
+        m.topic.clone().unwrap_or_default(),
+        m.a.clone(),
+        m.b.clone(),
+        f(m.before),
+        f(m.after),
+        f(m.delta),
+        m.margin.map(f).unwrap_or_default(),
+        refs(&c.evidence),
+    ]
+}
+
+/// A table row of a similarity cell or an agreement that moved; `all`: the topic column when it
+/// is over everything.
+fn change_cells<X>(c: &Cited<PairChange<X>>, all: String) -> Vec<String> {
+    let m = &c.change;
+    vec![
+        c.by.as_str().to_string(),
+        m.topic.clone().unwrap_or(all),
+        format!("{} ~ {}", m.a, m.b),
+        match m.margin {
+            Some(margin) => format!("{:.3} ±{margin:.3}", m.before),
+            None => format!("{:.3} (n<3)", m.before),
+        },
+        format!("{:.3}", m.after),
+        format!("{:+.3}", m.delta),
+        refs(&c.evidence),
+    ]
+}
+
 /// Tidy CSV: one row per change; `evidence` holds 1-based evidence numbers (see `--format json`).
 fn to_csv(d: &Diff) -> Result<String> {
     let mut rows: Vec<Vec<String>> = Vec::new();
-    let f = |x: f64| x.to_string();
-    for c in &d.cells {
-        rows.push(vec![
-            "cell".into(),
-            c.by.as_str().into(),
-            c.topic.clone().unwrap_or_default(),
-            c.a.clone(),
-            c.b.clone(),
-            f(c.before),
-            f(c.after),
-            f(c.delta),
-            f(c.margin),
-            refs(&c.evidence),
-        ]);
+    for c in &d.drift.cells {
+        rows.push(change_row("cell", c));
     }
-    for m in &d.agreement {
-        let c = &m.change;
-        rows.push(vec![
-            "agreement".into(),
-            m.by.as_str().into(),
-            c.topic.clone().unwrap_or_default(),
-            c.a.clone(),
-            c.b.clone(),
-            f(c.before),
-            f(c.after),
-            f(c.delta),
-            c.margin.map(f).unwrap_or_default(),
-            refs(&m.evidence),
-        ]);
+    for m in &d.drift.agreement {
+        rows.push(change_row("agreement", m));
     }
-    for n in &d.agreement_entered {
-        let e = &n.entered;
+    for n in &d.drift.agreement_entered {
+        let e = &n.change;
         rows.push(vec![
             "agreement_entered".into(),
             n.by.as_str().into(),
@@ -108,13 +122,13 @@ fn to_csv(d: &Diff) -> Result<String> {
             e.a.clone(),
             e.b.clone(),
             String::new(),
-            e.agreement.value.map(f).unwrap_or_default(),
+            e.agreement.value.map(|x| x.to_string()).unwrap_or_default(),
             String::new(),
             String::new(),
             refs(&n.evidence),
         ]);
     }
-    for s in &d.stances {
+    for s in &d.drift.stances {
         rows.push(vec![
             "stance".into(),
             "issuer".into(),
@@ -128,7 +142,7 @@ fn to_csv(d: &Diff) -> Result<String> {
             refs(&s.evidence),
         ]);
     }
-    for e in d.topics_entered.iter().chain(&d.clusters_entered) {
+    for e in d.drift.topics_entered.iter().chain(&d.drift.clusters_entered) {
         let (kind, scope) = match (&e.topic, e.cluster) {
             (Some(t), _) => ("topic_entered", t.clone()),
             (None, c) => ("cluster_entered", c.map(|c| c.to_string()).unwrap_or_default()),
@@ -146,7 +160,7 @@ fn to_csv(d: &Diff) -> Result<String> {
             refs(&e.evidence),
         ]);
     }
-    for g in &d.new_groups {
+    for g in &d.drift.new_groups {
         rows.push(vec![
             "new_group".into(),
             g.by.as_str().into(),
@@ -187,24 +201,10 @@ fn to_table(d: &Diff, limit: usize) -> String {
         n => format!("{n} document(s) added: {}.\n", d.added_documents.join(", ")),
     });
     if d.same_model {
-        let rows = d
-            .cells
-            .iter()
-            .map(|c| {
-                vec![
-                    c.by.as_str().to_string(),
-                    c.topic.clone().unwrap_or_else(|| "(all)".into()),
-                    format!("{} ~ {}", c.a, c.b),
-                    format!("{:.3} ±{:.3}", c.before, c.margin),
-                    format!("{:.3}", c.after),
-                    format!("{:+.3}", c.delta),
-                    refs(&c.evidence),
-                ]
-            })
-            .collect();
+        let rows = d.drift.cells.iter().map(|c| change_cells(c, "(all)".into())).collect();
         let title = format!(
             "Vocabulary-similarity cells that moved more than run {}'s 95% bootstrap margin ({} more changed less, {} had too few passages for a margin)",
-            d.from.id, d.cells_within_interval, d.cells_without_interval
+            d.from.id, d.drift.cells_within_interval, d.drift.cells_without_interval
         );
         section(&mut out, &title, &["by", "topic", "pair", "before ±95%", "after", "Δ", "evidence"], rows, limit);
     } else {
@@ -213,37 +213,25 @@ fn to_table(d: &Diff, limit: usize) -> String {
             d.from.model_version, d.to.model_version
         ));
     }
-    if d.agreement_compared {
+    if d.drift.agreement_compared {
         let rows = d
+            .drift
             .agreement
             .iter()
-            .map(|m| {
-                let c = &m.change;
-                vec![
-                    m.by.as_str().to_string(),
-                    c.topic.clone().unwrap_or_else(|| format!("(all: {} topic(s))", c.shared_topics_after)),
-                    format!("{} ~ {}", c.a, c.b),
-                    match c.margin {
-                        Some(m) => format!("{:.3} ±{m:.3}", c.before),
-                        None => format!("{:.3} (n<3)", c.before),
-                    },
-                    format!("{:.3}", c.after),
-                    format!("{:+.3}", c.delta),
-                    refs(&m.evidence),
-                ]
-            })
+            .map(|m| change_cells(m, format!("(all: {} topic(s))", m.change.detail.shared_topics_after)))
             .collect();
         let title = format!(
             "Agreement that moved more than run {}'s 95% bootstrap margin, or where it had too few passages for one \
              (n<3: {} of them; {} more changed less than their margin)",
-            d.from.id, d.agreement_without_interval, d.agreement_within_interval
+            d.from.id, d.drift.agreement_without_interval, d.drift.agreement_within_interval
         );
         section(&mut out, &title, &["by", "topic", "pair", "before ±95%", "after", "Δ", "evidence"], rows, limit);
         let rows = d
+            .drift
             .agreement_entered
             .iter()
             .map(|n| {
-                let e = &n.entered;
+                let e = &n.change;
                 let a = e.agreement;
                 let value = match (a.value, a.low, a.high) {
                     (Some(v), Some(lo), Some(hi)) => format!("{v:.3} [{lo:.3}–{hi:.3}]"),
@@ -267,6 +255,7 @@ fn to_table(d: &Diff, limit: usize) -> String {
         ));
     }
     let rows = d
+        .drift
         .stances
         .iter()
         .map(|s| {
@@ -298,7 +287,7 @@ fn to_table(d: &Diff, limit: usize) -> String {
         &mut out,
         "Topics entered",
         &["issuer", "topic", "passages", "evidence"],
-        entered(&d.topics_entered),
+        entered(&d.drift.topics_entered),
         limit,
     );
     if d.same_model {
@@ -306,19 +295,20 @@ fn to_table(d: &Diff, limit: usize) -> String {
             &mut out,
             "Clusters entered",
             &["issuer", "cluster", "passages", "evidence"],
-            entered(&d.clusters_entered),
+            entered(&d.drift.clusters_entered),
             limit,
         );
     }
     let rows = d
+        .drift
         .new_groups
         .iter()
         .map(|g| vec![g.by.as_str().to_string(), g.name.clone(), g.n.to_string(), refs(&g.evidence)])
         .collect();
     section(&mut out, "New issuers and blocs", &["by", "name", "passages", "evidence"], rows, limit);
-    if !d.evidence.is_empty() {
+    if !d.drift.evidence.is_empty() {
         out.push_str("\nEvidence (passages of the added documents):\n");
-        for (i, e) in d.evidence.iter().enumerate() {
+        for (i, e) in d.drift.evidence.iter().enumerate() {
             let text: String = e.text.chars().take(240).collect();
             let cut = if text.len() < e.text.len() { "…" } else { "" };
             out.push_str(&format!(

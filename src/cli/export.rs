@@ -219,7 +219,7 @@ fn write_all(
 
 fn topic_rows(a: &Analysis, n_terms: usize, seed: u64) -> Vec<TopicRow> {
     let join = |v: Vec<String>| v.join("; ");
-    super::topics::summarize(a, n_terms, seed)
+    stance::export::topics::summarize(a, n_terms, seed)
         .topics
         .into_iter()
         .map(|t| {

@@ -28,6 +28,7 @@
 use serde::Serialize;
 
 use super::bootstrap::{centred_interval95, interval95, resample};
+use super::change::PairChange;
 use super::stance::counts;
 use super::SimilarityParams;
 use crate::corpus::check_name;
@@ -327,27 +328,14 @@ impl Positions {
 }
 
 /// An agreement that moved between two states of the same corpus (two workspace runs).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AgreementChange {
-    /// `None`: over the topics both address.
-    pub topic: Option<String>,
-    pub a: String,
-    pub b: String,
-    pub before: f64,
-    pub after: f64,
-    pub delta: f64,
-    /// Half-width of the earlier state's 95 % interval; `None` when it had too few passages for
-    /// one.
-    pub margin: Option<f64>,
+pub type AgreementChange = PairChange<SharedTopics>;
+
+/// What an agreement change carries beyond [`PairChange`]: the topics the pair addresses together
+/// before and after (over all topics, the agreement is a mean over them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SharedTopics {
     pub shared_topics_before: usize,
     pub shared_topics_after: usize,
-}
-
-impl AgreementChange {
-    /// Moved by more than its earlier sampling noise (the half-width of its interval)?
-    pub fn beyond_margin(&self) -> bool {
-        self.margin.is_some_and(|m| self.delta.abs() > m)
-    }
 }
 
 /// Every agreement — per topic and over all topics — of two groups present in both states that
@@ -382,8 +370,10 @@ pub fn moves(before: &Positions, after: &Positions) -> Vec<AgreementChange> {
                     after: ay,
                     delta: ay - bx,
                     margin: earlier.low.zip(earlier.high).map(|(lo, hi)| (hi - lo) / 2.0),
-                    shared_topics_before: x.shared_topics,
-                    shared_topics_after: y.shared_topics,
+                    detail: SharedTopics {
+                        shared_topics_before: x.shared_topics,
+                        shared_topics_after: y.shared_topics,
+                    },
                 });
             }
         }

@@ -8,6 +8,7 @@
 
 pub mod csv;
 pub mod report;
+pub mod topics;
 
 use std::collections::BTreeMap;
 

@@ -40,15 +40,17 @@ use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
 
 use crate::{Error, Result};
 
-pub use diff::{CellChange, Diff, DiffParams, Entered, EvidencePassage, NewGroup, StanceChange};
+pub use crate::compare::drift::{
+    stance_slot, CellChange, DiffParams, Entered, EvidencePassage, GroupSum, Level, NewGroup, PassageFacts, RunState,
+    StanceChange,
+};
+pub use diff::Diff;
 pub use doctor::{Checkup, ModelCheck};
 pub use documents::IngestReport;
 pub use models::ModelInfo;
 pub use runs::{Run, RunSummary};
 pub use schema::SCHEMA_VERSION;
 pub use score::{FitReport, UpdateReport, MIN_KNOWN, STALE_SHARE};
-pub use state::stance_slot;
-pub use state::{GroupSum, Level, PassageFacts, RunState};
 
 /// File name of the database inside a workspace folder.
 pub const DB_FILE: &str = "stance.db";

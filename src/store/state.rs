@@ -1,99 +1,15 @@
-//! The state a run records: enough to rebuild its similarity matrices, stances and cluster
-//! memberships without the corpus, and to move to the next run by adding new passages only.
-//!
-//! A group's position is the unit mean of its passages' (unit) vectors, which is the normalised
-//! **sum**; so a run stores per-group sums and counts, and the cosine of two stored sums is the
-//! similarity `compare::similarity` computes from the passages.
-//!
-//! For agreement it also keeps, per issuer and per bloc, the passages taking each stance on every
-//! topic they reach (`positions`), from which `compare::agreement` rebuilds positions and
-//! agreements. Runs recorded before this was kept have none: their agreements are not compared.
-
-use std::collections::BTreeMap;
+//! A run's state ([`RunState`], defined with what it is for in `compare::drift`) saved as and
+//! loaded from `results` rows: group sums and counts, stance counts, cluster memberships and
+//! positions. Runs recorded before positions were kept have none: their agreements are not
+//! compared.
 
 use rusqlite::{params, Connection};
-use serde::Serialize;
 
 use super::Paths;
-use crate::compare::agreement::StanceTable;
-use crate::groups::GroupBy;
+use crate::compare::drift::{stance_slot, GroupSum, Level, RunState};
 use crate::le;
 use crate::topics::Stance;
 use crate::Result;
-
-/// The groupings a run keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-#[derive(strum::IntoStaticStr, strum::EnumString)]
-#[strum(serialize_all = "lowercase")]
-pub enum Level {
-    Issuer,
-    Bloc,
-}
-
-impl Level {
-    pub const ALL: [Level; 2] = [Level::Issuer, Level::Bloc];
-
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    fn parse(s: &str) -> Option<Level> {
-        s.parse().ok()
-    }
-
-    pub fn group_by(self) -> GroupBy {
-        match self {
-            Level::Issuer => GroupBy::Issuer,
-            Level::Bloc => GroupBy::Bloc,
-        }
-    }
-}
-
-/// Passages of a group and the sum of their vectors.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GroupSum {
-    pub n: usize,
-    pub sum: Vec<f64>,
-}
-
-/// What one passage contributes to a run.
-#[derive(Debug, Clone, Copy)]
-pub struct PassageFacts<'a> {
-    pub issuer: &'a str,
-    pub bloc: &'a str,
-    pub topic: Option<&'a str>,
-    pub stance: Option<Stance>,
-    pub cluster: usize,
-    pub vector: &'a [f32],
-    /// Every topic the passage reaches, with its stance toward each.
-    pub positions: &'a [(String, Stance)],
-}
-
-/// Group key: (level, topic — `""` for all passages —, group name).
-pub type GroupKey = (Level, String, String);
-
-/// Everything a run records; see the module doc.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RunState {
-    pub groups: BTreeMap<GroupKey, GroupSum>,
-    /// (issuer, topic) → passages that (support, oppose, are neutral).
-    pub stances: BTreeMap<(String, String), [usize; 3]>,
-    /// (issuer, cluster) → passages.
-    pub clusters: BTreeMap<(String, usize), usize>,
-    /// (level, group, topic) → passages that (support, oppose, are neutral), every topic a
-    /// passage reaches.
-    pub positions: BTreeMap<(Level, String, String), [usize; 3]>,
-}
-
-/// Index of a stance in the `[support, oppose, neutral]` counts.
-pub fn stance_slot(s: Stance) -> usize {
-    match s {
-        Stance::Support => 0,
-        Stance::Oppose => 1,
-        Stance::Neutral => 2,
-    }
-}
 
 const STANCES: [Stance; 3] = [Stance::Support, Stance::Oppose, Stance::Neutral];
 
@@ -101,104 +17,6 @@ const STANCES: [Stance; 3] = [Stance::Support, Stance::Oppose, Stance::Neutral];
 const POSITION: &str = "position:";
 
 impl RunState {
-    /// Adds one passage to every group it belongs to.
-    pub fn add(&mut self, p: &PassageFacts) {
-        let scopes = std::iter::once("").chain(p.topic);
-        for topic in scopes {
-            for (level, name) in [(Level::Issuer, p.issuer), (Level::Bloc, p.bloc)] {
-                let g = self
-                    .groups
-                    .entry((level, topic.to_string(), name.to_string()))
-                    .or_insert_with(|| GroupSum { n: 0, sum: vec![0.0; p.vector.len()] });
-                g.n += 1;
-                for (s, &v) in g.sum.iter_mut().zip(p.vector) {
-                    *s += f64::from(v);
-                }
-            }
-        }
-        if let (Some(topic), Some(stance)) = (p.topic, p.stance) {
-            self.stances.entry((p.issuer.to_string(), topic.to_string())).or_default()[stance_slot(stance)] += 1;
-        }
-        *self.clusters.entry((p.issuer.to_string(), p.cluster)).or_default() += 1;
-        for (topic, stance) in p.positions {
-            for (level, name) in [(Level::Issuer, p.issuer), (Level::Bloc, p.bloc)] {
-                self.positions.entry((level, name.to_string(), topic.clone())).or_default()[stance_slot(*stance)] += 1;
-            }
-        }
-    }
-
-    /// Does the run keep positions (runs recorded before agreement was added do not)?
-    pub fn has_positions(&self) -> bool {
-        !self.positions.is_empty() || self.n_passages() == 0
-    }
-
-    /// The stance counts of every group of `level` on every topic, for
-    /// [`crate::compare::agreement::Positions`]: groups are those with passages, topics sorted.
-    pub fn stance_table(&self, level: Level) -> StanceTable {
-        let labels = self.labels(level, "");
-        let topics: Vec<String> = self
-            .positions
-            .keys()
-            .filter(|(l, ..)| *l == level)
-            .map(|(_, _, t)| t.clone())
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let counts: Vec<Vec<[usize; 3]>> = topics
-            .iter()
-            .map(|t| {
-                labels
-                    .iter()
-                    .map(|g| self.positions.get(&(level, g.clone(), t.clone())).copied().unwrap_or_default())
-                    .collect()
-            })
-            .collect();
-        StanceTable::from_counts(labels, topics, &counts)
-    }
-
-    pub fn group(&self, level: Level, topic: &str, name: &str) -> Option<&GroupSum> {
-        self.groups.get(&(level, topic.to_string(), name.to_string()))
-    }
-
-    /// Passages of a group in a scope (0 when absent).
-    pub fn n(&self, level: Level, topic: &str, name: &str) -> usize {
-        self.group(level, topic, name).map_or(0, |g| g.n)
-    }
-
-    /// Sorted names of the groups of `level` with passages in `topic`.
-    pub fn labels(&self, level: Level, topic: &str) -> Vec<String> {
-        self.groups.keys().filter(|(l, t, _)| *l == level && t == topic).map(|(_, _, n)| n.clone()).collect()
-    }
-
-    /// Sorted topics with passages (not counting `""`, all passages).
-    pub fn topics(&self) -> Vec<String> {
-        let mut t: Vec<String> =
-            self.groups.keys().filter(|(l, t, _)| *l == Level::Issuer && !t.is_empty()).map(|k| k.1.clone()).collect();
-        t.dedup();
-        t
-    }
-
-    /// Total passages.
-    pub fn n_passages(&self) -> usize {
-        self.groups.iter().filter(|((l, t, _), _)| *l == Level::Issuer && t.is_empty()).map(|(_, g)| g.n).sum()
-    }
-
-    /// Similarity of groups `a` and `b`: the cosine of their sums; `None` when one has no passage.
-    pub fn cosine(&self, level: Level, topic: &str, a: &str, b: &str) -> Option<f64> {
-        let (ga, gb) = (self.group(level, topic, a)?, self.group(level, topic, b)?);
-        if a == b {
-            return Some(1.0);
-        }
-        let dot = |x: &[f64], y: &[f64]| x.iter().zip(y).map(|(p, q)| p * q).sum::<f64>();
-        let norms = dot(&ga.sum, &ga.sum).sqrt() * dot(&gb.sum, &gb.sum).sqrt();
-        Some(if norms > 0.0 { (dot(&ga.sum, &gb.sum) / norms).clamp(-1.0, 1.0) } else { 0.0 })
-    }
-
-    /// (support, oppose, neutral) passages of `issuer` on `topic`.
-    pub fn stance_counts(&self, issuer: &str, topic: &str) -> [usize; 3] {
-        self.stances.get(&(issuer.to_string(), topic.to_string())).copied().unwrap_or_default()
-    }
-
     /// Writes the state as `results` rows of run `run`.
     pub(super) fn save(&self, c: &Connection, at: &Paths, run: i64) -> Result<()> {
         let mut ins = c
@@ -263,6 +81,7 @@ impl RunState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::compare::drift::PassageFacts;
 
     fn facts<'a>(issuer: &'a str, topic: Option<&'a str>, stance: Option<Stance>, v: &'a [f32]) -> PassageFacts<'a> {
         PassageFacts { issuer, bloc: "west", topic, stance, cluster: 1, vector: v, positions: &[] }

@@ -74,6 +74,17 @@ pub fn passages(doc: &str, params: &SegmentParams) -> Vec<Span> {
     merge_small(blocks, params)
 }
 
+/// A passage that is a title line: it ends no sentence (no `.` `!` `?` `;` `…`, nor `:` `,`
+/// leading into one) and holds none — a title or heading too long to be dropped as a header
+/// (over [`HEADER_MAX_WORDS`] words), or a line that stands apart from its paragraph. Shown as
+/// evidence, it says nothing of a stance.
+pub fn is_title_line(text: &str) -> bool {
+    let t = text.trim();
+    let inner_stop =
+        t.char_indices().any(|(i, c)| ".!?;…".contains(c) && t[i + c.len_utf8()..].starts_with(char::is_whitespace));
+    !t.is_empty() && Ending::of(t) == Ending::Open && !inner_stop
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     /// Nothing at all: in a double-spaced PDF, the separator between two lines of a paragraph.
@@ -624,6 +635,16 @@ mod tests {
                 _ => {}
             }
         }
+    }
+
+    #[test]
+    fn title_lines() {
+        assert!(is_title_line("Déclaration des chefs d'État de la CEI sur la coopération en matière de sécurité"));
+        assert!(is_title_line("Les États membres de l'Union africaine soutiennent l'élaboration d'un instrument\n"));
+        assert!(!is_title_line("Ils rappellent que la Convention de Budapest ne saurait servir de modèle."));
+        assert!(!is_title_line("The States recall the following:"));
+        assert!(!is_title_line("A first sentence. And a list that ends with no stop"));
+        assert!(!is_title_line(""));
     }
 
     #[test]
