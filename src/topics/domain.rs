@@ -155,6 +155,16 @@ pub(crate) fn listed(s: &DomainSettings, conjunctions: &[String], t: &Tokens, hi
         item[i] = item[i - 1] + usize::from(new_sentence || g.contains(ITEM_SEP));
     }
     let is_conjunction = |i: usize| conjunctions.iter().any(|c| *c == t.words[i].text);
+    // A conjunction inside an item joins two of the enumeration's members ("in health care and in
+    // the green and digital transition"): a hit's own member runs between the conjunctions
+    // around it (not those inside a hit: "information and communication technologies").
+    let in_hit = |i: usize| hits.iter().any(|h| h.start < i && i < h.end);
+    let member_words = |h: &Hit| {
+        let bound = |i: usize| is_conjunction(i) && !in_hit(i);
+        let first = (0..h.start).rev().take_while(|&i| item[i] == item[h.start] && !bound(i)).count();
+        let last = (h.start..n).take_while(|&i| item[i] == item[h.start] && (i == h.start || !bound(i))).count();
+        first + last
+    };
     let mut domain_items: Vec<usize> = hits.iter().map(|h| item[h.start]).collect();
     domain_items.dedup();
     domain_items.iter().all(|&it| {
@@ -164,7 +174,7 @@ pub(crate) fn listed(s: &DomainSettings, conjunctions: &[String], t: &Tokens, hi
         let mut items: Vec<usize> = tokens.iter().map(|&i| item[i]).collect();
         items.dedup();
         let in_list = domain_items.iter().filter(|d| items.contains(d)).count();
-        let words = tokens.iter().filter(|&&i| item[i] == it).count();
+        let words = hits.iter().filter(|h| item[h.start] == it).map(member_words).max().unwrap_or(0);
         let ends_like_a_list = tokens.iter().any(|&i| item[i] >= it && is_conjunction(i));
         items.len() >= s.list_min_items && words <= s.list_item_words && 2 * in_list < items.len() && ends_like_a_list
     })
@@ -292,6 +302,14 @@ mod tests {
         assert!(e.listed && !e.is_in(&settings()), "{e:?}");
         let fr = "Nous faisons face à la pauvreté, au changement climatique, aux pandémies, à la cybercriminalité, aux migrations et au terrorisme.";
         assert!(evidence(fr).listed, "{:?}", evidence(fr));
+        // A member joined by a conjunction inside a longer item is one member of the list.
+        let text = "That means investing in infrastructure, in education, in health care and in the green and digital transition, all of which reduce poverty.";
+        assert!(evidence(text).listed, "{:?}", evidence(text));
+        let fr = "Il faut investir dans les infrastructures, dans l'éducation, dans la santé et dans la transition verte et numérique, qui réduisent la pauvreté.";
+        assert!(evidence(fr).listed, "{:?}", evidence(fr));
+        // A conjunction inside an expression does not cut it, nor does a short clause make a list.
+        let e = evidence("Cybercrime and terrorism, however, know no borders.");
+        assert!(!e.listed && e.is_in(&settings()), "{e:?}");
         // A list whose items are the domain is about the domain.
         let text = "Our agenda covers cybersecurity, the digital divide, online hate speech and data protection.";
         let e = evidence(text);

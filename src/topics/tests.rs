@@ -498,6 +498,37 @@ fn paraphrases_outside_the_named_concepts_reach_their_topic() {
 }
 
 #[test]
+fn state_discourse_on_the_network_reaches_internet_governance_and_militarization() {
+    // Internet governance and the military use of ICTs as States word them in general speeches
+    // (docs/methods.md, lexicon 1.4.0): sovereignty over the information space, a multilateral
+    // frame for the network, the open Internet, hostile uses of ICTs.
+    check(&[
+        ("internet_governance", "Each State has sovereignty over its national information space.", S),
+        ("internet_governance", "Chaque État exerce sa souveraineté sur son espace informationnel national.", S),
+        ("internet_governance", "We must establish multilateral mechanisms for the worldwide web.", S),
+        ("internet_governance", "Il faut des mécanismes multilatéraux pour la gouvernance d'Internet.", S),
+        ("internet_governance", "We will protect a free, open, interoperable and secure Internet.", O),
+        ("internet_governance", "Nous défendrons un Internet ouvert, libre et sûr.", O),
+        ("militarization", "We say no to the militarization of the information space.", O),
+        ("militarization", "ICTs must not be used for hostile purposes against other States.", O),
+        ("militarization", "Les TIC ne doivent pas servir à des fins hostiles contre d'autres États.", O),
+    ]);
+    for (topic, text) in [
+        ("internet_governance", "The governance and use of the Internet must respect privacy."),
+        ("internet_governance", "La régulation du cyberespace doit associer tous les États."),
+        ("capacity_building", "We are prepared to share our know-how on cybersecurity with other countries."),
+        ("capacity_building", "Nous sommes prêts à partager notre savoir-faire en cybersécurité avec d'autres pays."),
+        ("disinformation", "The infodemic spread online endangers lives."),
+        ("disinformation", "L'infodémie en ligne met des vies en danger."),
+    ] {
+        assert!(reaches(text, topic), "{topic}: {text}");
+    }
+    // Sovereignty alone, or the Internet alone, is not the proposition.
+    assert!(!reaches("We respect the sovereignty and territorial integrity of all States.", "internet_governance"));
+    assert!(!reaches("Many young people now use the Internet at school.", "internet_governance"));
+}
+
+#[test]
 fn the_gate_drops_only_topics_that_require_the_domain_and_keeps_the_scores() {
     let l = lex();
     let text = "Human rights must be protected and the reform of the United Nations must go on.";
