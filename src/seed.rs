@@ -19,6 +19,8 @@ pub enum Stream {
     LearnedSilver,
     /// The learned complement's cross-validation folds.
     LearnedFolds,
+    /// The k-means++ starts of the per-topic position clusters (`compare::clusters`).
+    Positions,
 }
 
 /// The seed of `stream` in a run seeded with `seed`.
@@ -33,6 +35,7 @@ pub fn derive(seed: u64, stream: Stream) -> u64 {
         Stream::BootstrapDraw(d) => seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ d,
         Stream::LearnedSilver => seed ^ 0x5EED_0F51_17E2,
         Stream::LearnedFolds => seed ^ 0xF01D,
+        Stream::Positions => seed ^ 0xC1_0573_E125,
     }
 }
 

@@ -149,7 +149,7 @@ fn topics_lists_all_topics_and_clusters() {
     assert!(bn["n_passages"].as_u64().expect("n") > 0 && !bn["top_terms"].as_array().expect("terms").is_empty());
     assert!(!v["clusters"].as_array().expect("clusters").is_empty());
     let table = stdout(on_seeds(&["topics"]));
-    assert!(table.contains("binding_norms") && table.contains("Clusters"));
+    assert!(table.contains("binding_norms") && table.contains("Text clusters"));
 }
 
 #[test]

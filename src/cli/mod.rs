@@ -5,6 +5,7 @@
 
 mod agreement;
 mod classify;
+mod clusters;
 mod compare;
 mod completions;
 mod diff;
@@ -44,9 +45,10 @@ STANCE_CORPUS=DIR is given):
   stance compare russia-aligned western      where two blocs agree and differ, topic by topic
   stance agreement --topic binding_norms     who stands on the same side, issuer x issuer
   stance positions --topic budapest_convention   every issuer on the oppose ... support axis
+  stance clusters --topic binding_norms      the positions on a topic and who holds each
   stance agreement --by bloc --ci            bloc x bloc over all topics, with 95% intervals
   stance similarity --topic binding_norms    who speaks alike (vocabulary similarity)
-  stance topics                              topics, top terms, clusters, passages per issuer
+  stance topics                              topics, top terms, text clusters, passages per issuer
   stance passages --topic budapest_convention --issuer Russia
   stance classify statement.txt              topic and stance of a new text, nearest blocs
   stance report --out report.html            one self-contained HTML page
@@ -140,6 +142,7 @@ pub enum Command {
     Similarity(similarity::SimilarityArgs),
     Agreement(agreement::AgreementArgs),
     Positions(positions::PositionsArgs),
+    Clusters(clusters::ClustersArgs),
     Compare(compare::CompareArgs),
     Topics(topics::TopicsArgs),
     Passages(passages::PassagesArgs),
@@ -334,6 +337,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Similarity(a)) => similarity::run(&ctx, a),
         Some(Command::Agreement(a)) => agreement::run(&ctx, a),
         Some(Command::Positions(a)) => positions::run(&ctx, a),
+        Some(Command::Clusters(a)) => clusters::run(&ctx, a),
         Some(Command::Compare(a)) => compare::run(&ctx, a),
         Some(Command::Topics(a)) => topics::run(&ctx, a),
         Some(Command::Passages(a)) => passages::run(&ctx, a),

@@ -1,5 +1,6 @@
-//! `stance topics`: topics with their top terms, the clusters (positions) inside them, and how
-//! many passages each issuer has on each.
+//! `stance topics`: topics with their top terms, the global text clusters (one k-means over every
+//! passage: texts that read alike, which are topics or text types more than positions — those are
+//! `stance clusters`), and how many passages each issuer has on each.
 
 use std::collections::BTreeMap;
 
@@ -12,9 +13,13 @@ use stance::render::{self, Format};
 use stance::topics::Stance;
 use stance::Result;
 
-/// Topics, their top terms, clusters and passages per issuer
+/// Topics, their top terms, text clusters and passages per issuer
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:
+#[command(after_help = "Text clusters are one k-means (k = 20) over every passage's SVD vector: passages that read
+alike, often a topic or a text type (openings, procedure) rather than a position. The positions on
+each topic are `stance clusters`.
+
+Examples:
   stance topics
   stance topics --terms 12 --format json
   stance topics --corpus my_corpus/ --format csv > topics.csv")]
@@ -71,11 +76,11 @@ fn to_table(r: &TopicsReport) -> String {
         .collect();
     let mut out = String::from("Topics (passages assigned by the bilingual lexicon)\n");
     out.push_str(
-        &table(&["topic", "n", "support/oppose/neutral", "top terms", "issuers (passages)", "clusters"], &rows)
+        &table(&["topic", "n", "support/oppose/neutral", "top terms", "issuers (passages)", "text clusters"], &rows)
             .to_string(),
     );
     out.push_str(&format!(
-        "\n{} passages have no topic.\n\nClusters (k-means on SVD vectors: positions within topics)\n",
+        "\n{} passages have no topic.\n\nText clusters (one k-means over all passages: texts that read alike, not positions; see `stance clusters`)\n",
         r.unassigned
     ));
     let rows: Vec<Vec<String>> = r
@@ -91,7 +96,9 @@ fn to_table(r: &TopicsReport) -> String {
             ]
         })
         .collect();
-    out.push_str(&table(&["cluster", "dominant topic", "n", "top terms", "issuers (passages)"], &rows).to_string());
+    out.push_str(
+        &table(&["text cluster", "dominant topic", "n", "top terms", "issuers (passages)"], &rows).to_string(),
+    );
     out.push('\n');
     out
 }

@@ -13,6 +13,8 @@
 //! fixed-size blocks, each by one thread, and their changes are applied in row order, so the
 //! same seed gives the same bits whatever the thread count.
 
+pub mod positions;
+
 use crate::reduce::array_serde;
 use crate::{Error, Result};
 use ndarray::{Array2, ArrayView2, Axis};
@@ -362,9 +364,9 @@ fn kmeans_plus_plus(x: ArrayView2<f32>, k: usize, rng: &mut ChaCha8Rng) -> Array
     x.select(Axis(0), &chosen)
 }
 
-/// Relabels by cluster size (descending), then by the first row in the cluster.
-fn canonical(centroids: Array2<f32>, labels: Vec<usize>, inertia: f64) -> Clusters {
-    let k = centroids.nrows();
+/// The `k` labels by cluster size (descending), then by the first row in the cluster: the
+/// canonical order, so labels do not depend on the order an algorithm found the clusters in.
+pub(crate) fn size_order(labels: &[usize], k: usize) -> Vec<usize> {
     let mut size = vec![0usize; k];
     let mut first = vec![usize::MAX; k];
     for (i, &l) in labels.iter().enumerate() {
@@ -373,6 +375,13 @@ fn canonical(centroids: Array2<f32>, labels: Vec<usize>, inertia: f64) -> Cluste
     }
     let mut order: Vec<usize> = (0..k).collect();
     order.sort_by_key(|&c| (std::cmp::Reverse(size[c]), first[c], c));
+    order
+}
+
+/// Relabels by cluster size (descending), then by the first row in the cluster.
+fn canonical(centroids: Array2<f32>, labels: Vec<usize>, inertia: f64) -> Clusters {
+    let k = centroids.nrows();
+    let order = size_order(&labels, k);
     let mut new_label = vec![0; k];
     for (new, &old) in order.iter().enumerate() {
         new_label[old] = new;

@@ -7,6 +7,7 @@ pub mod agreement;
 pub mod bootstrap;
 pub mod change;
 pub mod classify;
+pub mod clusters;
 pub mod drift;
 pub mod evaluation;
 pub mod evidence;

@@ -451,6 +451,20 @@ pub mod columns {
     pub const AGREEMENT: &[&str] =
         &["by", "row_label", "col_label", "topic", "value", "low", "high", "n_row", "n_col", "shared_topics"];
     pub const KEYNESS: &[&str] = &["side_a", "side_b", "topic", "side", "rank", "term", "score", "count_a", "count_b"];
+    pub const CLUSTERS: &[&str] = &[
+        "topic",
+        "k",
+        "cluster",
+        "label",
+        "n",
+        "support",
+        "oppose",
+        "neutral",
+        "terms",
+        "issuers",
+        "blocs",
+        "silhouette",
+    ];
 }
 
 #[cfg(test)]

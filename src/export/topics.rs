@@ -30,7 +30,7 @@ pub struct TopicSummary {
     pub issuers: BTreeMap<String, usize>,
     /// Passages per stance (support / oppose / neutral).
     pub stances: BTreeMap<Stance, usize>,
-    /// Clusters whose dominant topic this is.
+    /// Text clusters (the global k-means) whose dominant topic this is.
     pub clusters: Vec<usize>,
 }
 

@@ -2,9 +2,10 @@
 //! [`normalize`] repairs and canonicalises raw text, [`segment`] cuts documents into passages
 //! with byte offsets, [`analyze`] turns a passage into tokens (elision → lowercase → stopwords →
 //! optional stemming), [`detect`] guesses French or English ([`lang`]) when the manifest does not
-//! say.
+//! say; [`boilerplate`] tells openings, salutations, procedure and dates from content.
 
 pub mod analyze;
+pub mod boilerplate;
 pub mod detect;
 pub mod lang;
 pub mod normalize;
