@@ -40,7 +40,10 @@ EXAMPLES = [
      "stance similarity --topic internet_governance", 30),
     ("similarity by bloc with intervals", "", "stance similarity --by bloc --ci", 20),
     ("similarity as tidy CSV", "", "stance similarity --by bloc --format csv", 6),
-    ("topics", "Topics with passages, stances, top terms, issuers and the clusters inside them.",
+    ("clusters", "The positions on a topic (docs/methods.md §6.1): k-means within the topic's passages, k by silhouette; "
+     "each position's stance mix, distinctive terms, issuers (share of theirs), blocs and typical passages.",
+     "stance clusters --topic binding_norms", 30),
+    ("topics", "Topics with passages, stances, top terms, issuers and the global text clusters.",
      "stance topics", 30),
     ("passages", "The evidence itself.", "stance passages --topic budapest_convention --issuer Russia --limit 2", 20),
     ("classify", "A new text: topic, stance and cues per passage (`+`: the other topics it reaches; JSON lines give\n"
