@@ -226,7 +226,9 @@ pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
         topic_threshold: l.topic.threshold,
         stance_threshold: l.stance.threshold,
     });
-    write_outputs(&args.out, &analysis, learned, &overall, &per_cluster)?;
+    let dims = analysis.svd.k();
+    // Moves the vocabulary and basis into the model (no copy): the report reads neither.
+    write_outputs(&args.out, &mut analysis, learned, &overall, &per_cluster)?;
     let write_s = t.elapsed().as_secs_f64();
 
     let mut stages = vec![("read".to_string(), read_s)];
@@ -243,7 +245,7 @@ pub fn run(ctx: &Ctx, args: FitArgs) -> Result<()> {
         vocabulary,
         nnz,
         clusters: analysis.clusters.centroids.nrows(),
-        dims: analysis.svd.k(),
+        dims,
         top_singular_values: analysis.svd.singular_values.iter().take(10).map(|v| (v * 1e6).round() / 1e6).collect(),
         model: analysis.model_id(),
         learned: summary,
@@ -328,7 +330,7 @@ fn is_fit_output(name: &str) -> bool {
 
 fn write_outputs(
     out: &Path,
-    a: &Analysis,
+    a: &mut Analysis,
     learned: Option<Learned>,
     overall: &SimilarityMatrix,
     per_cluster: &[SimilarityMatrix],
@@ -346,7 +348,7 @@ fn write_outputs(
         write_atomic(&out.join(&name), matrix_csv(m)?.as_bytes())?;
         written.push(name);
     }
-    Model { learned, ..Model::from_analysis(a) }.save(&out.join("model.bin"))?;
+    Model { learned, ..Model::take_from(a) }.save(&out.join("model.bin"))?;
     written.push("model.bin".to_string());
     for stale in before.iter().filter(|f| is_fit_output(f) && !written.contains(f)) {
         let path = out.join(stale);
