@@ -1,19 +1,18 @@
 # %% [markdown]
-# # Exploring a `stance export` with pandas and matplotlib
+# # Exploring stances with the Python package (pandas + matplotlib)
 #
-# `stance export --out DIR` writes stable CSV / JSON files (schemas: `docs/schema.md`). This
-# notebook runs it on the shipped corpus, then draws the issuer × issuer similarity heatmap and
-# each issuer's stance on one topic. The same code is `docs/exploration.py` (run by
-# `cargo test --test notebook`); cells are separated by `# %%` lines.
+# `import stance` runs the same pipeline as the command line, in the notebook (install it once
+# with `pip install ./python` from a checkout; see `python/README.md`). This notebook analyses
+# the shipped corpus, then draws the issuer × issuer similarity heatmap and each issuer's stance
+# on one topic, and lists the passages behind it. The same code is `docs/exploration.py` (run by
+# the Python tests, `python/tests/`); cells are separated by `# %%` lines.
 #
-# Settings come from the environment: `STANCE_BIN` (the `stance` binary, default `stance` on the
-# PATH), `STANCE_CORPUS` (default: the shipped `seeds/`), `STANCE_OUT` (where files and figures go,
-# default `exports/`), `STANCE_TOPIC` (default `budapest_convention`).
+# Settings come from the environment: `STANCE_CORPUS` (a corpus folder; default: the shipped
+# corpus), `STANCE_OUT` (where figures go, default `exports/`), `STANCE_TOPIC` (default
+# `budapest_convention`).
 
 # %%
-import json
 import os
-import subprocess
 from pathlib import Path
 
 import matplotlib
@@ -21,28 +20,25 @@ import matplotlib
 matplotlib.use(os.environ.get("MPLBACKEND", "Agg"))
 import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
 
-STANCE = os.environ.get("STANCE_BIN", "stance")
-CORPUS = os.environ.get("STANCE_CORPUS")
+import stance
+
+CORPUS = os.environ.get("STANCE_CORPUS")  # None: the shipped corpus
 OUT = Path(os.environ.get("STANCE_OUT", "exports"))
 TOPIC = os.environ.get("STANCE_TOPIC", "budapest_convention")
+OUT.mkdir(parents=True, exist_ok=True)
 
-cmd = [STANCE, "--quiet", "export", "--out", str(OUT)] + (["--corpus", CORPUS] if CORPUS else [])
-subprocess.run(cmd, check=True)
-manifest = json.loads((OUT / "manifest.json").read_text())
-assert manifest["schema_version"] == 1, "this notebook reads export schema version 1"
-print(manifest["model"], [f["name"] for f in manifest["files"]])
+a = stance.analyze(CORPUS, seed=0)
+print(a)
 
 # %% [markdown]
 # ## Similarity: issuer × issuer, all passages
-# `similarity.csv` is tidy: one row per cell. An empty `topic` means all passages
-# (pandas reads it as NaN).
+# `a.similarity()` is long form: one row per cell (`row_label`, `col_label`, `value`, and the
+# 95% interval `low`–`high`), the columns of `similarity.csv`. Pivot it for a matrix.
 
 # %%
-sim = pd.read_csv(OUT / "similarity.csv")
-overall = sim[(sim["by"] == "issuer") & sim["topic"].isna()]
-matrix = overall.pivot(index="row_label", columns="col_label", values="value")
+sim = a.similarity()
+matrix = sim.pivot(index="row_label", columns="col_label", values="value")
 order = matrix.mean(axis=1).sort_values(ascending=False).index  # most central issuers first
 matrix = matrix.loc[order, order]
 
@@ -59,10 +55,10 @@ fig.savefig(OUT / "heatmap.png", dpi=100)
 
 # %% [markdown]
 # ## Stances on one topic
-# `stances.csv`: issuer × topic × stance with counts and shares (the three shares sum to 1).
+# `a.stances()`: issuer × topic × stance with counts and shares (the three shares sum to 1).
 
 # %%
-stances = pd.read_csv(OUT / "stances.csv")
+stances = a.stances()
 on_topic = stances[stances["topic"] == TOPIC]
 shares = on_topic.pivot(index="issuer", columns="stance", values="share").reindex(columns=["support", "oppose", "neutral"]).fillna(0)
 counts = on_topic.groupby("issuer")["n"].sum()
@@ -78,13 +74,20 @@ fig.tight_layout()
 fig.savefig(OUT / "stances.png", dpi=100)
 
 # %% [markdown]
-# ## The passages behind it
-# `passages.csv` holds every passage with its topics and stances (`topics` / `stances` are
-# `"; "`-separated lists, best topic first).
+# ## Positions and the passages behind them
+# `a.positions(topic=...)`: every issuer on the oppose (−1) … support (+1) axis with its interval;
+# `a.passages(topic=..., stance=...)`: the evidence itself.
 
 # %%
-passages = pd.read_csv(OUT / "passages.csv")
-split = lambda col: passages[col].fillna("").str.split("; ")
-passages["stance_on_topic"] = [dict(zip(t, s)).get(TOPIC) for t, s in zip(split("topics"), split("stances"))]
-mine = passages[passages["stance_on_topic"].notna()]
-print(mine[["issuer", "date", "stance_on_topic", "text"]].head(5).to_string(max_colwidth=100))
+print(a.positions(topic=TOPIC)[["group", "n", "position", "low", "high"]].to_string(index=False))
+mine = a.passages(topic=TOPIC, stance="support")
+print(mine[["issuer", "date", "text"]].head(5).to_string(max_colwidth=100))
+
+# %% [markdown]
+# ## Two blocs side by side
+# `a.compare(A, B)` returns four DataFrames: `similarity` (per topic: vocabulary similarity and
+# agreement with their intervals), `stances`, `keyness` (distinctive terms) and `evidence`.
+
+# %%
+tables = a.compare("russia-aligned", "western")
+print(tables["similarity"][["topic", "n_a", "n_b", "agreement", "similarity"]].to_string(index=False))

@@ -272,3 +272,77 @@ fn completions_for_bash_zsh_fish() {
     let out = stance(&["completions", "tcsh"]).output().expect("runs");
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `--format parquet`: each CSV table is a Parquet file with the same columns, the documented
+/// types and the same values (read back with the parquet crate), and the manifest lists the
+/// Parquet files with their sizes.
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_export_holds_the_csv_tables() {
+    use arrow_array::{Array, BooleanArray, Float64Array, Int64Array, StringArray};
+    use arrow_schema::DataType;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+    let csv_dir = export(&["--raw-csv"]);
+    let pq_dir = export(&["--format", "parquet"]);
+    let mut names: Vec<String> = std::fs::read_dir(pq_dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut expected: Vec<String> = FILES.iter().map(|f| f.replace(".csv", ".parquet")).collect();
+    expected.sort();
+    assert_eq!(names, expected);
+    let manifest = read_json(&pq_dir.path().join("manifest.json"));
+    for f in manifest["files"].as_array().expect("files") {
+        let bytes = std::fs::read(pq_dir.path().join(f["name"].as_str().unwrap())).expect("listed file");
+        assert_eq!(f["bytes"].as_u64(), Some(bytes.len() as u64));
+    }
+    for &(file, columns) in COLUMNS {
+        let (header, rows) = read_csv(&csv_dir.path().join(file));
+        let name = file.replace(".csv", ".parquet");
+        let reader = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(pq_dir.path().join(&name)).unwrap())
+            .expect("a Parquet file")
+            .build()
+            .unwrap();
+        let batches: Vec<_> = reader.map(|b| b.expect("batch")).collect();
+        let n: usize = batches.iter().map(|b| b.num_rows()).sum();
+        assert_eq!(n, rows.len(), "{name} rows");
+        assert_eq!(manifest["files"].as_array().unwrap().iter().find(|f| f["name"] == name).unwrap()["rows"], n);
+        let mut r = 0;
+        for b in &batches {
+            let fields: Vec<&str> = b.schema_ref().fields().iter().map(|f| f.name().as_str()).collect();
+            assert_eq!(fields, columns, "{name} columns");
+            assert_eq!(fields, header);
+            for i in 0..b.num_rows() {
+                for (c, col) in b.columns().iter().enumerate() {
+                    let cell = &rows[r][c];
+                    let ok = if col.is_null(i) {
+                        cell.is_empty()
+                    } else {
+                        match col.data_type() {
+                            DataType::Utf8 => col.as_any().downcast_ref::<StringArray>().unwrap().value(i) == cell,
+                            DataType::Int64 => {
+                                Some(col.as_any().downcast_ref::<Int64Array>().unwrap().value(i)) == cell.parse().ok()
+                            }
+                            DataType::Float64 => {
+                                Some(col.as_any().downcast_ref::<Float64Array>().unwrap().value(i)) == cell.parse().ok()
+                            }
+                            DataType::Boolean => {
+                                Some(col.as_any().downcast_ref::<BooleanArray>().unwrap().value(i)) == cell.parse().ok()
+                            }
+                            other => panic!("{name}: unexpected type {other}"),
+                        }
+                    };
+                    assert!(ok, "{name} row {r} column {}: CSV {cell:?}", columns[c]);
+                }
+                r += 1;
+            }
+        }
+    }
+}
+
+#[test]
+fn parquet_is_only_for_export() {
+    fails(on_seeds(&["similarity", "--format", "parquet"]), 2, &["--format parquet", "stance export"]);
+}

@@ -1,13 +1,10 @@
-//! The notebook example: docs/exploration.ipynb holds exactly the cells of docs/exploration.py,
-//! and the script runs on the shipped corpus (skipped when python3 lacks pandas / matplotlib).
-
-mod common;
+//! The notebook example: docs/exploration.ipynb holds exactly the cells of docs/exploration.py.
+//! The script itself runs with the Python package, in its tests (python/tests/test_notebook.py,
+//! run by .ci/run in a venv where the package is installed).
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
-use tempfile::TempDir;
 
 fn docs(name: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("docs").join(name)
@@ -68,31 +65,4 @@ fn notebook_has_the_cells_of_the_script() {
         "regenerate docs/exploration.ipynb from docs/exploration.py (docs/exploration.md)"
     );
     assert!(cells.iter().filter(|c| c.0 == "code").count() >= 3);
-}
-
-#[test]
-fn script_draws_the_heatmap_and_stance_bars() {
-    let python = Command::new("python3").args(["-c", "import pandas, matplotlib"]).output();
-    if !python.is_ok_and(|o| o.status.success()) {
-        common::skip(
-            "script_draws_the_heatmap_and_stance_bars",
-            "python3 with pandas and matplotlib not found (pip install pandas matplotlib)",
-        );
-        return;
-    }
-    let out = TempDir::new().expect("temp dir");
-    let run = Command::new("python3")
-        .arg(docs("exploration.py"))
-        .env("STANCE_BIN", env!("CARGO_BIN_EXE_stance"))
-        .env("STANCE_CORPUS", common::seeds())
-        .env("STANCE_OUT", out.path())
-        .env("MPLBACKEND", "Agg")
-        .output()
-        .expect("python3 runs");
-    assert!(run.status.success(), "exploration.py failed:\n{}", String::from_utf8_lossy(&run.stderr));
-    for png in ["heatmap.png", "stances.png"] {
-        let bytes = std::fs::read(out.path().join(png)).unwrap_or_else(|_| panic!("{png} drawn"));
-        assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000, "{png}");
-    }
-    assert!(String::from_utf8_lossy(&run.stdout).contains("passages.csv"), "lists the exported files");
 }

@@ -24,11 +24,13 @@ use stance::{limits, Result};
 #[derive(Debug, Args)]
 #[command(after_help = "Files: manifest.json, passages.csv, topics.csv, positions.csv, agreement.csv,
 similarity.json, similarity.csv (vocabulary similarity), stances.csv, keyness.csv, schema.json (JSON
-Schema of all of them; see docs/schema.md).
+Schema of all of them; see docs/schema.md). With --format parquet, each .csv file is a .parquet file
+instead: same columns, typed as schema.json says (for Spark, DuckDB, pandas, R arrow).
 
 Examples:
   stance export --out exports/
   stance export --out exports/ --compare china western --terms 30
+  stance export --out exports/ --format parquet
   python -c \"import pandas as pd; print(pd.read_csv('exports/similarity.csv').head())\"")]
 pub struct ExportArgs {
     /// Folder to write (created if missing; an earlier export there is replaced as a whole, in
@@ -78,7 +80,7 @@ struct SimilarityFile<'a> {
 
 #[derive(Debug, Serialize)]
 struct FileEntry {
-    name: &'static str,
+    name: String,
     rows: Option<usize>,
     /// Size and SHA-256 of the file as written: a reader checks them to know the set is whole.
     bytes: usize,
@@ -132,13 +134,33 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
     let a = ctx.run_pipeline(corpus, ctx.lexicon()?, ctx.params())?;
     limits::check_draws(args.draws, a.corpus.issuers().len().max(a.corpus.blocs().len()))?;
     let bootstrap = ctx.bootstrap(args.draws);
+    let parquet = ctx.global.output == super::OutputFormat::Parquet;
+    if parquet && !cfg!(feature = "parquet") {
+        return Err(stance::Error::usage(
+            "this stance was built without Parquet (cargo feature `parquet`); use --format csv",
+        ));
+    }
     let files = ctx.with_progress(|progress| {
-        stance::fsio::write_dir_atomic(&out, &earlier, |dir| write_all(&a, dir, &args, pair, &bootstrap, progress))
+        stance::fsio::write_dir_atomic(&out, &earlier, |dir| {
+            write_all(&a, dir, &args, pair, &bootstrap, parquet, progress)
+        })
     })?;
     if !ctx.global.quiet {
         eprintln!("stance: wrote {} files to {}: {}", files.len(), args.out.display(), files.join(", "));
     }
     Ok(())
+}
+
+/// One table as a CSV file (`name`, with `columns`), or with `parquet` as the Parquet file of
+/// the same stem, columns and documented types: its file name and bytes.
+fn table_file<T: Serialize>(name: &str, columns: &[&str], rows: &[T], parquet: bool) -> Result<(String, Vec<u8>)> {
+    #[cfg(feature = "parquet")]
+    if parquet {
+        let bytes = export::parquet::to_bytes(&export::arrow::file_batch(name, rows)?)?;
+        return Ok((name.replace(".csv", ".parquet"), bytes));
+    }
+    let _ = parquet;
+    Ok((name.to_string(), export::csv::records(columns, rows)?.into_bytes()))
 }
 
 /// Writes every file; returns their names in the order written.
@@ -148,22 +170,24 @@ fn write_all(
     args: &ExportArgs,
     pair: Option<(String, String)>,
     bootstrap: &SimilarityParams,
+    parquet: bool,
     progress: &dyn Fn(&str),
-) -> Result<Vec<&'static str>> {
+) -> Result<Vec<String>> {
     let mut files = Vec::new();
-    let mut put = |name: &'static str, rows: Option<usize>, text: String| -> Result<()> {
-        write_atomic(&dir.join(name), text.as_bytes())?;
-        files.push(FileEntry { name, rows, bytes: text.len(), sha256: stance::corpus::sha256_hex(text.as_bytes()) });
+    let mut put = |(name, bytes): (String, Vec<u8>), rows: Option<usize>| -> Result<()> {
+        write_atomic(&dir.join(&name), &bytes)?;
+        files.push(FileEntry { name, rows, bytes: bytes.len(), sha256: stance::corpus::sha256_hex(&bytes) });
         Ok(())
     };
+    let text = |name: &str, text: String| (name.to_string(), text.into_bytes());
 
     progress("passages");
     let passages = export::passage_records(a);
-    put("passages.csv", Some(passages.len()), export::csv::records(columns::PASSAGES, &passages)?)?;
+    put(table_file("passages.csv", columns::PASSAGES, &passages, parquet)?, Some(passages.len()))?;
 
     progress("topics");
     let topics = topic_rows(a, args.topic_terms, bootstrap.seed);
-    put("topics.csv", Some(topics.len()), export::csv::records(columns::TOPICS, &topics)?)?;
+    put(table_file("topics.csv", columns::TOPICS, &topics, parquet)?, Some(topics.len()))?;
 
     let matrices = export::matrices(a, &[GroupBy::Issuer, GroupBy::Bloc], bootstrap, progress);
     let doc = SimilarityFile {
@@ -174,16 +198,16 @@ fn write_all(
         draws: bootstrap.draws,
         matrices: &matrices,
     };
-    put("similarity.json", Some(matrices.len()), render::json(&doc))?;
+    put(text("similarity.json", render::json(&doc)), Some(matrices.len()))?;
     let cells: Vec<_> = matrices.iter().flat_map(|m| export::tidy(m.by, m.topic.as_deref(), &m.result)).collect();
-    put("similarity.csv", Some(cells.len()), export::csv::records(columns::SIMILARITY, &cells)?)?;
+    put(table_file("similarity.csv", columns::SIMILARITY, &cells, parquet)?, Some(cells.len()))?;
 
     let (positions, agreement) = export::agreement_tables(a, &[GroupBy::Issuer, GroupBy::Bloc], bootstrap, progress)?;
-    put("positions.csv", Some(positions.len()), export::csv::records(columns::POSITIONS, &positions)?)?;
-    put("agreement.csv", Some(agreement.len()), export::csv::records(columns::AGREEMENT, &agreement)?)?;
+    put(table_file("positions.csv", columns::POSITIONS, &positions, parquet)?, Some(positions.len()))?;
+    put(table_file("agreement.csv", columns::AGREEMENT, &agreement, parquet)?, Some(agreement.len()))?;
 
     let stances = export::stance_counts(a);
-    put("stances.csv", Some(stances.len()), export::csv::records(columns::STANCES, &stances)?)?;
+    put(table_file("stances.csv", columns::STANCES, &stances, parquet)?, Some(stances.len()))?;
 
     let pair = pair.or_else(|| export::largest_blocs(a));
     if let Some((x, y)) = &pair {
@@ -196,11 +220,12 @@ fn write_all(
         };
         let c = compare(a, &Side::parse(x, &a.corpus)?, &Side::parse(y, &a.corpus)?, &params)?;
         let rows = export::keyness_rows(&c);
-        put("keyness.csv", Some(rows.len()), export::csv::records(columns::KEYNESS, &rows)?)?;
+        put(table_file("keyness.csv", columns::KEYNESS, &rows, parquet)?, Some(rows.len()))?;
     }
-    put("schema.json", None, SCHEMA_JSON.to_string())?;
+    put(text("schema.json", SCHEMA_JSON.to_string()), None)?;
 
-    let names: Vec<&'static str> = std::iter::once("manifest.json").chain(files.iter().map(|f| f.name)).collect();
+    let names: Vec<String> =
+        std::iter::once("manifest.json".to_string()).chain(files.iter().map(|f| f.name.clone())).collect();
     let manifest = Manifest {
         schema_version: SCHEMA_VERSION,
         stance_version: env!("CARGO_PKG_VERSION"),

@@ -80,8 +80,12 @@ pub struct Global {
     /// Workspace folder (SQLite + saved models), see `stance init`
     #[arg(long, global = true, value_name = "DIR")]
     pub workspace: Option<PathBuf>,
-    /// Output format
-    #[arg(long, global = true, value_parser = choice::<Format>(), default_value_t = Format::Table)]
+    /// Output format (parquet: files of `stance export` only)
+    #[arg(long = "format", global = true, value_parser = choice::<OutputFormat>(), default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+    /// What commands print in: `output`, but for parquet (which only `stance export` takes, for
+    /// its files) — set by [`run`].
+    #[arg(skip = Format::Table)]
     pub format: Format,
     /// Seed for every random step (SVD, k-means, bootstrap): same seed, same output
     #[arg(long, global = true, default_value_t = 0)]
@@ -135,6 +139,28 @@ impl TableColumns {
             lang: self.lang_col.clone(),
         }
     }
+}
+
+/// The values of `--format`: the formats of standard output, and Parquet files for `stance export`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+    strum::EnumMessage,
+)]
+#[strum(serialize_all = "lowercase")]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Csv,
+    /// Parquet files (`stance export` only)
+    Parquet,
 }
 
 #[derive(Debug, Subcommand)]
@@ -327,7 +353,20 @@ pub fn emit(s: &str) -> Result<()> {
 pub fn run(cli: Cli) -> Result<()> {
     stance::sanitize::set_raw_csv(cli.global.raw_csv);
     stance::render::table::set_wide(cli.global.wide);
-    let ctx = Ctx { global: cli.global };
+    let mut global = cli.global;
+    global.format = match global.output {
+        OutputFormat::Table => Format::Table,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Csv => Format::Csv,
+        OutputFormat::Parquet if matches!(cli.command, Some(Command::Export(_))) => Format::Csv,
+        OutputFormat::Parquet => {
+            return Err(Error::usage(
+                "--format parquet writes files, so only `stance export --out DIR --format parquet` takes it; \
+                 use --format json or csv here",
+            ))
+        }
+    };
+    let ctx = Ctx { global };
     match cli.command {
         None => {
             let mut cmd = Cli::command();

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::{emit, Ctx};
 use stance::corpus::check_name;
-use stance::export::{columns, passage_record, PassageRecord};
+use stance::export::{columns, passage_record, PassageFilter, PassageRecord};
 use stance::render::table::table;
 use stance::render::{self, Format};
 use stance::topics::{Domain, Stance};
@@ -62,29 +62,16 @@ pub fn run(ctx: &Ctx, args: PassagesArgs) -> Result<()> {
         ctx.lexicon()?.check_topic(t)?;
     }
     let a = ctx.analysis()?;
-    if let Some(i) = &args.issuer {
-        check_name("issuer", i, &a.corpus.issuers())?;
-    }
-    if let Some(b) = &args.bloc {
-        check_name("bloc", b, &a.corpus.blocs())?;
-    }
-    let stance = args.stance;
-    let mut keep = a.select(|p| {
-        let d = &a.corpus.documents[p.doc];
-        let on_topic = args.topic.as_deref().is_none_or(|t| p.on(t));
-        let passage_stance = match &args.topic {
-            Some(t) => p.stance_on(t),
-            None => p.stance,
-        };
-        on_topic
-            && args.issuer.as_ref().is_none_or(|i| &d.issuer == i)
-            && args.bloc.as_ref().is_none_or(|b| &d.bloc == b)
-            && (stance.is_none() || passage_stance == stance)
-            && args.domain.is_none_or(|d| (d == DomainArg::In) == p.in_domain())
-    });
-    if args.limit > 0 {
-        keep.truncate(args.limit);
-    }
+    let filter = PassageFilter {
+        topic: args.topic.clone(),
+        issuer: args.issuer.clone(),
+        bloc: args.bloc.clone(),
+        stance: args.stance,
+        in_domain: args.domain.map(|d| d == DomainArg::In),
+        limit: args.limit,
+    };
+    filter.check(&a)?;
+    let keep = filter.select(&a);
     let rows: Vec<PassageRecord> = keep.iter().map(|&i| passage_record(&a, i)).collect();
     emit(&match ctx.global.format {
         Format::Json => {

@@ -5,7 +5,6 @@ use clap::Args;
 use serde::Serialize;
 
 use super::{emit, Ctx};
-use stance::compare::similarity::similarity;
 use stance::compare::{SimilarityMatrix, VOCABULARY_SIMILARITY};
 use stance::groups::{GroupBy, Grouping};
 use stance::pipeline::DomainShare;
@@ -64,9 +63,8 @@ pub fn run(ctx: &Ctx, args: SimilarityArgs) -> Result<()> {
     limits::check_draws(args.draws, grouping.labels.len())?;
     let domain = analysis.domain_share();
     ctx.warn_domain(&domain);
-    let selected = analysis.select_in_domain(|p| args.topic.as_deref().is_none_or(|t| p.on(t)));
     let params = ctx.bootstrap(args.draws);
-    let result = similarity(analysis.vectors.view(), &grouping, &selected, &params);
+    let result = stance::export::similarity_matrix(&analysis, args.by, args.topic.as_deref(), &params);
     let report = SimilarityReport {
         measure: VOCABULARY_SIMILARITY,
         by: args.by,

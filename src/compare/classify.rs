@@ -342,7 +342,39 @@ pub fn classify_prepared(model: &Model, prepared: Prepared) -> Classification {
     l2_normalize_rows(&mut vectors);
     let evidence = DocEvidence::new(vectors.view(), &held);
     let bootstrap = SimilarityParams { seed: model.params.seed, ..Default::default() };
-    let passages = split
+    Classification {
+        passages: decide(model, split, annotations, complement_docs),
+        nearest_blocs: GroupScorer::fit(&model.blocs).rank(&evidence),
+        nearest_issuers: GroupScorer::fit(&model.issuers).rank(&evidence),
+        agreeing_blocs: agreeing(&model.blocs, &held, &bootstrap),
+        agreeing_issuers: agreeing(&model.issuers, &held, &bootstrap),
+    }
+}
+
+/// Topic, stance, cues and domain of each passage of `text`, as [`classify`] finds them, without
+/// placing the text in the model's space (no TF-IDF, SVD or nearest groups): what scoring many
+/// texts needs (the Python package's `Model.classify`, Spark). A text without a passage of the
+/// model's minimum length has none.
+pub fn classify_passages(model: &Model, lexicon: &Lexicon, text: &str, lang: Lang) -> Vec<ClassifiedPassage> {
+    let split = split_text(text, &model.params.segment);
+    let texts: Vec<&str> = split.iter().map(|p| p.text.as_str()).collect();
+    let annotations = lexicon.annotate_document(&texts);
+    let complement_docs = match &model.learned {
+        Some(_) => split.iter().map(|p| passage_doc(&p.text, lang, model.params.analyzer, lexicon)).collect(),
+        None => vec![TokenDoc::default(); split.len()],
+    };
+    decide(model, split, annotations, complement_docs)
+}
+
+/// The passages' decisions: the lexicon's annotations, completed by the model's learned
+/// complement where the lexicon abstains.
+fn decide(
+    model: &Model,
+    split: Vec<Passage>,
+    annotations: Vec<Annotation>,
+    complement_docs: Vec<TokenDoc>,
+) -> Vec<ClassifiedPassage> {
+    split
         .into_iter()
         .zip(annotations)
         .zip(complement_docs)
@@ -373,14 +405,7 @@ pub fn classify_prepared(model: &Model, prepared: Prepared) -> Classification {
                 text: p.text,
             }
         })
-        .collect();
-    Classification {
-        passages,
-        nearest_blocs: GroupScorer::fit(&model.blocs).rank(&evidence),
-        nearest_issuers: GroupScorer::fit(&model.issuers).rank(&evidence),
-        agreeing_blocs: agreeing(&model.blocs, &held, &bootstrap),
-        agreeing_issuers: agreeing(&model.issuers, &held, &bootstrap),
-    }
+        .collect()
 }
 
 #[cfg(test)]

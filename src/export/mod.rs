@@ -6,7 +6,11 @@
 //! The schemas are pinned in `docs/schema.json` (shipped inside every export as `schema.json`)
 //! and explained in `docs/schema.md`; change them only together with [`SCHEMA_VERSION`].
 
+#[cfg(feature = "arrow")]
+pub mod arrow;
 pub mod csv;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod report;
 pub mod topics;
 
@@ -207,6 +211,57 @@ pub struct PassageRecord {
     pub text: String,
 }
 
+/// Which passages `stance passages` (and the Python package's `passages`) list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PassageFilter {
+    /// On this topic.
+    pub topic: Option<String>,
+    pub issuer: Option<String>,
+    pub bloc: Option<String>,
+    /// With this stance: toward `topic` when given, else toward the passage's main topic.
+    pub stance: Option<Stance>,
+    /// In (true) or out of (false) the domain (ICTs / cyberspace).
+    pub in_domain: Option<bool>,
+    /// At most this many (0 = all).
+    pub limit: usize,
+}
+
+impl PassageFilter {
+    /// Checks that the topic, issuer and bloc exist (errors say which do, and the nearest name).
+    pub fn check(&self, a: &Analysis) -> Result<()> {
+        if let Some(t) = &self.topic {
+            a.lexicon.check_topic(t)?;
+        }
+        if let Some(i) = &self.issuer {
+            crate::corpus::check_name("issuer", i, &a.corpus.issuers())?;
+        }
+        if let Some(b) = &self.bloc {
+            crate::corpus::check_name("bloc", b, &a.corpus.blocs())?;
+        }
+        Ok(())
+    }
+
+    /// Indices of the passages that pass, in corpus order.
+    pub fn select(&self, a: &Analysis) -> Vec<usize> {
+        let mut keep = a.select(|p| {
+            let d = &a.corpus.documents[p.doc];
+            let stance = match &self.topic {
+                Some(t) => p.stance_on(t),
+                None => p.stance,
+            };
+            self.topic.as_deref().is_none_or(|t| p.on(t))
+                && self.issuer.as_ref().is_none_or(|i| &d.issuer == i)
+                && self.bloc.as_ref().is_none_or(|b| &d.bloc == b)
+                && (self.stance.is_none() || stance == self.stance)
+                && self.in_domain.is_none_or(|d| d == p.in_domain())
+        });
+        if self.limit > 0 {
+            keep.truncate(self.limit);
+        }
+        keep
+    }
+}
+
 /// Every passage in corpus order.
 pub fn passage_records(a: &Analysis) -> Vec<PassageRecord> {
     (0..a.passages.len()).map(|i| passage_record(a, i)).collect()
@@ -273,6 +328,27 @@ pub fn topics_with_passages(a: &Analysis) -> Vec<String> {
     a.lexicon.topics().iter().filter(|t| counts.contains_key(&t.id)).map(|t| t.id.clone()).collect()
 }
 
+/// The vocabulary-similarity matrix of the groups `by`, over the passages in the domain (on
+/// `topic` only when given): what `stance similarity` shows.
+pub fn similarity_matrix(
+    a: &Analysis,
+    by: GroupBy,
+    topic: Option<&str>,
+    params: &SimilarityParams,
+) -> SimilarityMatrix {
+    similarity_of(a, &Grouping::new(a, by), topic, params)
+}
+
+fn similarity_of(
+    a: &Analysis,
+    grouping: &Grouping,
+    topic: Option<&str>,
+    params: &SimilarityParams,
+) -> SimilarityMatrix {
+    let rows = a.select_in_domain(|p| topic.is_none_or(|t| p.on(t)));
+    similarity(a.vectors.view(), grouping, &rows, params)
+}
+
 /// Every matrix of `groupings`: over all passages in the domain, then each topic that has passages.
 /// `progress` is told which matrix is being bootstrapped.
 pub fn matrices(
@@ -287,8 +363,7 @@ pub fn matrices(
         let grouping = Grouping::new(a, by);
         for topic in std::iter::once(None).chain(topics.iter().map(Some)) {
             progress(&format!("similarity by {} ({})", by.as_str(), topic.map_or("all passages", |t| t.as_str())));
-            let rows = a.select_in_domain(|p| topic.is_none_or(|t| p.on(t)));
-            let result = similarity(a.vectors.view(), &grouping, &rows, params);
+            let result = similarity_of(a, &grouping, topic.map(String::as_str), params);
             out.push(TopicMatrix { measure: VOCABULARY_SIMILARITY, by, topic: topic.cloned(), result });
         }
     }
@@ -407,6 +482,198 @@ pub fn keyness_rows(c: &Comparison) -> Vec<KeynessRow> {
         }
     }
     out
+}
+
+/// One line of a comparison (all passages first, then each topic), long form: how close the two
+/// sides are (`compare(...)["similarity"]` in the Python package).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CompareRow {
+    pub side_a: String,
+    pub side_b: String,
+    /// None: all passages.
+    pub topic: Option<String>,
+    pub n_a: usize,
+    pub n_b: usize,
+    /// Vocabulary similarity (cosine of the sides' mean passage vectors) and its interval.
+    pub similarity: Option<f64>,
+    pub similarity_low: Option<f64>,
+    pub similarity_high: Option<f64>,
+    /// Agreement of the sides' positions and its interval (all passages: over the shared topics).
+    pub agreement: Option<f64>,
+    pub agreement_low: Option<f64>,
+    pub agreement_high: Option<f64>,
+    pub shared_topics: usize,
+}
+
+/// Where one side stands on one topic of a comparison (`compare(...)["stances"]`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SideStanceRow {
+    pub topic: String,
+    pub side: String,
+    pub n: usize,
+    /// Majority of the decisive passages (None: no passage).
+    pub call: Option<Stance>,
+    pub support: Option<f64>,
+    pub oppose: Option<f64>,
+    pub neutral: Option<f64>,
+    pub net: Option<f64>,
+    pub net_low: Option<f64>,
+    pub net_high: Option<f64>,
+    /// Net stance shrunk toward 0 when few passages are decisive (`stance positions`).
+    pub position: Option<f64>,
+    pub position_low: Option<f64>,
+    pub position_high: Option<f64>,
+}
+
+/// A passage that shows a side's stance on a topic (`compare(...)["evidence"]`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvidenceRow {
+    pub topic: String,
+    pub side: String,
+    /// 1 = the passage that best shows the side's stance.
+    pub rank: usize,
+    pub issuer: String,
+    pub bloc: String,
+    pub date: Option<String>,
+    pub document: String,
+    pub title: Option<String>,
+    pub passage: usize,
+    pub start: usize,
+    pub end: usize,
+    pub stance: Option<Stance>,
+    pub topic_score: f64,
+    /// The cues that decided the stance: `cue (polarity)`.
+    pub cues: Vec<String>,
+    pub text: String,
+}
+
+/// A comparison as four long tables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareTables {
+    pub similarity: Vec<CompareRow>,
+    pub stances: Vec<SideStanceRow>,
+    pub keyness: Vec<KeynessRow>,
+    pub evidence: Vec<EvidenceRow>,
+}
+
+/// The tables of a comparison: one [`CompareRow`] per topic (all passages first), each side's
+/// stance on each topic, the distinctive terms ([`keyness_rows`]) and the evidence passages.
+pub fn compare_tables(c: &Comparison) -> CompareTables {
+    let (la, lb) = (&c.a.label, &c.b.label);
+    let mut out =
+        CompareTables { similarity: Vec::new(), stances: Vec::new(), keyness: keyness_rows(c), evidence: Vec::new() };
+    for t in std::iter::once(&c.overall).chain(&c.topics) {
+        out.similarity.push(CompareRow {
+            side_a: la.clone(),
+            side_b: lb.clone(),
+            topic: t.topic.clone(),
+            n_a: t.a.n_passages,
+            n_b: t.b.n_passages,
+            similarity: t.similarity.value,
+            similarity_low: t.similarity.low,
+            similarity_high: t.similarity.high,
+            agreement: t.agreement.value,
+            agreement_low: t.agreement.low,
+            agreement_high: t.agreement.high,
+            shared_topics: t.agreement.shared_topics,
+        });
+        let Some(topic) = &t.topic else { continue };
+        for (side, v) in [(la, &t.a), (lb, &t.b)] {
+            if let Some(s) = &v.stance {
+                out.stances.push(SideStanceRow {
+                    topic: topic.clone(),
+                    side: side.clone(),
+                    n: s.n,
+                    call: s.call,
+                    support: s.support.map(|x| x.value),
+                    oppose: s.oppose.map(|x| x.value),
+                    neutral: s.neutral.map(|x| x.value),
+                    net: s.net.map(|x| x.value),
+                    net_low: s.net.and_then(|x| x.low),
+                    net_high: s.net.and_then(|x| x.high),
+                    position: v.position.map(|p| p.value),
+                    position_low: v.position.and_then(|p| p.low),
+                    position_high: v.position.and_then(|p| p.high),
+                });
+            }
+            out.evidence.extend(v.evidence.iter().enumerate().map(|(k, e)| EvidenceRow {
+                topic: topic.clone(),
+                side: side.clone(),
+                rank: k + 1,
+                issuer: e.issuer.clone(),
+                bloc: e.bloc.clone(),
+                date: e.date.clone(),
+                document: e.document.clone(),
+                title: e.title.clone(),
+                passage: e.passage,
+                start: e.start,
+                end: e.end,
+                stance: e.stance,
+                topic_score: e.topic_score,
+                cues: e.cues.iter().map(|q| format!("{} ({})", q.cue, q.polarity.as_str())).collect(),
+                text: e.text.clone(),
+            }));
+        }
+    }
+    out
+}
+
+/// A passage of a classified text, flat (the Python package's `Model.classify`, one row per
+/// passage of many texts): `doc` is the text's index in the input, so the caller's columns
+/// (issuer, date…) can be joined back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClassifiedRow {
+    pub doc: usize,
+    pub passage: usize,
+    /// Byte offsets in the input text.
+    pub start: usize,
+    pub end: usize,
+    pub lang: &'static str,
+    pub topic: Option<String>,
+    pub topic_score: f64,
+    pub stance: Option<Stance>,
+    /// The cues behind `stance`: `cue (polarity)`.
+    pub cues: Vec<String>,
+    /// Every topic the passage reaches, best first then by name, and the stance toward each
+    /// (same order), from the lexicon or, where it abstains, the model's learned complement.
+    pub topics: Vec<String>,
+    pub stances: Vec<String>,
+    pub in_domain: bool,
+    pub domain_score: f64,
+    pub domain_evidence: Vec<String>,
+    pub text: String,
+}
+
+/// The rows of text `doc` (in language `lang`), classified.
+pub fn classified_rows(
+    doc: usize,
+    lang: crate::text::lang::Lang,
+    passages: Vec<crate::compare::classify::ClassifiedPassage>,
+) -> Vec<ClassifiedRow> {
+    passages
+        .into_iter()
+        .map(|p| {
+            let mut reached: Vec<(&String, Stance)> = p.stances.iter().map(|(t, s)| (t, s.stance)).collect();
+            reached.sort_by_key(|(t, _)| Some(*t) != p.topic.as_ref()); // stable: then by name
+            ClassifiedRow {
+                doc,
+                passage: p.passage,
+                start: p.start,
+                end: p.end,
+                lang: lang.code(),
+                topic_score: p.topic_score,
+                stance: p.stance,
+                cues: p.cues.iter().map(|q| format!("{} ({})", q.cue, q.polarity.as_str())).collect(),
+                topics: reached.iter().map(|(t, _)| t.to_string()).collect(),
+                stances: reached.iter().map(|(_, s)| s.as_str().to_string()).collect(),
+                in_domain: p.domain.in_domain,
+                domain_score: p.domain.score,
+                domain_evidence: p.domain.evidence,
+                topic: p.topic,
+                text: p.text,
+            }
+        })
+        .collect()
 }
 
 /// Column names of each CSV file, in order (pinned by `tests/cli_export.rs` and `docs/schema.json`).
