@@ -47,5 +47,5 @@ fn stance_corpus_and_flag_override_the_built_in_corpus() {
     // A wrong folder in the variable is an error, not a silent fall-back.
     let mut cmd = run(&bin, &cwd, &["similarity"]);
     cmd.env("STANCE_CORPUS", cwd.path().join("missing"));
-    fails(cmd, 2, &["missing", "corpus directory not found"]);
+    fails(cmd, 2, &["missing", "corpus folder not found"]);
 }
