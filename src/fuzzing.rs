@@ -105,3 +105,31 @@ pub fn text_pipeline(bytes: &[u8]) {
         }
     }
 }
+
+/// The document readers (`corpus::read::extract`: text in any encoding, HTML, DOCX) and the
+/// tables of texts (`corpus::read::table`: CSV, JSON lines, JSON) on arbitrary bytes: a text
+/// with LF line ends that is not empty, or a one-line error.
+pub fn document_readers(bytes: &[u8]) {
+    for name in ["<fuzz>.txt", "<fuzz>.html", "<fuzz>.docx"] {
+        match corpus::read::extract(name, bytes.to_vec()) {
+            Ok(read) => assert!(!read.text.trim().is_empty() && !read.text.contains('\r'), "{name}"),
+            Err(e) => one_line(&e),
+        }
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    for name in ["t.csv", "t.jsonl", "t.json"] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        match corpus::read::table::load_table(&path, &Default::default()) {
+            Ok(c) => assert!(c.documents.iter().all(|d| !d.text.trim().is_empty() && !d.text.contains('\r'))),
+            Err(e) => one_line(&e),
+        }
+    }
+}
+
+/// A Word file (`.docx`) with these paragraphs and title, as a test fixture or a seed for
+/// [`document_readers`]: the smallest file Word's format needs (the body part, content types,
+/// and the core properties when a title is given).
+pub fn sample_docx(paragraphs: &[&str], title: Option<&str>) -> Vec<u8> {
+    corpus::read::docx::sample(paragraphs, title)
+}

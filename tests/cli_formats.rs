@@ -187,3 +187,123 @@ fn ingest_reads_tables_of_texts() {
     let report = json(ingest);
     assert_eq!(report["added"], serde_json::json!(["news.csv:2", "news.csv:3"]), "{report}");
 }
+
+// Parts 2-3: HTML and DOCX.
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats").join(name)).expect("fixture")
+}
+
+const HTML_TEXT: &str = "Statement by Brazil\n\n\
+Mr. Chair, Brazil reaffirms that international law, and in particular the Charter of the United Nations, applies to the use of information and communications technologies by States.\n\n\
+We support the voluntary, non-binding norms of responsible State behaviour and call for their implementation before any new legally binding instrument is negotiated.\n\n\
+Capacity-building must be demand-driven and respect the sovereignty of States.\n\n\
+A permanent mechanism should remain open to the participation of non-governmental stakeholders.\n";
+
+const DOCX_PARAGRAPHS: [&str; 3] = [
+    "Déclaration de la France",
+    "La France rappelle que le droit international, et en particulier la Charte des Nations Unies, s'applique au cyberespace.",
+    "Elle ne soutient pas l'élaboration d'un nouvel instrument juridiquement contraignant à ce stade.",
+];
+
+/// A folder with the HTML fixture and a generated .docx, listed without titles.
+fn html_and_docx() -> tempfile::TempDir {
+    corpus(
+        Some("file,issuer,bloc\nstatement.html,Brazil,brics\nfrance.docx,France,western\n"),
+        &[
+            ("statement.html", &fixture("statement.html")),
+            ("france.docx", &stance::fuzzing::sample_docx(&DOCX_PARAGRAPHS, Some("Déclaration (OEWG, mars 2025)"))),
+        ],
+    )
+}
+
+#[test]
+fn html_main_text_and_docx_body_are_the_passages() {
+    let dir = html_and_docx();
+    let mut cmd = stance(&["passages", "--show-source", "statement.html", "--corpus"]);
+    cmd.arg(dir.path());
+    assert_eq!(stdout(cmd), HTML_TEXT);
+    let got = passages(dir.path(), &[]);
+    let texts = |doc: &str| got.iter().filter(|(d, _)| d == doc).map(|(_, t)| t.as_str()).collect::<Vec<_>>();
+    assert_eq!(texts("statement.html"), HTML_TEXT.trim_end().split("\n\n").skip(1).collect::<Vec<_>>());
+    assert_eq!(texts("france.docx"), DOCX_PARAGRAPHS[1..]);
+    // titles from the page and the Word file fill the manifest's empty column
+    let mut cmd = stance(&["passages", "--format", "json", "--corpus"]);
+    cmd.arg(dir.path());
+    let v = json(cmd);
+    let title = |doc: &str| v.as_array().unwrap().iter().find(|p| p["document"] == doc).unwrap()["title"].clone();
+    assert_eq!(title("statement.html"), "Statement by Brazil at the Open-ended Working Group on ICT security");
+    assert_eq!(title("france.docx"), "Déclaration (OEWG, mars 2025)");
+    // offsets point into the extracted text
+    let mut cmd = stance(&["passages", "--show-source", "france.docx", "--format", "json", "--corpus"]);
+    cmd.arg(dir.path());
+    let source = json(cmd)["text"].as_str().unwrap().to_string();
+    for p in v.as_array().unwrap().iter().filter(|p| p["document"] == "france.docx") {
+        let (s, e) = (p["start"].as_u64().unwrap() as usize, p["end"].as_u64().unwrap() as usize);
+        assert_eq!(&source[s..e], p["text"].as_str().unwrap());
+    }
+}
+
+#[test]
+fn classify_and_ingest_read_html_and_docx() {
+    let dir = html_and_docx();
+    let mut cmd = stance(&["classify", "--format", "json"]);
+    cmd.arg(dir.path().join("statement.html"));
+    let out = stdout(cmd);
+    let first: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert!(first["text"].as_str().unwrap().starts_with("Mr. Chair, Brazil reaffirms"), "{first}");
+    assert!(!out.contains("cookies") && !out.contains("Skip to main content"), "{out}");
+
+    let ws = tempfile::tempdir().unwrap();
+    let mut init = stance(&["init", "--workspace"]);
+    init.arg(ws.path());
+    stdout(init);
+    let mut ingest =
+        stance(&["ingest", "--format", "json", "--issuer", "Brazil", "--date", "2025-03-04", "--workspace"]);
+    ingest.arg(ws.path()).arg(dir.path().join("statement.html")).arg(dir.path().join("france.docx"));
+    assert_eq!(json(ingest)["added"], serde_json::json!(["statement.html", "france.docx"]));
+    let mut cmd = stance(&["passages", "--show-source", "statement.html", "--workspace"]);
+    cmd.arg(ws.path());
+    assert_eq!(stdout(cmd), HTML_TEXT);
+}
+
+#[test]
+fn folder_without_manifest_reads_html_and_docx() {
+    let dir = corpus(
+        None,
+        &[
+            ("brazil.html", &fixture("statement.html")),
+            ("france.docx", &stance::fuzzing::sample_docx(&DOCX_PARAGRAPHS, None)),
+        ],
+    );
+    let mut cmd = stance(&["similarity", "--format", "json", "--draws", "0", "--corpus"]);
+    cmd.arg(dir.path());
+    assert_eq!(json(cmd)["labels"], serde_json::json!(["brazil", "france"]));
+}
+
+#[test]
+fn damaged_documents_are_one_line_errors() {
+    let docx = stance::fuzzing::sample_docx(&DOCX_PARAGRAPHS, None);
+    let dir = corpus(
+        Some("file,issuer\nbad.docx,France\n"),
+        &[
+            ("bad.docx", &docx[..docx.len() / 2]),
+            ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 rest"),
+            ("empty.html", b"<html><nav>Menu</nav><script>x()</script></html>"),
+        ],
+    );
+    fails(passages_cmd(dir.path()), 1, &["manifest.csv:2", "bad.docx", "not a zip archive"]);
+    std::fs::write(dir.path().join("manifest.csv"), "file,issuer\nold.doc,France\n").unwrap();
+    fails(passages_cmd(dir.path()), 1, &["old.doc", "Word 97-2003", ".docx"]);
+    std::fs::write(dir.path().join("manifest.csv"), "file,issuer\nempty.html,France\n").unwrap();
+    fails(passages_cmd(dir.path()), 1, &["empty.html", "no main text"]);
+    let mut cmd = stance(&["classify"]);
+    cmd.arg(dir.path().join("bad.docx"));
+    fails(cmd, 1, &["bad.docx", "not a zip archive"]);
+}
+
+fn passages_cmd(dir: &Path) -> Command {
+    let mut cmd = stance(&["passages", "--format", "json", "--corpus"]);
+    cmd.arg(dir);
+    cmd
+}

@@ -1,6 +1,7 @@
 //! Property tests over the fuzz target bodies (`stance::fuzzing`), on every `cargo test`: the
 //! manifest + text loader, the model loader (raw bytes, and mutations of a real model with and
-//! without a matching checksum) and the text pipeline. Case counts are bounded so the whole file
+//! without a matching checksum), the text pipeline, and the document readers (text in any
+//! encoding, HTML, DOCX — raw bytes and mutations of a real file — and tables of texts). Case counts are bounded so the whole file
 //! runs in seconds; `fuzz/` has the cargo-fuzz targets for longer runs (docs/security.md).
 
 mod common;
@@ -25,6 +26,12 @@ fn texty() -> impl Strategy<Value = Vec<u8>> {
         proptest::collection::vec(any::<u8>(), 0..16),
     ];
     proptest::collection::vec(pieces, 0..8).prop_map(|v| v.concat())
+}
+
+/// A real Word file to mutate (deflated, as Word writes it).
+fn docx_bytes() -> &'static [u8] {
+    static DOCX: OnceLock<Vec<u8>> = OnceLock::new();
+    DOCX.get_or_init(|| fuzzing::sample_docx(&[FR_TEXT, EN_TEXT], Some("Déclaration")))
 }
 
 /// A real model file (fitted once on a tiny corpus) to mutate.
@@ -59,6 +66,29 @@ proptest! {
     #[test]
     fn text_pipeline_keeps_its_offsets(bytes in texty()) {
         fuzzing::text_pipeline(&bytes);
+    }
+
+    #[test]
+    fn document_readers_never_panic(bytes in texty(), html in any::<bool>()) {
+        let bytes = if html { [b"<html><body><p>".to_vec(), bytes].concat() } else { bytes };
+        fuzzing::document_readers(&bytes);
+    }
+
+    #[test]
+    fn docx_reader_on_mutated_files(
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..6),
+        cut in any::<prop::sample::Index>(),
+        truncate in any::<bool>(),
+    ) {
+        let mut bytes = docx_bytes().to_vec();
+        for (at, x) in &flips {
+            let i = at.index(bytes.len());
+            bytes[i] ^= x | 1;
+        }
+        if truncate {
+            bytes.truncate(cut.index(bytes.len()));
+        }
+        fuzzing::document_readers(&bytes);
     }
 
     #[test]

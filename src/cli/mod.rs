@@ -71,8 +71,8 @@ pub const CORPUS_ENV: &str = "STANCE_CORPUS";
 /// Options every subcommand understands.
 #[derive(Debug, Clone, Args)]
 pub struct Global {
-    /// Corpus: a folder (manifest.csv + texts: .txt, .pdf, .html, .docx), or a table of texts
-    /// (.csv, .tsv, .jsonl, .json, .parquet: one document per row, see --text-col)
+    /// Corpus: a folder (manifest.csv + documents: .txt, .html, .docx), or a table of texts
+    /// (.csv, .tsv, .jsonl, .json: one document per row, see --text-col)
     /// [default: $STANCE_CORPUS, else ./seeds if it has a manifest, else the shipped seeds/ built
     /// into the binary]
     #[arg(long, global = true, value_name = "DIR|FILE")]
@@ -110,7 +110,7 @@ pub struct Global {
 
 /// The columns of a table of texts (`--corpus news.csv`, `stance ingest news.jsonl`).
 #[derive(Debug, Clone, Args)]
-#[command(next_help_heading = "Tables of texts (--corpus FILE.csv|.tsv|.jsonl|.json|.parquet)")]
+#[command(next_help_heading = "Tables of texts (--corpus FILE.csv|.tsv|.jsonl|.json)")]
 pub struct TableColumns {
     /// Column holding each row's text [default: text]
     #[arg(long, global = true, value_name = "NAME")]

@@ -22,7 +22,7 @@ Examples:
   stance passages --topic binding_norms --bloc western --stance oppose
   stance passages --topic internet_governance --format json | jq '.[0].text'
   stance passages --corpus speeches/ --domain in --limit 20     what the gate kept
-  stance passages --corpus statements/ --show-source statement.pdf   the text read from a PDF")]
+  stance passages --corpus statements/ --show-source statement.html   the text read from a page")]
 pub struct PassagesArgs {
     /// Topic id (see `stance topics`)
     #[arg(long, value_name = "TOPIC")]

@@ -3,7 +3,8 @@
 //! Loading validates everything up front, so later stages can trust their input: every row
 //! points to a readable, non-empty file whose text [`read`] could extract (non-UTF-8 text is
 //! decoded with a warning), no file appears twice, dates are ISO.
-//! A directory without a manifest is read as one document per `.txt` file (issuer = file stem).
+//! A directory without a manifest is read as one document per `.txt`, `.html` or `.docx` file
+//! (issuer = file stem).
 //!
 //! Safety (docs/security.md): a manifest reads only regular files inside its folder — absolute
 //! paths, `..` escapes and symbolic links resolving outside are refused ([`resolve_in`]) — and
@@ -426,17 +427,20 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// The files a folder without a manifest is read from: text, web pages, Word files.
+pub const DOCUMENT_EXTENSIONS: &[&str] = &["txt", "html", "htm", "docx"];
+
 fn load_plain_dir(dir: &Path) -> Result<Corpus> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .filter(|p| p.extension().is_some_and(|x| DOCUMENT_EXTENSIONS.contains(&&*x.to_string_lossy().to_lowercase())))
         .collect();
     let root = dir.canonicalize().map_err(|e| Error::io(dir, e))?;
     files.sort();
     let mut corpus = Corpus::default();
     corpus.warnings.push(format!(
-        "{}: no manifest.csv; reading each .txt file as one document with issuer = file name",
+        "{}: no manifest.csv; reading each .txt, .html, .htm and .docx file as one document with issuer = file name",
         dir.display()
     ));
     for path in files {

@@ -56,6 +56,21 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<Decoded> {
     )))
 }
 
+/// As [`decode`], but bytes that are not UTF-8 are read in the encoding `declared` names (an
+/// HTML page's charset label) when it fits them, without a warning: the page said so.
+pub fn decode_declared(name: &str, bytes: Vec<u8>, declared: Option<Vec<u8>>) -> Result<Decoded> {
+    let declared = declared.and_then(|label| Encoding::for_label(&label));
+    if let Some(encoding) = declared.filter(|e| !matches!(e.name(), "UTF-8" | "UTF-16LE" | "UTF-16BE")) {
+        if utf16(&bytes).is_none() && std::str::from_utf8(&bytes).is_err() {
+            let (text, had_errors) = encoding.decode_without_bom_handling(&bytes);
+            if !had_errors && check_text(name, &text, encoding).is_ok() {
+                return Ok(Decoded { text: text.into_owned(), warning: None });
+            }
+        }
+    }
+    decode(name, bytes)
+}
+
 /// The encoding's name as users know it.
 fn label(encoding: &'static Encoding) -> &'static str {
     match encoding.name() {

@@ -4,7 +4,9 @@
 //! safety checks stand in front of every format. Passage offsets point into the *extracted*
 //! text, which `stance passages --show-source DOC` prints.
 
+pub(crate) mod docx;
 pub mod encoding;
+mod html;
 mod parquet;
 pub mod table;
 
@@ -17,12 +19,36 @@ use crate::{Error, Result};
 pub enum SourceFormat {
     /// Plain text, in UTF-8, UTF-16 or a legacy encoding.
     Text,
+    /// A web page (`.html`, `.htm`, `.xhtml`).
+    Html,
+    /// A Word file (`.docx`; an old `.doc` is named in the error).
+    Docx,
+    /// A PDF (`.pdf`).
+    Pdf,
 }
 
 impl SourceFormat {
-    /// The format of `name` by its extension; anything else is read as text.
-    pub fn of(_name: &str, _bytes: &[u8]) -> SourceFormat {
-        SourceFormat::Text
+    /// The format of `name` by its extension; without one that says (`.txt`, none, standard
+    /// input), by the first bytes: `%PDF-`, a zip archive (`.docx`), `<!doctype html` or
+    /// `<html`. Anything else is text.
+    pub fn of(name: &str, bytes: &[u8]) -> SourceFormat {
+        let ext = Path::new(name).extension().map(|x| x.to_string_lossy().to_lowercase()).unwrap_or_default();
+        match ext.as_str() {
+            "html" | "htm" | "xhtml" => return SourceFormat::Html,
+            "docx" | "doc" | "docm" => return SourceFormat::Docx,
+            "pdf" => return SourceFormat::Pdf,
+            _ => {}
+        }
+        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(256)]).trim_start().to_lowercase();
+        if bytes.starts_with(b"%PDF-") {
+            SourceFormat::Pdf
+        } else if bytes.starts_with(b"PK\x03\x04") {
+            SourceFormat::Docx
+        } else if head.starts_with("<!doctype html") || head.starts_with("<html") {
+            SourceFormat::Html
+        } else {
+            SourceFormat::Text
+        }
     }
 }
 
@@ -50,6 +76,24 @@ pub fn extract(name: &str, bytes: Vec<u8>) -> Result<Extracted> {
         SourceFormat::Text => {
             let d = encoding::decode(name, bytes)?;
             Extracted { text: d.text, title: None, warnings: d.warning.into_iter().collect() }
+        }
+        SourceFormat::Html => {
+            let (text, title, warnings) = html::extract(name, bytes)?;
+            if text.trim().is_empty() {
+                return Err(Error::data(format!(
+                    "{name}: the page has no main text (scripts, menus and banners are left out); save the text itself"
+                )));
+            }
+            Extracted { text, title, warnings }
+        }
+        SourceFormat::Docx => {
+            let (text, title) = docx::extract(name, bytes)?;
+            Extracted { text, title, warnings: Vec::new() }
+        }
+        SourceFormat::Pdf => {
+            return Err(Error::data(format!(
+                "{name}: PDF is not read yet; extract its text first (e.g. pdftotext -layout {name}) and give the .txt"
+            )))
         }
     };
     if out.text.contains('\r') {
