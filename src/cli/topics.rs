@@ -11,6 +11,7 @@ use stance::export::topics::{summarize, TermWeight, TopicsReport};
 use stance::render::table::table;
 use stance::render::{self, Format};
 use stance::topics::Stance;
+use stance::topics::{check, Lexicon};
 use stance::Result;
 
 /// Topics, their top terms, text clusters and passages per issuer
@@ -22,14 +23,22 @@ each topic are `stance clusters`.
 Examples:
   stance topics
   stance topics --terms 12 --format json
-  stance topics --corpus my_corpus/ --format csv > topics.csv")]
+  stance topics --corpus my_corpus/ --format csv > topics.csv
+  stance topics --lexicon my_topics.toml --check     # validate an edited lexicon (docs/lexicon.md)")]
 pub struct TopicsArgs {
     /// Top terms shown per topic and cluster
     #[arg(long, default_value_t = 8)]
     pub terms: usize,
+    /// Check the lexicon (--lexicon FILE, or the built-in one) instead: it must load, then lists
+    /// concepts and word classes nothing names and expressions written in more than one concept
+    #[arg(long)]
+    pub check: bool,
 }
 
 pub fn run(ctx: &Ctx, args: TopicsArgs) -> Result<()> {
+    if args.check {
+        return check(ctx);
+    }
     stance::limits::count("--terms", args.terms, 0, stance::limits::MAX_TERMS)?;
     let analysis = ctx.analysis()?;
     let report = summarize(&analysis, args.terms, ctx.global.seed);
@@ -37,6 +46,46 @@ pub fn run(ctx: &Ctx, args: TopicsArgs) -> Result<()> {
         Format::Json => render::json(&report),
         Format::Csv => to_csv(&report)?,
         Format::Table => to_table(&report),
+    })
+}
+
+/// `--check`: the report of [`stance::topics::check`], as a table, JSON or CSV (one row a finding).
+fn check(ctx: &Ctx) -> Result<()> {
+    let report = match &ctx.global.lexicon {
+        Some(path) => {
+            let src = std::fs::read_to_string(path).map_err(|e| stance::Error::io(path, e))?;
+            check::check(&src, &path.display().to_string())?
+        }
+        None => Lexicon::check_builtin()?,
+    };
+    let findings: Vec<Vec<String>> = report
+        .unused_concepts
+        .iter()
+        .map(|c| vec!["unused_concept".to_string(), c.clone(), String::new()])
+        .chain(report.unused_word_classes.iter().map(|c| vec!["unused_word_class".into(), c.clone(), String::new()]))
+        .chain(report.overlapping.iter().map(|o| vec!["overlapping".into(), o.expression.clone(), o.places.join("; ")]))
+        .collect();
+    emit(&match ctx.global.format {
+        Format::Json => render::json(&report),
+        Format::Csv => stance::export::csv::rows(&["finding", "name", "where"], findings)?,
+        Format::Table => {
+            let mut out = format!(
+                "{}: lexicon {} loads: {} topics, {} concepts.\n",
+                report.file, report.version, report.n_topics, report.n_concepts
+            );
+            if report.is_clean() {
+                out.push_str("No unused concept or word class, no overlapping expression.\n");
+            } else {
+                out.push_str(&format!(
+                    "{} unused concept(s), {} unused word class(es), {} expression(s) in more than one place:\n{}\n",
+                    report.unused_concepts.len(),
+                    report.unused_word_classes.len(),
+                    report.overlapping.len(),
+                    table(&["finding", "name", "where"], &findings)
+                ));
+            }
+            out
+        }
     })
 }
 

@@ -11,6 +11,7 @@
 //! passage, its document and its neighbours.
 //! Everything is plain data in the TOML file, so an analyst can read and edit the rules.
 
+pub mod check;
 mod domain;
 mod index;
 mod lexicon;
@@ -286,6 +287,11 @@ impl Lexicon {
     pub fn builtin() -> Lexicon {
         // The shipped file is checked by a unit test, so this cannot fail in a released build.
         lexicon::parse(BUILTIN, "models/topics.toml").expect("the shipped models/topics.toml must parse")
+    }
+
+    /// `--check` of the shipped lexicon (see [`check::check`]).
+    pub fn check_builtin() -> Result<check::LexiconCheck> {
+        check::check(BUILTIN, "models/topics.toml")
     }
 
     /// A lexicon from a user file; errors name the file and line.
