@@ -182,7 +182,7 @@ def test_errors_are_exceptions_with_the_one_line_message(a, tmp_path):
         a.similarity(by="country")
     with pytest.raises(stance.UsageError):
         a.compare("western", "western")
-    with pytest.raises(stance.StanceError, match="no-such-corpus: corpus directory not found"):
+    with pytest.raises(stance.StanceError, match="no-such-corpus: corpus folder not found"):
         stance.analyze(tmp_path / "no-such-corpus")
     with pytest.raises(stance.DataError):
         stance.Model.load(tmp_path / "missing.bin")
