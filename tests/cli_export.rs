@@ -12,6 +12,8 @@ use tempfile::TempDir;
 
 const FILES: &[&str] = &[
     "agreement.csv",
+    "cluster_members.csv",
+    "clusters.csv",
     "keyness.csv",
     "manifest.json",
     "passages.csv",
@@ -72,6 +74,11 @@ const COLUMNS: &[(&str, &[&str])] = &[
         &["by", "row_label", "col_label", "topic", "value", "low", "high", "n_row", "n_col", "shared_topics"],
     ),
     ("keyness.csv", &["side_a", "side_b", "topic", "side", "rank", "term", "score", "count_a", "count_b"]),
+    (
+        "clusters.csv",
+        &["topic", "k", "cluster", "label", "n", "support", "oppose", "neutral", "terms", "issuers", "blocs", "silhouette"],
+    ),
+    ("cluster_members.csv", &["topic", "cluster", "by", "group", "n", "share"]),
 ];
 
 fn export(args: &[&str]) -> TempDir {
@@ -242,6 +249,34 @@ fn stance_shares_sum_to_one_and_reruns_are_identical() {
     }
     for ((issuer, topic), (sum, n)) in sums {
         assert!((sum - 1.0).abs() < 1e-9 && n == 3, "{issuer}/{topic}: shares {sum}, {n} stances");
+    }
+}
+
+/// clusters.csv is `stance clusters --format csv` with the same seed; cluster_members.csv is its
+/// members in long form: a group's shares over a topic's positions sum to 1, and the issuers'
+/// passages in a position add up to its `n`.
+#[test]
+fn clusters_are_the_commands_and_members_add_up() {
+    let dir = export(&["--seed", "4"]);
+    let file = std::fs::read_to_string(dir.path().join("clusters.csv")).unwrap();
+    assert_eq!(file, stdout(on_seeds(&["clusters", "--format", "csv", "--seed", "4"])));
+    let (_, clusters) = read_csv(&dir.path().join("clusters.csv"));
+    assert!(clusters.iter().any(|r| r[0] == "binding_norms" && r[1].parse::<usize>().unwrap() >= 2), "{clusters:?}");
+    let (_, members) = read_csv(&dir.path().join("cluster_members.csv"));
+    let mut shares: BTreeMap<(String, String, String), f64> = BTreeMap::new();
+    let mut issuers_n: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for r in &members {
+        *shares.entry((r[0].clone(), r[2].clone(), r[3].clone())).or_default() += r[5].parse::<f64>().unwrap();
+        if r[2] == "issuer" {
+            *issuers_n.entry((r[0].clone(), r[1].clone())).or_default() += r[4].parse::<usize>().unwrap();
+        }
+    }
+    assert!(shares.keys().any(|k| k.1 == "bloc") && shares.keys().any(|k| k.1 == "issuer"));
+    for (k, sum) in shares {
+        assert!((sum - 1.0).abs() < 1e-9, "{k:?}: shares sum to {sum}");
+    }
+    for r in &clusters {
+        assert_eq!(issuers_n[&(r[0].clone(), r[2].clone())], r[4].parse::<usize>().unwrap(), "{r:?}");
     }
 }
 

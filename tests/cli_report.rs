@@ -53,6 +53,23 @@ fn dot_plots(html: &str) -> Vec<(usize, usize)> {
     re.captures_iter(html).map(|c| (c[1].parse().expect("n"), c[0].matches("<g class=\"dot\">").count())).collect()
 }
 
+/// The positions tables of the report: topic → (data-k, each row's n, issuers linked).
+fn found_positions(html: &str) -> std::collections::BTreeMap<String, (usize, Vec<u64>, Vec<String>)> {
+    let table =
+        Regex::new(r#"(?s)<table class="clusters" data-topic="([^"]+)" data-k="(\d+)">(.*?)</table>"#).expect("regex");
+    let row = Regex::new(r#"(?s)<tr class="position"[^>]*><td class="num">\d+</td><td class="num">(\d+)</td>"#)
+        .expect("regex");
+    let member = Regex::new(r#"<a class="member" href="#ev-[^"]+">([^<]+)</a>"#).expect("regex");
+    table
+        .captures_iter(html)
+        .map(|c| {
+            let ns = row.captures_iter(&c[3]).map(|r| r[1].parse().expect("n")).collect();
+            let members = member.captures_iter(&c[3]).map(|m| m[1].to_string()).collect();
+            (c[1].to_string(), (c[2].parse().expect("k"), ns, members))
+        })
+        .collect()
+}
+
 fn assert_self_contained(html: &str) {
     // Text is escaped, so every `<` starts a real tag: check the tags and the style sheet.
     for tag in Regex::new(r"<[a-zA-Z][^>]*>").expect("regex").find_iter(html) {
@@ -119,6 +136,20 @@ fn report_on_seeds_is_self_contained_with_one_cell_per_pair() {
     let vocabulary_section = &html[html.find("id=\"similarity\"").unwrap()..html.find("id=\"comparison\"").unwrap()];
     assert!(vocabulary_section.contains("Who speaks alike: vocabulary similarity"));
     assert!(!vocabulary_section.contains("same position"), "vocabulary similarity is not called a position");
+    // Each topic's evidence starts with the positions found on it: the same as `stance clusters`
+    // (same seed), one row per position, every issuer a link to its passages on the topic.
+    let found = found_positions(&html);
+    assert_eq!(found.len(), html.matches("<h3 id=\"ev-").count(), "a positions table per topic");
+    let clusters = json(on_seeds(&["clusters", "--format", "json"]));
+    for t in clusters["topics"].as_array().unwrap() {
+        let topic = t["topic"].as_str().unwrap();
+        let (k, ns, members) = found.get(topic).unwrap_or_else(|| panic!("no positions table for {topic}"));
+        let expected: Vec<u64> = t["positions"].as_array().unwrap().iter().map(|p| p["n"].as_u64().unwrap()).collect();
+        assert_eq!((*k as u64, ns), (t["k"].as_u64().unwrap(), &expected), "{topic}");
+        let first = &t["positions"][0]["issuers"][0]["name"];
+        assert!(members.iter().any(|m| m == first.as_str().unwrap()), "{topic}: {first} listed");
+    }
+    assert!(found["binding_norms"].0 >= 2, "binding norms has more than one position");
     // Default comparison: the two largest blocs of the seeds.
     assert!(html.contains("russia-aligned <span class=\"vs\">vs</span> western"), "default sides");
     for section in [

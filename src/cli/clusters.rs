@@ -5,7 +5,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::{emit, Ctx};
-use stance::cluster::positions::{KRule, PositionParams, MAX_K};
+use stance::cluster::positions::{PositionParams, MAX_K};
 use stance::compare::clusters::{cluster_records, topic_clusters, ClusterOptions, Member, TopicClusters};
 use stance::export::columns;
 use stance::render::dotplot::wrap;
@@ -122,25 +122,13 @@ fn clip(text: &str, n: usize) -> String {
     format!("{cut}…")
 }
 
-fn how_k(t: &TopicClusters) -> String {
-    let tried = t.tried.iter().map(|s| format!("k={} {:.2}", s.k, s.silhouette)).collect::<Vec<_>>().join(", ");
-    match t.rule {
-        KRule::Forced => {
-            format!("k = {} (forced{})", t.k, t.silhouette.map_or(String::new(), |s| format!(", silhouette {s:.2}")))
-        }
-        KRule::Silhouette => format!("k = {} by silhouette {:.2} (tried {tried})", t.k, t.silhouette.unwrap_or(0.0)),
-        KRule::Consensus => format!("k = 1: one position, no k reached silhouette 0.25 (tried {tried})"),
-        KRule::TooFew => format!("k = {}: too few passages to part", t.k),
-    }
-}
-
 fn to_table(r: &ClustersReport) -> String {
     let mut out = String::new();
     for t in &r.topics {
         if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str(&format!("Positions on {} — {} passages; {}\n", t.topic, t.n_passages, how_k(t)));
+        out.push_str(&format!("Positions on {} — {} passages; {}\n", t.topic, t.n_passages, t.how_k()));
         if t.positions.is_empty() {
             out.push_str(&wrap(&format!("No passage on {} in the domain.", t.topic)));
             continue;

@@ -1,6 +1,6 @@
 //! `stance diff`: what moved between two runs — vocabulary-similarity cells and agreements
-//! beyond their bootstrap interval, stance changes, topics and clusters entered, new issuers — with the new passages
-//! that moved them.
+//! beyond their bootstrap interval, stance changes, position changes, topics and clusters entered,
+//! new issuers — with the new passages that moved them.
 
 use clap::Args;
 
@@ -23,7 +23,9 @@ A vocabulary-similarity cell or an agreement is listed when it changed by more t
 of the earlier run's 95% bootstrap interval (its sampling noise). Evidence: the passages of the
 documents added between the runs, title lines left out — for similarity, ranked by how much they
 pull the pair together (or apart); for agreement, those of either side on the topic, stance-taking
-ones first.")]
+ones first. A position change: the position found on a topic at the fit (`stance clusters`; later
+passages join the nearest) that holds most of an issuer's passages there is another one; evidence:
+its new passages on the topic that joined it.")]
 pub struct DiffArgs {
     /// Two run ids, older first (see `stance history`)
     #[arg(value_name = "RUN", num_args = 0..=2)]
@@ -140,6 +142,20 @@ fn to_csv(d: &Diff) -> Result<String> {
             String::new(),
             String::new(),
             refs(&s.evidence),
+        ]);
+    }
+    for m in &d.drift.position_changes {
+        rows.push(vec![
+            "position".into(),
+            "issuer".into(),
+            m.topic.clone(),
+            m.issuer.clone(),
+            String::new(),
+            m.before.to_string(),
+            m.after.to_string(),
+            String::new(),
+            String::new(),
+            refs(&m.evidence),
         ]);
     }
     for e in d.drift.topics_entered.iter().chain(&d.drift.clusters_entered) {
@@ -275,6 +291,40 @@ fn to_table(d: &Diff, limit: usize) -> String {
         rows,
         limit,
     );
+    if d.drift.positions_compared {
+        let held = |c: usize, counts: &[usize], label: &str| {
+            let of: usize = counts.iter().sum();
+            format!("#{c} {} of {of}: {label}", counts.get(c).copied().unwrap_or(0))
+        };
+        let rows = d
+            .drift
+            .position_changes
+            .iter()
+            .map(|m| {
+                vec![
+                    m.issuer.clone(),
+                    m.topic.clone(),
+                    held(m.before, &m.before_counts, &m.before_label),
+                    held(m.after, &m.after_counts, &m.after_label),
+                    refs(&m.evidence),
+                ]
+            })
+            .collect();
+        section(
+            &mut out,
+            "Position changes (the position found on the topic that holds most of the issuer's passages there; \
+             see `stance clusters`)",
+            &["issuer", "topic", "before", "after", "evidence"],
+            rows,
+            limit,
+        );
+    } else {
+        out.push_str(&format!(
+            "\nPositions not compared: runs {} and {} do not keep the same positions (a refit finds new ones; runs \
+             recorded before positions were kept have none: `stance fit --workspace` starts keeping them).\n",
+            d.from.id, d.to.id
+        ));
+    }
     let entered = |es: &[stance::store::Entered]| -> Vec<Vec<String>> {
         es.iter()
             .map(|e| {

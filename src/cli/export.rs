@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::report::sides;
 use super::Ctx;
+use stance::compare::clusters::{cluster_records, member_records, topic_clusters, ClusterOptions};
 use stance::compare::keyness::KeynessParams;
 use stance::compare::sides::{compare, CompareParams, Side};
 use stance::compare::{SimilarityParams, VOCABULARY_SIMILARITY};
@@ -20,11 +21,12 @@ use stance::render;
 use stance::topics::Stance;
 use stance::{limits, Result};
 
-/// Export passages, topics, positions, agreement, vocabulary similarity, stances and keyness for notebooks
+/// Export passages, topics, positions, clusters, agreement, vocabulary similarity, stances and keyness for notebooks
 #[derive(Debug, Args)]
 #[command(after_help = "Files: manifest.json, passages.csv, topics.csv, positions.csv, agreement.csv,
-similarity.json, similarity.csv (vocabulary similarity), stances.csv, keyness.csv, schema.json (JSON
-Schema of all of them; see docs/schema.md). With --format parquet, each .csv file is a .parquet file
+similarity.json, similarity.csv (vocabulary similarity), stances.csv, clusters.csv and
+cluster_members.csv (the positions found on each topic, as `stance clusters`), keyness.csv,
+schema.json (JSON Schema of all of them; see docs/schema.md). With --format parquet, each .csv file is a .parquet file
 instead: same columns, typed as schema.json says (for Spark, DuckDB, pandas, R arrow).
 
 Examples:
@@ -208,6 +210,14 @@ fn write_all(
 
     let stances = export::stance_counts(a);
     put(table_file("stances.csv", columns::STANCES, &stances, parquet)?, Some(stances.len()))?;
+
+    progress("positions on each topic");
+    let opts = ClusterOptions { seed: bootstrap.seed, ..Default::default() };
+    let clusters = topic_clusters(a, &[], &opts)?;
+    let rows = cluster_records(&clusters);
+    put(table_file("clusters.csv", columns::CLUSTERS, &rows, parquet)?, Some(rows.len()))?;
+    let rows = member_records(&clusters);
+    put(table_file("cluster_members.csv", columns::CLUSTER_MEMBERS, &rows, parquet)?, Some(rows.len()))?;
 
     let pair = pair.or_else(|| export::largest_blocs(a));
     if let Some((x, y)) = &pair {

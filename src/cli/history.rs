@@ -24,6 +24,7 @@ fn changes(r: &Run) -> String {
     }
     for (n, what) in [
         (s.stance_changes, "stance change(s)"),
+        (s.positions_changed, "position change(s)"),
         (s.topics_entered, "topic(s) entered"),
         (s.clusters_entered, "cluster(s) entered"),
         (s.new_groups, "new issuer(s)/bloc(s)"),
@@ -65,6 +66,7 @@ pub fn run(ctx: &Ctx, _args: HistoryArgs) -> Result<()> {
                 "new_groups",
                 "largest_shift",
                 "largest_agreement_shift",
+                "positions_changed",
             ],
             runs.iter().map(|r| {
                 let s = &r.summary;
@@ -86,6 +88,7 @@ pub fn run(ctx: &Ctx, _args: HistoryArgs) -> Result<()> {
                     s.new_groups.to_string(),
                     num(s.largest_shift),
                     num(s.largest_agreement_shift),
+                    s.positions_changed.to_string(),
                 ]
             }),
         )?,

@@ -64,9 +64,10 @@ fn to_text(r: &UpdateReport, ws: &str) -> String {
         ));
     }
     out.push_str(&format!(
-        "Since run {}: {} stance change(s), {} topic(s) entered, {} cluster(s) entered, {} new issuer(s)/bloc(s){}{}.\n",
+        "Since run {}: {} stance change(s), {} position change(s), {} topic(s) entered, {} cluster(s) entered, {} new issuer(s)/bloc(s){}{}.\n",
         r.previous_run,
         s.stance_changes,
+        s.positions_changed,
         s.topics_entered,
         s.clusters_entered,
         s.new_groups,

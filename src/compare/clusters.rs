@@ -17,11 +17,12 @@
 
 use std::collections::BTreeMap;
 
-use ndarray::{s, Array2};
+use ndarray::Array2;
 use serde::Serialize;
 
 use super::keyness::{keyness, KeyTerm, KeynessParams, TermCounts};
 use crate::cluster::positions::{KRule, KScore, PositionModel, PositionParams};
+use crate::groups::GroupBy;
 use crate::pipeline::{tokenize, Analysis, CONCEPT_PREFIX};
 use crate::seed::{derive, Stream};
 use crate::text::boilerplate::{boilerplate, Boilerplate};
@@ -172,6 +173,30 @@ pub struct TopicClusters {
     /// (export, report, what moved), not for JSON.
     #[serde(skip)]
     pub assignments: Vec<(usize, usize)>,
+    /// The positions' means in the space of [`position_row`] (one row per position, in order):
+    /// kept by a workspace run so later passages join the nearest ([`nearest`]).
+    #[serde(skip)]
+    pub centroids: Array2<f64>,
+}
+
+impl TopicClusters {
+    /// How k was chosen, in words: `k = 2 by silhouette 0.41 (tried k=2 0.41, k=3 0.30)`.
+    pub fn how_k(&self) -> String {
+        let tried =
+            self.tried.iter().map(|s| format!("k={} {:.2}", s.k, s.silhouette)).collect::<Vec<_>>().join(", ");
+        match self.rule {
+            KRule::Forced => format!(
+                "k = {} (forced{})",
+                self.k,
+                self.silhouette.map_or(String::new(), |s| format!(", silhouette {s:.2}"))
+            ),
+            KRule::Silhouette => {
+                format!("k = {} by silhouette {:.2} (tried {tried})", self.k, self.silhouette.unwrap_or(0.0))
+            }
+            KRule::Consensus => format!("k = 1: one position, no k reached silhouette 0.25 (tried {tried})"),
+            KRule::TooFew => format!("k = {}: too few passages to part", self.k),
+        }
+    }
 }
 
 /// The positions on `topics` (every topic of the lexicon when empty, those without passages
@@ -307,24 +332,50 @@ fn one_topic(
         positions,
         quality,
         assignments,
+        centroids: model.centroids,
     })
 }
 
-/// Rows of `rows`: the passage's unit SVD vector, then `weight` × the one-hot of its stance
-/// (support, oppose, neutral).
+/// Rows of `rows`: each a [`position_row`].
 fn features(a: &Analysis, rows: &[usize], stance: &dyn Fn(usize) -> Stance, weight: f64) -> Array2<f64> {
     let d = a.vectors.ncols();
     let mut x = Array2::<f64>::zeros((rows.len(), d + 3));
     for (r, &i) in rows.iter().enumerate() {
-        x.slice_mut(s![r, ..d]).assign(&a.vectors.row(i).mapv(f64::from));
-        let col = match stance(i) {
-            Stance::Support => 0,
-            Stance::Oppose => 1,
-            Stance::Neutral => 2,
-        };
-        x[[r, d + col]] = weight;
+        let v = a.vectors.row(i);
+        let row = position_row(v.as_slice().unwrap_or(&v.to_vec()), stance(i), weight);
+        x.row_mut(r).assign(&ndarray::ArrayView1::from(&row));
     }
     x
+}
+
+/// A passage in the position space: its unit SVD vector, then `weight` × the one-hot of its
+/// stance (support, oppose, neutral).
+pub fn position_row(vector: &[f32], stance: Stance, weight: f64) -> Vec<f64> {
+    let mut row: Vec<f64> = vector.iter().map(|&v| f64::from(v)).collect();
+    let mut hot = [0.0; 3];
+    hot[match stance {
+        Stance::Support => 0,
+        Stance::Oppose => 1,
+        Stance::Neutral => 2,
+    }] = weight;
+    row.extend(hot);
+    row
+}
+
+/// The centroid nearest `row` (squared Euclidean distance; ties: the lower index): the position a
+/// passage scored after the fit joins. None without centroids or when the dimensions differ.
+pub fn nearest<'a>(centroids: impl IntoIterator<Item = &'a [f64]>, row: &[f64]) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for (c, centre) in centroids.into_iter().enumerate() {
+        if centre.len() != row.len() {
+            return None;
+        }
+        let d: f64 = centre.iter().zip(row).map(|(x, y)| (x - y) * (x - y)).sum();
+        if best.is_none_or(|b| d < b.1) {
+            best = Some((c, d));
+        }
+    }
+    best.map(|b| b.0)
 }
 
 /// Each name's passages among `m` and their share of its passages on the topic, most passages
@@ -466,6 +517,39 @@ pub fn cluster_records(topics: &[TopicClusters]) -> Vec<ClusterRecord> {
             })
         })
         .collect()
+}
+
+/// One member of a position as a row of `cluster_members.csv` (the long form of
+/// [`ClusterRecord`]'s `issuers` and `blocs`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MemberRecord {
+    pub topic: String,
+    pub cluster: usize,
+    pub by: GroupBy,
+    pub group: String,
+    pub n: usize,
+    /// Of the group's passages on the topic.
+    pub share: f64,
+}
+
+/// Every member of every position of `topics`: issuers, then blocs, as each position lists them.
+pub fn member_records(topics: &[TopicClusters]) -> Vec<MemberRecord> {
+    let mut out = Vec::new();
+    for t in topics {
+        for p in &t.positions {
+            for (by, members) in [(GroupBy::Issuer, &p.issuers), (GroupBy::Bloc, &p.blocs)] {
+                out.extend(members.iter().map(|m| MemberRecord {
+                    topic: t.topic.clone(),
+                    cluster: p.cluster,
+                    by,
+                    group: m.name.clone(),
+                    n: m.n,
+                    share: m.share,
+                }));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

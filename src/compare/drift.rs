@@ -1,7 +1,8 @@
 //! What moved between two states of a corpus (two workspace runs): vocabulary-similarity cells and
 //! agreements that changed by more than the earlier state's 95 % bootstrap interval allows, stance
-//! calls that changed, topics and clusters an issuer entered, new issuers and blocs — each with
-//! the added passages that caused it. Pure: the two states, the added passages and the earlier
+//! calls that changed, issuers that changed position on a topic (the positions found by
+//! `compare::clusters` at the fit, which later passages join), topics and clusters an issuer
+//! entered, new issuers and blocs — each with the added passages that caused it. Pure: the two states, the added passages and the earlier
 //! intervals come in, [`Drift`] goes out; `store::diff` loads them from the workspace.
 //!
 //! A state ([`RunState`]) is enough to rebuild a run's similarity matrices, stances and cluster
@@ -22,6 +23,7 @@ use serde::Serialize;
 
 use super::agreement::{entered, moves, AgreementChange, AgreementEntered, Positions, StanceTable};
 use super::change::PairChange;
+use super::clusters::{nearest, position_row, TopicClusters};
 use super::stance::call;
 use super::SimilarityParams;
 use crate::groups::GroupBy;
@@ -91,6 +93,25 @@ pub struct RunState {
     /// (level, group, topic) → passages that (support, oppose, are neutral), every topic a
     /// passage reaches.
     pub positions: BTreeMap<(Level, String, String), [usize; 3]>,
+    /// The positions found on each topic (`compare::clusters`) at the last fit, frozen like the
+    /// model until the next fit: a passage scored later joins the nearest ([`RunState::place`]).
+    /// Empty in runs recorded before positions were kept.
+    pub position_space: BTreeMap<String, Vec<PositionCentre>>,
+    /// Stance weight of the position space ([`crate::compare::clusters::position_row`]).
+    pub position_weight: f64,
+    /// (issuer, topic, position) → passages.
+    pub held: BTreeMap<(String, String, usize), usize>,
+}
+
+/// A position found on a topic, as a run keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PositionCentre {
+    /// Its label when found (`compare::clusters::Position::label`).
+    pub label: String,
+    /// Passages in it when found.
+    pub n: usize,
+    /// Mean of its passages' [`position_row`]s.
+    pub centroid: Vec<f64>,
 }
 
 /// Index of a stance in the `[support, oppose, neutral]` counts.
@@ -127,6 +148,45 @@ impl RunState {
                 self.positions.entry((level, name.to_string(), topic.clone())).or_default()[stance_slot(*stance)] += 1;
             }
         }
+    }
+
+    /// Sets the positions found on each topic of a fit (`topics`, from `compare::clusters` with
+    /// stance weight `weight`) and who holds them; `issuer(i)`: the issuer of passage `i`.
+    pub fn set_positions(&mut self, topics: &[TopicClusters], weight: f64, issuer: impl Fn(usize) -> String) {
+        self.position_weight = weight;
+        for t in topics.iter().filter(|t| !t.positions.is_empty()) {
+            let centres = t
+                .positions
+                .iter()
+                .zip(t.centroids.rows())
+                .map(|(p, c)| PositionCentre { label: p.label.clone(), n: p.n, centroid: c.to_vec() })
+                .collect();
+            self.position_space.insert(t.topic.clone(), centres);
+            for &(i, c) in &t.assignments {
+                *self.held.entry((issuer(i), t.topic.clone(), c)).or_default() += 1;
+            }
+        }
+    }
+
+    /// The position on `topic` a passage (unit vector, stance toward the topic) joins: the
+    /// nearest found at the fit. None when the topic had no position then.
+    pub fn position_of(&self, topic: &str, vector: &[f32], stance: Stance) -> Option<usize> {
+        let centres = self.position_space.get(topic)?;
+        nearest(centres.iter().map(|c| c.centroid.as_slice()), &position_row(vector, stance, self.position_weight))
+    }
+
+    /// Counts a passage of `issuer` on `topic` — in the domain, not boilerplate — in the position
+    /// it joins.
+    pub fn place(&mut self, issuer: &str, topic: &str, vector: &[f32], stance: Stance) {
+        if let Some(c) = self.position_of(topic, vector, stance) {
+            *self.held.entry((issuer.to_string(), topic.to_string(), c)).or_default() += 1;
+        }
+    }
+
+    /// `issuer`'s passages on `topic` in each position (index = position).
+    pub fn held_counts(&self, issuer: &str, topic: &str) -> Vec<usize> {
+        let k = self.position_space.get(topic).map_or(0, Vec::len);
+        (0..k).map(|c| self.held.get(&(issuer.to_string(), topic.to_string(), c)).copied().unwrap_or(0)).collect()
     }
 
     /// Does the run keep positions (runs recorded before agreement was added do not)?
@@ -254,6 +314,24 @@ pub struct StanceChange {
     pub evidence: Vec<usize>,
 }
 
+/// An issuer whose position on a topic changed: the position holding most of its passages there
+/// (strictly more than any other) is not the same.
+#[derive(Debug, Clone, Serialize)]
+pub struct PositionMove {
+    pub issuer: String,
+    pub topic: String,
+    /// Positions as numbered at the fit (`stance clusters`), and their labels then.
+    pub before: usize,
+    pub after: usize,
+    pub before_label: String,
+    pub after_label: String,
+    /// The issuer's passages on the topic in each position, before and after.
+    pub before_counts: Vec<usize>,
+    pub after_counts: Vec<usize>,
+    /// Its new passages on the topic (as their main topic) that joined the new position.
+    pub evidence: Vec<usize>,
+}
+
 /// An issuer with passages in a topic (or cluster) where it had none.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entered {
@@ -317,6 +395,10 @@ pub struct Drift {
     /// Agreements on topics a pair addresses together for the first time.
     pub agreement_entered: Vec<Cited<AgreementEntered>>,
     pub stances: Vec<StanceChange>,
+    /// Positions compared: both states keep the same positions on a topic (one fit). False when
+    /// the earlier state was recorded before positions were kept, or a refit found new ones.
+    pub positions_compared: bool,
+    pub position_changes: Vec<PositionMove>,
     pub topics_entered: Vec<Entered>,
     pub clusters_entered: Vec<Entered>,
     pub new_groups: Vec<NewGroup>,
@@ -358,6 +440,42 @@ pub fn stance_changes(before: &RunState, after: &RunState) -> Vec<(String, Strin
             let was = before.stance_counts(issuer, topic);
             (was.iter().sum::<usize>() > 0 && was != now && call(was) != call(now))
                 .then(|| (issuer.clone(), topic.clone(), was, now))
+        })
+        .collect()
+}
+
+/// The position holding strictly more of `counts` than any other.
+fn held_most(counts: &[usize]) -> Option<usize> {
+    let (best, n) = counts.iter().copied().enumerate().max_by_key(|&(c, n)| (n, std::cmp::Reverse(c)))?;
+    (n > 0 && counts.iter().filter(|&&m| m == n).count() == 1).then_some(best)
+}
+
+/// Topics whose positions both states keep, the same (found by one fit).
+fn shared_positions<'a>(before: &'a RunState, after: &'a RunState) -> Vec<&'a String> {
+    after
+        .position_space
+        .iter()
+        .filter(|(t, centres)| {
+            before.position_space.get(*t) == Some(centres) && before.position_weight == after.position_weight
+        })
+        .map(|(t, _)| t)
+        .collect()
+}
+
+/// (issuer, topic, before, after) for issuers whose position on a topic changed: the position
+/// holding most of their passages there — strictly, in both states — is another one. Only on
+/// topics whose positions both states share.
+pub fn position_moves(before: &RunState, after: &RunState) -> Vec<(String, String, usize, usize)> {
+    let topics = shared_positions(before, after);
+    let mut pairs: Vec<(&String, &String)> =
+        after.held.keys().filter(|(_, t, _)| topics.contains(&t)).map(|(i, t, _)| (i, t)).collect();
+    pairs.dedup();
+    pairs
+        .into_iter()
+        .filter_map(|(issuer, topic)| {
+            let was = held_most(&before.held_counts(issuer, topic))?;
+            let now = held_most(&after.held_counts(issuer, topic))?;
+            (was != now).then(|| (issuer.clone(), topic.clone(), was, now))
         })
         .collect()
 }
@@ -575,6 +693,31 @@ pub fn drift(
             }
         })
         .collect();
+    let positions_compared = !shared_positions(before, after).is_empty();
+    let position_changes = position_moves(before, after)
+        .into_iter()
+        .map(|(issuer, topic, was, now)| {
+            let label = |c: usize| after.position_space[&topic].get(c).map_or(String::new(), |p| p.label.clone());
+            let rows = of_issuer(&issuer).into_iter().filter(|&r| {
+                let p = &added[r].passage;
+                topic_of(r) == Some(topic.as_str())
+                    && crate::text::boilerplate::boilerplate(&p.text).is_none()
+                    && after.position_of(&topic, &added[r].vector, p.stance.unwrap_or(Stance::Neutral)) == Some(now)
+            });
+            let evidence = ev.cite(rows.take(n_ev));
+            PositionMove {
+                before_label: label(was),
+                after_label: label(now),
+                before_counts: before.held_counts(&issuer, &topic),
+                after_counts: after.held_counts(&issuer, &topic),
+                issuer,
+                topic,
+                before: was,
+                after: now,
+                evidence,
+            }
+        })
+        .collect();
     let topics_entered = topics_entered(before, after)
         .into_iter()
         .map(|(issuer, topic, n)| {
@@ -608,6 +751,8 @@ pub fn drift(
         agreement_without_interval: agreement_without,
         agreement_entered,
         stances,
+        positions_compared,
+        position_changes,
         topics_entered,
         clusters_entered,
         new_groups,
@@ -734,6 +879,62 @@ pub(crate) mod tests {
         assert_eq!((d.cells.len(), d.cells_within_interval), (0, asked));
         let d = drift(&before, &after, &added(texts), false, &params, |_, _, _, _| panic!("not asked")).unwrap();
         assert!(d.cells.is_empty() && d.clusters_entered.is_empty());
+    }
+
+    /// A space of two positions on t: 0 around [1, 0] supporting, 1 around [0, 1] opposing.
+    fn two_positions(s: &mut RunState) {
+        let centre = |v: [f64; 2], slot: usize| {
+            let mut c = v.to_vec();
+            c.extend((0..3).map(|k| if k == slot { 0.5 } else { 0.0 }));
+            c
+        };
+        s.position_weight = 0.5;
+        s.position_space.insert(
+            "t".into(),
+            vec![
+                PositionCentre { label: "existing law".into(), n: 3, centroid: centre([1.0, 0.0], 0) },
+                PositionCentre { label: "new treaty".into(), n: 2, centroid: centre([0.0, 1.0], 1) },
+            ],
+        );
+    }
+
+    #[test]
+    fn an_issuer_whose_passages_now_sit_in_another_position_moved() {
+        let (mut before, _) = two_states();
+        two_positions(&mut before);
+        before.place("A", "t", &[1.0, 0.0], Stance::Support);
+        before.place("B", "t", &[0.0, 1.0], Stance::Support);
+        before.place("B", "t", &[1.0, 0.0], Stance::Support);
+        assert_eq!((before.held_counts("A", "t"), before.held_counts("B", "t")), (vec![1, 0], vec![1, 1]));
+        let mut after = before.clone();
+        let texts = ["A rejects t.", "A rejects t again.", "C speaks of u.", "D arrives."];
+        let added = added(texts);
+        for a in &added {
+            let p = &a.passage;
+            add(&mut after, &p.issuer, p.topic.as_deref(), p.stance, p.cluster, &a.vector);
+            if let (Some(t), Some(s)) = (&p.topic, p.stance) {
+                after.place(&p.issuer, t, &a.vector, s);
+            }
+        }
+        // A: 1 passage in 0, then 2 more in 1. B stays split (no position holds most): not listed.
+        assert_eq!(position_moves(&before, &after), [("A".to_string(), "t".to_string(), 0, 1)]);
+        let params = DiffParams { similarity: SimilarityParams { draws: 0, ..Default::default() }, evidence: 3 };
+        let d = drift(&before, &after, &added, true, &params, |_, _, _, _| Ok(None)).unwrap();
+        assert!(d.positions_compared);
+        let m = &d.position_changes[0];
+        assert_eq!((m.before_label.as_str(), m.after_label.as_str()), ("existing law", "new treaty"));
+        assert_eq!((m.before_counts.clone(), m.after_counts.clone()), (vec![1, 0], vec![1, 2]));
+        let cited: Vec<&str> = m.evidence.iter().map(|&e| d.evidence[e].text.as_str()).collect();
+        assert_eq!(cited, texts[..2]);
+        // Another fit found other positions: nothing compared.
+        let mut refit = after.clone();
+        refit.position_space.get_mut("t").unwrap()[0].n = 4;
+        assert!(position_moves(&before, &refit).is_empty());
+        let d = drift(&before, &refit, &added, true, &params, |_, _, _, _| Ok(None)).unwrap();
+        assert!(!d.positions_compared && d.position_changes.is_empty());
+        assert_eq!(held_most(&[2, 2, 1]), None);
+        assert_eq!(held_most(&[0, 0]), None);
+        assert_eq!(held_most(&[1, 3, 2]), Some(1));
     }
 
     #[test]

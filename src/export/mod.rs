@@ -732,6 +732,7 @@ pub mod columns {
         "blocs",
         "silhouette",
     ];
+    pub const CLUSTER_MEMBERS: &[&str] = &["topic", "cluster", "by", "group", "n", "share"];
 }
 
 #[cfg(test)]
@@ -829,6 +830,30 @@ mod tests {
             shared_topics: 0,
         };
         assert_eq!(header_of(&a), columns::AGREEMENT);
+        let c = crate::compare::clusters::ClusterRecord {
+            topic: "t".into(),
+            k: 2,
+            cluster: 0,
+            label: "l".into(),
+            n: 1,
+            support: 1,
+            oppose: 0,
+            neutral: 0,
+            terms: String::new(),
+            issuers: String::new(),
+            blocs: String::new(),
+            silhouette: None,
+        };
+        assert_eq!(header_of(&c), columns::CLUSTERS);
+        let m = crate::compare::clusters::MemberRecord {
+            topic: "t".into(),
+            cluster: 0,
+            by: GroupBy::Bloc,
+            group: "g".into(),
+            n: 1,
+            share: 1.0,
+        };
+        assert_eq!(header_of(&m), columns::CLUSTER_MEMBERS);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use super::{
     issuer_blocs, matrices, position_records, stance_index, topics_with_passages, PositionRecord, TopicMatrix,
 };
 use crate::compare::agreement::{positions, AgreementMatrix};
+use crate::compare::clusters::{topic_clusters, ClusterOptions, TopicClusters};
 use crate::compare::evidence::{evidence, stance_calls, Evidence};
 use crate::compare::keyness::KeynessParams;
 use crate::compare::sides::{compare, CompareParams, Comparison, Side};
@@ -145,6 +146,8 @@ pub struct Report {
     pub heatmaps: Vec<Heatmap>,
     pub comparison: Option<Comparison>,
     pub evidence: Vec<TopicEvidence>,
+    /// The positions found on each topic with passages (`stance clusters`), lexicon order.
+    pub clusters: Vec<TopicClusters>,
     pub model: String,
     pub seed: u64,
     /// Bootstrap draws behind every interval.
@@ -173,6 +176,8 @@ impl Report {
         let agreement = agreement_views(a, &params.bootstrap)?;
         let heatmaps =
             matrices(a, &[GroupBy::Issuer], &params.bootstrap, progress).into_iter().map(|m| heatmap(a, m)).collect();
+        progress("positions on each topic");
+        let clusters = topic_clusters(a, &[], &ClusterOptions { seed: params.bootstrap.seed, ..Default::default() })?;
         progress("collecting evidence");
         Ok(Report {
             overview: overview(a),
@@ -181,6 +186,7 @@ impl Report {
             heatmaps,
             comparison,
             evidence: topic_evidence(a),
+            clusters,
             model: a.model_id(),
             seed: params.bootstrap.seed,
             draws: params.bootstrap.draws,

@@ -4,8 +4,9 @@
 //! Layout: corpus overview → who stands on the same side (agreement over all topics, then per
 //! topic the issuers' positions as a dot plot beside the agreement heatmap) → who speaks alike
 //! (vocabulary-similarity heatmaps, all passages then per topic; rows in clustered order) → the
-//! comparison of two sides → every passage on each topic by issuer, which the heatmap cells and
-//! the dots link to. The only external addresses are the documents' own `source_url`
+//! comparison of two sides → for each topic, the positions found in its passages (`stance
+//! clusters`, members linking to their passages), then every passage on it by issuer, which the
+//! heatmap cells and the dots link to. The only external addresses are the documents' own `source_url`
 //! values, as plain `<a href>` links that nothing loads until a reader clicks them.
 //!
 //! The markup is written with `maud`, which escapes every value it inserts (text and attribute
@@ -16,7 +17,9 @@ use std::collections::BTreeMap;
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
+use crate::compare::clusters::{Member, TopicClusters};
 use crate::compare::evidence::Evidence;
+use crate::compare::keyness::KeyTerm;
 use crate::compare::sides::{SideView, TopicComparison};
 use crate::compare::stance::StanceSummary;
 use crate::export::report::{Heatmap, Report, TopicPositions};
@@ -94,6 +97,7 @@ blockquote footer { font-size: 12px; color: var(--muted); }
 table.index td, table.index th { padding: 2px 6px; font-size: 12px; }
 table.index th.t { width: 66px; text-align: center; vertical-align: bottom; font-weight: 500; line-height: 1.2; }
 table.index td.num { text-align: center; }
+.found { margin: 4px 0 12px; } table.clusters td { font-size: 12px; } table.clusters .bar { width: 100px; }
 tr:target { background: #fff7cc; }
 @media (max-width: 900px) { .cols, .two { grid-template-columns: 1fr; } }
 @media print {
@@ -748,9 +752,9 @@ fn call_text(s: &Option<StanceSummary>) -> Markup {
     html! { b class={ "call " (call) } { (call) } " " span class="ci" { (net.unwrap_or_default()) } }
 }
 
-fn terms_html(v: &SideView) -> Markup {
+fn terms_html(terms: &[KeyTerm]) -> Markup {
     html! {
-        @for (k, t) in v.terms.iter().enumerate() {
+        @for (k, t) in terms.iter().enumerate() {
             @if k > 0 { " " }
             span class=(if t.term.starts_with(crate::pipeline::CONCEPT_PREFIX) { "term concept" } else { "term" })
                 title=(format_args!("z = {:.1}; used {}× vs {}×", t.score, t.count_a, t.count_b)) { (t.term) }
@@ -861,8 +865,8 @@ fn comparison_row(r: &Report, t: &TopicComparison) -> Markup {
             td { (interval_svg(s.value, s.low, s.high)) br; (interval_text(s.value, s.low, s.high)) }
             td { (side(&t.a)) }
             td { (side(&t.b)) }
-            td { (terms_html(&t.a)) }
-            td { (terms_html(&t.b)) }
+            td { (terms_html(&t.a.terms)) }
+            td { (terms_html(&t.b.terms)) }
         }
         "\n"
     }
@@ -924,7 +928,8 @@ fn evidence(r: &Report, colours: &BTreeMap<String, &'static str>) -> Markup {
         section id="evidence" {
             "\n" h2 { "Evidence" } "\n"
             p class="note" {
-                "Every passage on each topic, by issuer, with the stance cues highlighted ("
+                "For each topic, the positions found in its passages, then every passage on it, by issuer, with the stance \
+                 cues highlighted ("
                 mark class="support" { "support" } " " mark class="oppose" { "oppose" }
                 "). A heatmap cell opens the passages of its row and column issuers. Passages per issuer and topic:"
             }
@@ -962,6 +967,9 @@ fn evidence(r: &Report, colours: &BTreeMap<String, &'static str>) -> Markup {
                 @if let Some(p) = r.overview.topics.iter().find(|x| x.id == t.topic) {
                     p class="prop" { "Proposition: " (p.proposition) } "\n"
                 }
+                @if let Some(c) = r.clusters.iter().find(|c| c.topic == t.topic) {
+                    (found_positions(c, colours))
+                }
                 @for i in &t.issuers {
                     details id=(evidence_id(Some(&t.topic), &i.issuer)) {
                         summary {
@@ -984,6 +992,72 @@ fn evidence(r: &Report, colours: &BTreeMap<String, &'static str>) -> Markup {
     }
 }
 
+/// Issuers or blocs shown per position before `+N more`.
+const MEMBERS_SHOWN: usize = 12;
+
+/// The positions found on a topic (`stance clusters`): one row per position with its stance mix,
+/// distinctive terms, issuers (each linking to its passages below, with the share of its passages
+/// on the topic that fall in the position) and blocs.
+fn found_positions(c: &TopicClusters, colours: &BTreeMap<String, &'static str>) -> Markup {
+    let pct = |m: &Member| format!("{:.0}%", 100.0 * m.share);
+    let more = |members: &[Member]| {
+        let rest: Vec<String> =
+            members.iter().skip(MEMBERS_SHOWN).map(|m| format!("{} {} ({})", m.name, m.n, pct(m))).collect();
+        (!rest.is_empty()).then(|| (rest.len(), rest.join(", ")))
+    };
+    html! {
+        div class="found" {
+            "\n"
+            h4 { "Positions found in the passages" } "\n"
+            p class="muted" {
+                (c.n_passages) " passages in the domain clustered by what they say and which side they take; " (c.how_k())
+                ". Share: of the issuer's (bloc's) passages on the topic, those in the position."
+            }
+            "\n"
+            @if !c.positions.is_empty() {
+                table class="clusters" data-topic=(c.topic) data-k=(c.k) {
+                    thead {
+                        tr {
+                            th { "#" } th class="num" { "n" } th { "stance mix" } th { "distinctive terms" }
+                            th { "issuers: passages (share)" } th { "blocs" }
+                        }
+                    }
+                    tbody {
+                        "\n"
+                        @for p in &c.positions {
+                            tr class="position" title=(p.label) {
+                                td class="num" { (p.cluster) }
+                                td class="num" { (p.n) }
+                                td { (stance_bar([p.stances.support, p.stances.oppose, p.stances.neutral])) }
+                                td { (terms_html(&p.terms)) }
+                                td {
+                                    @for (k, m) in p.issuers.iter().take(MEMBERS_SHOWN).enumerate() {
+                                        @if k > 0 { ", " }
+                                        a class="member" href={ "#" (evidence_id(Some(&c.topic), &m.name)) } { (m.name) }
+                                        " " (m.n) " (" (pct(m)) ")"
+                                    }
+                                    @if let Some((n, names)) = more(&p.issuers) {
+                                        ", " span class="muted" title=(names) { "+" (n) " more" }
+                                    }
+                                }
+                                td {
+                                    @for (k, m) in p.blocs.iter().enumerate() {
+                                        @if k > 0 { ", " }
+                                        (chip(colours, &m.name)) (m.name) " " (m.n) " (" (pct(m)) ")"
+                                    }
+                                }
+                            }
+                            "\n"
+                        }
+                    }
+                }
+                "\n"
+            }
+        }
+        "\n"
+    }
+}
+
 fn method(r: &Report) -> Markup {
     html! {
         section id="method" {
@@ -992,7 +1066,10 @@ fn method(r: &Report) -> Markup {
                 "Passages are paragraphs of the texts; each is assigned a topic and a stance by the bilingual lexicon (version "
                 (r.lexicon) "), with negation and contrast handled. Passage vectors: TF-IDF of words, bigrams and concepts, \
                  reduced by randomized SVD. Positions: net stance shrunk toward 0 by a Beta(1, 1) prior on the decisive \
-                 passages; agreement: 1 − |Δ position| / 2. Vocabulary similarity: cosine of mean vectors. Intervals: \
+                 passages; agreement: 1 − |Δ position| / 2. Positions found on a topic: k-means on its passages in the \
+                 domain (SVD vector plus stance; openings, salutations, procedural and date-only passages left out), k \
+                 from 1 to 5 by the silhouette, each labelled by its stance mix, its Fightin' Words terms against the \
+                 topic's other positions and its members. Vocabulary similarity: cosine of mean vectors. Intervals: \
                  2.5–97.5 percentiles of " (r.draws) " bootstrap draws resampling passages within each group (and topic). \
                  Model " (r.model) ", seed " (r.seed) ", stance " (r.version) ". Full description: docs/methods.md."
             }

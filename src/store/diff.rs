@@ -12,8 +12,8 @@ use super::documents::{load, passage_text};
 use super::runs::{self, Run, RunSummary};
 use super::{Paths, Workspace};
 use crate::compare::drift::{
-    agreement_moves, clusters_entered, drift, new_groups, shifted_cells, stance_changes, topics_entered, Added,
-    DiffParams, Drift, EvidencePassage, Level, RunState, Shift,
+    agreement_moves, clusters_entered, drift, new_groups, position_moves, shifted_cells, stance_changes,
+    topics_entered, Added, DiffParams, Drift, EvidencePassage, Level, RunState, Shift,
 };
 use crate::compare::similarity::similarity;
 use crate::compare::SimilarityParams;
@@ -40,6 +40,7 @@ pub fn summarize(before: &RunState, after: &RunState, same_model: bool) -> RunSu
     RunSummary {
         added_passages: after.n_passages().saturating_sub(before.n_passages()),
         stance_changes: stance_changes(before, after).len(),
+        positions_changed: position_moves(before, after).len(),
         topics_entered: topics_entered(before, after).len(),
         clusters_entered: if same_model { clusters_entered(before, after).len() } else { 0 },
         new_groups: new_groups(before, after).len(),

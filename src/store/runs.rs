@@ -16,6 +16,10 @@ pub struct RunSummary {
     /// Share of the new passages' tokens outside the model's vocabulary (see `TfIdf::oov_rate`).
     pub oov_rate: Option<f64>,
     pub stance_changes: usize,
+    /// Issuers whose position on a topic changed (`stance diff` lists them); absent from runs
+    /// recorded before positions were kept.
+    #[serde(default)]
+    pub positions_changed: usize,
     pub topics_entered: usize,
     pub clusters_entered: usize,
     /// Issuers or blocs seen for the first time.

@@ -16,11 +16,13 @@ use super::documents::{corpus, load, max_doc};
 use super::models::{self, ModelInfo};
 use super::runs::{self, NewRun, RunSummary};
 use super::{Paths, Workspace};
+use crate::compare::clusters::{topic_clusters, ClusterOptions};
 use crate::compare::drift::{PassageFacts, RunState};
 use crate::corpus::Corpus;
 use crate::le;
 use crate::model::Model;
 use crate::pipeline::{split, tokenize, Analysis, Params};
+use crate::text::boilerplate::boilerplate;
 use crate::topics::Lexicon;
 use crate::vectorize::TokenDoc;
 use crate::{Error, Result};
@@ -106,7 +108,8 @@ fn store_passages(c: &Connection, at: &Paths, a: &Analysis, version: i64, ids: &
     Ok(())
 }
 
-/// Adds every passage of `a` to `state`.
+/// Adds every passage of `a` to `state`; each one in the domain and not boilerplate joins, on
+/// every topic it speaks to, the nearest position `state` keeps there (none before a fit sets them).
 fn add_passages(state: &mut RunState, a: &Analysis) {
     for (p, v) in a.passages.iter().zip(a.vectors.rows()) {
         let d = &a.corpus.documents[p.doc];
@@ -120,7 +123,21 @@ fn add_passages(state: &mut RunState, a: &Analysis) {
             vector: &vector,
             positions: &p.topics,
         });
+        if p.in_domain() && boilerplate(&p.text).is_none() {
+            for (topic, stance) in &p.topics {
+                state.place(&d.issuer, topic, &vector, *stance);
+            }
+        }
     }
+}
+
+/// Finds the positions on each topic of a fit (`stance clusters` with the fit's seed and the
+/// default options) and keeps them in `state`, frozen until the next fit.
+fn fit_positions(state: &mut RunState, a: &Analysis) -> Result<()> {
+    let opts = ClusterOptions { seed: a.params.seed, ..Default::default() };
+    let topics = topic_clusters(a, &[], &opts)?;
+    state.set_positions(&topics, opts.stance_weight, |i| a.issuer_of(&a.passages[i]).to_string());
+    Ok(())
 }
 
 /// Hash of the documents with id <= `upto` (as `Corpus::hash`, without reading the texts).
@@ -157,6 +174,7 @@ impl Workspace {
             store_passages(tx, at, a, model.version, &ids)?;
             let mut state = RunState::default();
             add_passages(&mut state, a);
+            fit_positions(&mut state, a)?;
             let previous = match runs::last(tx, at)? {
                 Some(r) => Some((RunState::load(tx, at, r.id)?, r)),
                 None => None,

@@ -1,12 +1,15 @@
 //! A run's state ([`RunState`], defined with what it is for in `compare::drift`) saved as and
-//! loaded from `results` rows: group sums and counts, stance counts, cluster memberships and
-//! positions. Runs recorded before positions were kept have none: their agreements are not
+//! loaded from `results` rows: group sums and counts, stance counts, cluster memberships,
+//! positions (stance counts per group and topic), and the positions found on each topic with
+//! who holds them. Runs recorded before positions were kept have none: their agreements are not
 //! compared.
+
+use std::collections::BTreeMap;
 
 use rusqlite::{params, Connection};
 
 use super::Paths;
-use crate::compare::drift::{stance_slot, GroupSum, Level, RunState};
+use crate::compare::drift::{stance_slot, GroupSum, Level, PositionCentre, RunState};
 use crate::le;
 use crate::topics::Stance;
 use crate::Result;
@@ -15,6 +18,13 @@ const STANCES: [Stance; 3] = [Stance::Support, Stance::Oppose, Stance::Neutral];
 
 /// `results.kind` prefix of position counts (`position:issuer`, `position:bloc`).
 const POSITION: &str = "position:";
+/// `results.kind` of a position found on a topic: `grp` = its label, `key` = its number, `n` =
+/// its passages at the fit, `sum` = its centroid (f64 LE).
+const TOPIC_CLUSTER: &str = "topic_cluster";
+/// `results.kind` of the position space's stance weight: `sum` = one f64.
+const TOPIC_CLUSTER_WEIGHT: &str = "topic_cluster_weight";
+/// `results.kind` of an issuer's passages in a position: `grp` = issuer, `key` = the position.
+const TOPIC_CLUSTER_HELD: &str = "topic_cluster_held";
 
 impl RunState {
     /// Writes the state as `results` rows of run `run`.
@@ -45,6 +55,21 @@ impl RunState {
                     .map_err(|e| at.err(e))?;
             }
         }
+        if !self.position_space.is_empty() {
+            let w = le::encode::<f64>(&[self.position_weight]);
+            ins.execute(params![run, TOPIC_CLUSTER_WEIGHT, "", "", "", 0i64, w]).map_err(|e| at.err(e))?;
+        }
+        for (topic, centres) in &self.position_space {
+            for (c, p) in centres.iter().enumerate() {
+                let sum = le::encode::<f64>(&p.centroid);
+                ins.execute(params![run, TOPIC_CLUSTER, p.label, topic, c.to_string(), p.n as i64, sum])
+                    .map_err(|e| at.err(e))?;
+            }
+        }
+        for ((issuer, topic, c), &n) in &self.held {
+            ins.execute(params![run, TOPIC_CLUSTER_HELD, issuer, topic, c.to_string(), n as i64, None::<Vec<u8>>])
+                .map_err(|e| at.err(e))?;
+        }
         Ok(())
     }
 
@@ -55,6 +80,7 @@ impl RunState {
             .prepare_cached("SELECT kind, grp, topic, key, n, sum FROM results WHERE run = ?1")
             .map_err(|e| at.err(e))?;
         let mut rows = stmt.query([run]).map_err(|e| at.err(e))?;
+        let mut centres: BTreeMap<String, BTreeMap<usize, PositionCentre>> = BTreeMap::new();
         while let Some(r) = rows.next().map_err(|e| at.err(e))? {
             let get = |i| r.get::<_, String>(i).map_err(|e| at.err(e));
             let (kind, grp, topic, key) = (get(0)?, get(1)?, get(2)?, get(3)?);
@@ -72,8 +98,23 @@ impl RunState {
                 (kind.strip_prefix(POSITION).and_then(Level::parse), Stance::parse(&key))
             {
                 state.positions.entry((level, grp, topic)).or_default()[stance_slot(s)] = n;
+            } else if kind == TOPIC_CLUSTER_WEIGHT {
+                let sum: Vec<u8> = r.get(5).map_err(|e| at.err(e))?;
+                state.position_weight = le::decode::<f64>(&sum).first().copied().unwrap_or(0.0);
+            } else if let (true, Ok(c)) = (kind == TOPIC_CLUSTER, key.parse::<usize>()) {
+                let sum: Vec<u8> = r.get(5).map_err(|e| at.err(e))?;
+                let centre = PositionCentre { label: grp, n, centroid: le::decode::<f64>(&sum) };
+                centres.entry(topic).or_default().insert(c, centre);
+            } else if let (true, Ok(c)) = (kind == TOPIC_CLUSTER_HELD, key.parse::<usize>()) {
+                state.held.insert((grp, topic, c), n);
             }
         }
+        // Positions are numbered 0..k: a topic whose numbers have a gap is not kept (never written so).
+        state.position_space = centres
+            .into_iter()
+            .filter(|(_, m)| m.keys().copied().eq(0..m.len()))
+            .map(|(t, m)| (t, m.into_values().collect()))
+            .collect();
         Ok(state)
     }
 }
@@ -128,6 +169,15 @@ mod tests {
         let held = [("t".to_string(), Stance::Oppose), ("u".to_string(), Stance::Support)];
         s.add(&PassageFacts { positions: &held, ..facts("B", Some("t"), Some(Stance::Oppose), &[0.5, 0.5]) });
         assert_eq!(s.positions[&(Level::Bloc, "west".to_string(), "u".to_string())], [1, 0, 0]);
+        s.position_weight = 0.75;
+        let centre = |label: &str, n, centroid: Vec<f64>| PositionCentre { label: label.into(), n, centroid };
+        s.position_space.insert(
+            "t".into(),
+            vec![centre("treaty — support 80% (A)", 4, vec![0.1, -0.2, 0.75, 0.0, 0.0]), centre("law", 1, vec![0.0; 5])],
+        );
+        s.place("A", "t", &[0.1, -0.2], Stance::Support);
+        s.place("B", "t", &[0.0, 0.0], Stance::Neutral);
+        assert_eq!(s.held_counts("A", "t"), [1, 0]);
         let at = Paths { root: dir.path().to_path_buf(), db: path };
         s.save(&c, &at, 7).unwrap();
         assert_eq!(RunState::load(&c, &at, 7).unwrap(), s);
