@@ -76,7 +76,20 @@ const COLUMNS: &[(&str, &[&str])] = &[
     ("keyness.csv", &["side_a", "side_b", "topic", "side", "rank", "term", "score", "count_a", "count_b"]),
     (
         "clusters.csv",
-        &["topic", "k", "cluster", "label", "n", "support", "oppose", "neutral", "terms", "issuers", "blocs", "silhouette"],
+        &[
+            "topic",
+            "k",
+            "cluster",
+            "label",
+            "n",
+            "support",
+            "oppose",
+            "neutral",
+            "terms",
+            "issuers",
+            "blocs",
+            "silhouette",
+        ],
     ),
     ("cluster_members.csv", &["topic", "cluster", "by", "group", "n", "share"]),
 ];

@@ -59,7 +59,7 @@ fn found_positions(html: &str) -> std::collections::BTreeMap<String, (usize, Vec
         Regex::new(r#"(?s)<table class="clusters" data-topic="([^"]+)" data-k="(\d+)">(.*?)</table>"#).expect("regex");
     let row = Regex::new(r#"(?s)<tr class="position"[^>]*><td class="num">\d+</td><td class="num">(\d+)</td>"#)
         .expect("regex");
-    let member = Regex::new(r#"<a class="member" href="#ev-[^"]+">([^<]+)</a>"#).expect("regex");
+    let member = Regex::new(r##"<a class="member" href="#ev-[^"]+">([^<]+)</a>"##).expect("regex");
     table
         .captures_iter(html)
         .map(|c| {

@@ -450,7 +450,15 @@ fn row8_csv_exports_neutralise_formulas_keep_negative_numbers() {
     export.arg(c.path()).arg("--out").arg(out.path());
     stdout(bounded(export));
     let mut negatives = 0;
-    for f in ["passages.csv", "topics.csv", "similarity.csv", "stances.csv", "keyness.csv", "clusters.csv", "cluster_members.csv"] {
+    for f in [
+        "passages.csv",
+        "topics.csv",
+        "similarity.csv",
+        "stances.csv",
+        "keyness.csv",
+        "clusters.csv",
+        "cluster_members.csv",
+    ] {
         let text = std::fs::read_to_string(out.path().join(f)).unwrap();
         assert!(formula_cells(&text).is_empty(), "{f}: {:?}", formula_cells(&text));
         negatives += text.split([',', '\n']).filter(|c| c.starts_with('-') && c.parse::<f64>().is_ok()).count();

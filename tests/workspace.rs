@@ -219,6 +219,57 @@ fn periodic_rerun_scenario() {
     assert!(model_file.is_file(), "the old model file stays");
 }
 
+/// Canada, neutral on binding norms in the seeds (its 2 passages sit in the position of the
+/// UN resolutions), now calls three times for a binding convention: its passages there are mostly
+/// in the russia-aligned position, and `diff` says so with the new passages.
+const CANADA_TURNS: &str = "Canada now supports the elaboration, under the auspices of the United Nations, of a \
+universal legally binding convention on international information security.\n\n\
+Canada calls on all States to negotiate a legally binding international instrument on information security within \
+the United Nations, since the absence of universal treaties in this field undermines international security.\n\n\
+Canada supports the adoption of a universal convention of the United Nations on international information \
+security, legally binding on all States, to prevent conflicts in the information space.\n";
+
+#[test]
+fn an_issuer_that_changes_position_is_listed() {
+    let dir = TempDir::new().unwrap();
+    let ws = dir.path().join("ws");
+    let mut init = ws_cmd(&ws, &["init", "--quiet", "--corpus"]);
+    init.arg(seeds());
+    stdout(init);
+    let new = corpus(None, &[("canada-2025.txt", CANADA_TURNS.as_bytes())]);
+    let mut ca = ws_cmd(&ws, &["ingest", "--issuer", "Canada", "--bloc", "western"]);
+    ca.arg(new.path().join("canada-2025.txt"));
+    stdout(ca);
+    let up = json(ws_cmd(&ws, &["update", "--format", "json"]));
+    assert!(up["summary"]["positions_changed"].as_u64().unwrap() >= 1, "{up}");
+    let d = json(ws_cmd(&ws, &["diff", "--format", "json"]));
+    assert_eq!(d["positions_compared"], true);
+    let moves = d["position_changes"].as_array().unwrap();
+    let m = moves
+        .iter()
+        .find(|m| m["issuer"] == "Canada" && m["topic"] == "binding_norms")
+        .unwrap_or_else(|| panic!("Canada moved on binding_norms: {moves:?}"));
+    let (before, after) = (m["before"].as_u64().unwrap() as usize, m["after"].as_u64().unwrap() as usize);
+    assert_ne!(before, after);
+    let counts = |key: &str| -> Vec<u64> { m[key].as_array().unwrap().iter().map(|n| n.as_u64().unwrap()).collect() };
+    assert_eq!(counts("before_counts")[before], 2, "{m}");
+    assert_eq!(counts("after_counts")[after], 3, "{m}");
+    // The new position is the one `stance clusters` finds holding the russia-aligned passages.
+    let c = json(on_seeds(&["clusters", "--topic", "binding_norms", "--format", "json"]));
+    let position = &c["topics"][0]["positions"][after];
+    assert_eq!(m["after_label"], position["label"]);
+    assert_eq!(position["blocs"][0]["name"], "russia-aligned", "{position}");
+    let evidence: Vec<&Value> =
+        m["evidence"].as_array().unwrap().iter().map(|e| &d["evidence"][e.as_u64().unwrap() as usize]).collect();
+    assert!(!evidence.is_empty() && evidence.iter().all(|e| e["document"] == "canada-2025.txt"), "{evidence:?}");
+    let csv = stdout(ws_cmd(&ws, &["diff", "--format", "csv"]));
+    assert!(csv.lines().any(|l| l.starts_with("position,issuer,binding_norms,Canada,")), "{csv}");
+    let table = stdout(ws_cmd(&ws, &["diff"]));
+    assert!(table.contains("Position changes") && table.contains("Canada"), "{table}");
+    let h = stdout(ws_cmd(&ws, &["history"]));
+    assert!(h.contains("position change(s)"), "{h}");
+}
+
 /// A run recorded before positions were kept (no `position:*` results) is not compared for
 /// agreement, and the diff says so; the next update records them.
 #[test]

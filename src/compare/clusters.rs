@@ -182,8 +182,7 @@ pub struct TopicClusters {
 impl TopicClusters {
     /// How k was chosen, in words: `k = 2 by silhouette 0.41 (tried k=2 0.41, k=3 0.30)`.
     pub fn how_k(&self) -> String {
-        let tried =
-            self.tried.iter().map(|s| format!("k={} {:.2}", s.k, s.silhouette)).collect::<Vec<_>>().join(", ");
+        let tried = self.tried.iter().map(|s| format!("k={} {:.2}", s.k, s.silhouette)).collect::<Vec<_>>().join(", ");
         match self.rule {
             KRule::Forced => format!(
                 "k = {} (forced{})",

@@ -173,7 +173,10 @@ mod tests {
         let centre = |label: &str, n, centroid: Vec<f64>| PositionCentre { label: label.into(), n, centroid };
         s.position_space.insert(
             "t".into(),
-            vec![centre("treaty — support 80% (A)", 4, vec![0.1, -0.2, 0.75, 0.0, 0.0]), centre("law", 1, vec![0.0; 5])],
+            vec![
+                centre("treaty — support 80% (A)", 4, vec![0.1, -0.2, 0.75, 0.0, 0.0]),
+                centre("law", 1, vec![0.0; 5]),
+            ],
         );
         s.place("A", "t", &[0.1, -0.2], Stance::Support);
         s.place("B", "t", &[0.0, 0.0], Stance::Neutral);
