@@ -11,6 +11,12 @@ Usage:
     stance positions --topic internet_governance --corpus /tmp/ungdc-2010
 
 The subset of issue 17 (2010 and later) has 768 speeches of 195 issuers.
+
+`--files` keeps only the speeches named (file names in txt/): the fixture of the Spark test
+(python/tests/data/ungdc-slice/, 9 speeches, 116 KB) was made with
+    python3 scripts/ungdc_subset.py --from /tmp/ungdc-50mb --out python/tests/data/ungdc-slice \
+        --since 2007 --files EST_62_2007.txt,EST_73_2018.txt,CZE_79_2024.txt,RUS_72_2017.txt,\
+DEU_74_2019.txt,KEN_79_2024.txt,BRA_78_2023.txt,KOR_68_2013.txt,VAT_77_2022.txt
 """
 import argparse
 import csv
@@ -25,6 +31,7 @@ def main():
     ap.add_argument("--out", required=True, type=Path, help="new corpus folder (must not exist, or be empty)")
     ap.add_argument("--since", type=int, default=2010, help="first year kept (default 2010)")
     ap.add_argument("--until", type=int, default=9999, help="last year kept (default: all)")
+    ap.add_argument("--files", default="", help="comma-separated speech file names to keep (default: all)")
     args = ap.parse_args()
     manifest = args.src / "manifest.csv"
     if not manifest.is_file():
@@ -35,6 +42,12 @@ def main():
         reader = csv.DictReader(f)
         fields = reader.fieldnames
         rows = [r for r in reader if args.since <= int(r["date"][:4]) <= args.until]
+    if args.files:
+        wanted = {name.strip() for name in args.files.split(",") if name.strip()}
+        rows = [r for r in rows if Path(r["file"]).name in wanted]
+        missing = wanted - {Path(r["file"]).name for r in rows}
+        if missing:
+            sys.exit(f"ungdc_subset: not in the period or not in the subset: {', '.join(sorted(missing))}")
     if not rows:
         sys.exit(f"ungdc_subset: no speech between {args.since} and {args.until}")
     (args.out / "txt").mkdir(parents=True, exist_ok=True)

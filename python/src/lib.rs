@@ -10,7 +10,7 @@ use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use pyo3_arrow::PyTable;
+use pyo3_arrow::{PySchema, PyTable};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -368,9 +368,32 @@ impl Model {
     }
 }
 
+/// The columns of `Model.classify` (and of `stance.spark.score`, but for `doc`).
+#[pyfunction]
+fn classified_schema(py: Python<'_>) -> PyResult<Py<PyAny>> {
+    let schema = stance::export::arrow::schema(&tables::classified());
+    Ok(PySchema::new(schema).into_pyarrow(py)?.unbind())
+}
+
+/// Writes a table as a Parquet file the way `stance export --format parquet` does (the library's
+/// writer: Snappy, no clock in the metadata), atomically.
+#[pyfunction]
+fn write_parquet(py: Python<'_>, table: PyTable, path: PathBuf) -> PyResult<()> {
+    let (batches, schema) = table.into_inner();
+    py.detach(|| {
+        let batch = arrow_select::concat::concat_batches(&schema, &batches)
+            .map_err(|e| stance::Error::data(format!("cannot write Parquet: {e}")))?;
+        let bytes = stance::export::parquet::to_bytes(&batch)?;
+        stance::fsio::write_atomic(&stance::fsio::writable_file(&path)?, &bytes)
+    })
+    .map_err(err)
+}
+
 #[pymodule]
 fn _stance(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(analyze, m)?)?;
+    m.add_function(wrap_pyfunction!(classified_schema, m)?)?;
+    m.add_function(wrap_pyfunction!(write_parquet, m)?)?;
     m.add_class::<Analysis>()?;
     m.add_class::<Model>()?;
     m.add("StanceError", m.py().get_type::<StanceError>())?;

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 import stance
@@ -194,3 +195,45 @@ def test_errors_are_exceptions_with_the_one_line_message(a, tmp_path):
 def test_same_seed_same_numbers(a):
     again = stance.analyze(seed=0)
     pd.testing.assert_frame_equal(again.similarity(by="bloc"), a.similarity(by="bloc"))
+
+
+def csv_text(x) -> str:
+    """A Parquet value as the export's CSV writes it (null: empty; booleans: true / false)."""
+    if x is None:
+        return ""
+    if isinstance(x, bool):
+        return str(x).lower()
+    return str(x)
+
+
+@pytest.mark.parametrize("name", ["stances", "passages"])
+def test_parquet_writer_holds_the_cli_csv_tables(a, tmp_path, name):
+    """`stance.write_parquet` is the writer of `stance export --format parquet` (the crate's
+    `parquet` feature, built into the package): the file holds the CSV export's columns, the
+    documented types and the same values, and the same rows give the same bytes."""
+    out = tmp_path / "csv"
+    cli("--raw-csv", "export", "--out", str(out), "--draws", "0")
+    table = a.stances(arrow=True) if name == "stances" else a.passages(arrow=True)
+    path = tmp_path / f"{name}.parquet"
+    stance.write_parquet(table, path)
+    back = pq.read_table(path)
+    assert back.schema.equals(table.schema) and back.equals(table)
+    assert pq.ParquetFile(path).metadata.created_by.startswith("stance ")
+    want = pd.read_csv(out / f"{name}.csv", dtype=str, keep_default_na=False)
+    assert back.column_names == list(want.columns)
+    assert back.num_rows == len(want) > 0
+    types = {f.name: f.type for f in back.schema}
+    for column in want.columns:
+        got = back.column(column).to_pylist()
+        if pa.types.is_floating(types[column]):
+            for x, y in zip(want[column], got):
+                assert same(float(x) if x else None, y), column
+        else:
+            assert [csv_text(y) for y in got] == want[column].tolist(), column
+    assert types.get("n", pa.int64()) == pa.int64() and types.get("start", pa.int64()) == pa.int64()
+    again = tmp_path / "again.parquet"
+    stance.write_parquet(table, again)
+    assert again.read_bytes() == path.read_bytes(), "same rows, same bytes"
+    frame = tmp_path / "frame.parquet"
+    stance.write_parquet(table.to_pandas(), frame)  # a DataFrame too
+    assert pd.read_parquet(frame).astype(object).equals(table.to_pandas().astype(object))

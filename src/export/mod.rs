@@ -632,6 +632,10 @@ pub struct ClassifiedRow {
     pub topic: Option<String>,
     pub topic_score: f64,
     pub stance: Option<Stance>,
+    /// What decided `stance`: the lexicon's cues, or the model's learned complement with its
+    /// probability `p` (None with the lexicon, or without a stance).
+    pub source: Option<crate::topics::StanceSource>,
+    pub p: Option<f64>,
     /// The cues behind `stance`: `cue (polarity)`.
     pub cues: Vec<String>,
     /// Every topic the passage reaches, best first then by name, and the stance toward each
@@ -655,6 +659,8 @@ pub fn classified_rows(
         .map(|p| {
             let mut reached: Vec<(&String, Stance)> = p.stances.iter().map(|(t, s)| (t, s.stance)).collect();
             reached.sort_by_key(|(t, _)| Some(*t) != p.topic.as_ref()); // stable: then by name
+            let best = p.topic.as_ref().and_then(|t| p.stances.get(t));
+            let (source, probability) = (best.map(|c| c.source), best.and_then(|c| c.p));
             ClassifiedRow {
                 doc,
                 passage: p.passage,
@@ -663,6 +669,8 @@ pub fn classified_rows(
                 lang: lang.code(),
                 topic_score: p.topic_score,
                 stance: p.stance,
+                source,
+                p: probability,
                 cues: p.cues.iter().map(|q| format!("{} ({})", q.cue, q.polarity.as_str())).collect(),
                 topics: reached.iter().map(|(t, _)| t.to_string()).collect(),
                 stances: reached.iter().map(|(_, s)| s.as_str().to_string()).collect(),
