@@ -106,11 +106,11 @@ pub fn text_pipeline(bytes: &[u8]) {
     }
 }
 
-/// The document readers (`corpus::read::extract`: text in any encoding, HTML, DOCX) and the
+/// The document readers (`corpus::read::extract`: text in any encoding, HTML, DOCX, PDF) and the
 /// tables of texts (`corpus::read::table`: CSV, JSON lines, JSON) on arbitrary bytes: a text
 /// with LF line ends that is not empty, or a one-line error.
 pub fn document_readers(bytes: &[u8]) {
-    for name in ["<fuzz>.txt", "<fuzz>.html", "<fuzz>.docx"] {
+    for name in ["<fuzz>.txt", "<fuzz>.html", "<fuzz>.docx", "<fuzz>.pdf"] {
         match corpus::read::extract(name, bytes.to_vec()) {
             Ok(read) => assert!(!read.text.trim().is_empty() && !read.text.contains('\r'), "{name}"),
             Err(e) => one_line(&e),
@@ -132,4 +132,10 @@ pub fn document_readers(bytes: &[u8]) {
 /// and the core properties when a title is given).
 pub fn sample_docx(paragraphs: &[&str], title: Option<&str>) -> Vec<u8> {
     corpus::read::docx::sample(paragraphs, title)
+}
+
+/// A PDF with these pages of lines (Helvetica, uncompressed), as a test fixture or a seed for
+/// [`document_readers`].
+pub fn sample_pdf(pages: &[&[&str]]) -> Vec<u8> {
+    corpus::read::pdf::sample(pages)
 }

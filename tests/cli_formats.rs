@@ -307,3 +307,146 @@ fn passages_cmd(dir: &Path) -> Command {
     cmd.arg(dir);
     cmd
 }
+
+// Part 1: PDF (fixtures made by tests/fixtures/formats/make_pdfs.py: running headers, page
+// numbers, note references and footnotes, hyphenated line ends, a paragraph across a page break,
+// two columns on the French page 1).
+
+/// The English fixture as read: the footnotes after the text, behind the rule.
+const PDF_EN: &str = "Statement by the United Kingdom\n\n\
+Mr. Chair, the United Kingdom reaffirms that international law, and in particular the Charter of the United Nations, applies in its entirety to the conduct of States in cyberspace.\n\n\
+We support the framework of responsible State behaviour, including the eleven voluntary, non-binding norms agreed by consensus, and we call on all States to implement them before any new legally binding instrument is negotiated.\n\n\
+Capacity-building must be demand-driven, sustainable and gender-sensitive. It should help every State to protect its critical infrastructure, to respond to incidents and to take part in the work of this Group on an equal footing. The United Kingdom has funded programmes in more than forty countries and will continue to do so, together with regional organizations, the private sector and civil society, because the security of cyberspace depends on the resilience of its weakest links.\n\n\
+The proposed Programme of Action should become the single permanent mechanism, open to the participation of non-governmental stakeholders.\n\n\
+Ransomware attacks against hospitals are unacceptable and must be investigated and prosecuted.\n\n\
+__________\n\n\
+1 See the report of the Group of Governmental Experts, A/76/135, para. 69.\n\
+2 Resolution 77/37 of 7 December 2022 welcomed the proposal of a Programme of Action.\n";
+
+/// The French fixture's passages: the title line above the columns, the left column then the
+/// right one (`proté-` at the foot of the left column, `ger` atop the right), page 2.
+const PDF_FR: [&str; 6] = [
+    "La France et l'Allemagne rappellent que le droit international, et en particulier la Charte des Nations Unies, s'applique dans son intégralité à l'usage des technologies du numérique par les États.",
+    "Elles soutiennent le cadre de comportement responsable des États et les onze normes volontaires adoptées par consensus, qu'il convient de mettre en oeuvre avant toute négociation d'un nouvel instrument juridiquement contraignant.",
+    "Elles appellent à renforcer la coopération entre les équipes nationales de réponse aux incidents, afin que chaque État puisse protéger ses infrastructures critiques, et à soutenir les programmes de renforcement des capacités conduits par les organisations régionales, le secteur privé et la société civile, car la sécurité du cyberespace dépend de la résilience de ses maillons les plus faibles et de la confiance entre les États.",
+    "Le futur programme d'action doit devenir le mécanisme permanent unique des Nations Unies, ouvert aux parties prenantes non gouvernementales.",
+    "Les attaques par rançongiciel contre les hôpitaux sont inacceptables; leurs auteurs doivent être poursuivis.",
+    "Les deux pays présenteront un rapport commun à la prochaine session du Groupe de travail.",
+];
+
+/// A folder with the two PDF fixtures, listed without titles.
+fn pdfs() -> tempfile::TempDir {
+    corpus(
+        Some("file,issuer,bloc\nstatement-en.pdf,United Kingdom,western\ndeclaration-fr.pdf,France,western\n"),
+        &[("statement-en.pdf", &fixture("statement-en.pdf")), ("declaration-fr.pdf", &fixture("declaration-fr.pdf"))],
+    )
+}
+
+#[test]
+fn pdf_text_in_reading_order_without_headers_page_numbers_or_notes() {
+    let dir = pdfs();
+    let mut cmd = stance(&["passages", "--show-source", "statement-en.pdf", "--corpus"]);
+    cmd.arg(dir.path());
+    assert_eq!(stdout(cmd), PDF_EN);
+    let got = passages(dir.path(), &[]);
+    let texts = |doc: &str| got.iter().filter(|(d, _)| d == doc).map(|(_, t)| t.as_str()).collect::<Vec<_>>();
+    let en: Vec<&str> = PDF_EN.split("\n\n__________").next().unwrap().split("\n\n").skip(1).collect();
+    assert_eq!(texts("statement-en.pdf"), en);
+    assert_eq!(texts("declaration-fr.pdf"), PDF_FR);
+    for (_, t) in &got {
+        for junk in ["Working Group on security", "Page ", "A/80/123", "franco-allemande", "See the report", "Voir le"]
+        {
+            assert!(!t.contains(junk), "{junk:?} in {t:?}");
+        }
+    }
+    // titles from the files' properties; offsets into the extracted text
+    let mut cmd = stance(&["passages", "--format", "json", "--corpus"]);
+    cmd.arg(dir.path());
+    let v = json(cmd);
+    let title = |doc: &str| v.as_array().unwrap().iter().find(|p| p["document"] == doc).unwrap()["title"].clone();
+    assert_eq!(title("statement-en.pdf"), "Statement by the United Kingdom");
+    assert_eq!(title("declaration-fr.pdf"), "Déclaration conjointe sur la sécurité du numérique");
+    let mut cmd = stance(&["passages", "--show-source", "declaration-fr.pdf", "--format", "json", "--corpus"]);
+    cmd.arg(dir.path());
+    let source = json(cmd)["text"].as_str().unwrap().to_string();
+    assert!(source.ends_with("__________\n\n1 Voir le rapport du Groupe d'experts gouvernementaux, A/76/135, par. 69.\n2 Résolution 77/37 du 7 décembre 2022.\n"), "{source}");
+    for p in v.as_array().unwrap().iter().filter(|p| p["document"] == "declaration-fr.pdf") {
+        let (s, e) = (p["start"].as_u64().unwrap() as usize, p["end"].as_u64().unwrap() as usize);
+        assert_eq!(&source[s..e], p["text"].as_str().unwrap());
+    }
+}
+
+#[test]
+fn classify_and_ingest_read_pdf() {
+    let dir = pdfs();
+    let mut cmd = stance(&["classify", "--format", "json"]);
+    cmd.arg(dir.path().join("statement-en.pdf"));
+    let out = stdout(cmd);
+    let first: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert!(first["text"].as_str().unwrap().starts_with("Mr. Chair, the United Kingdom reaffirms"), "{first}");
+    assert_eq!(out.lines().filter(|l| l.starts_with("{\"passage\"")).count(), 5, "{out}");
+
+    let ws = tempfile::tempdir().unwrap();
+    let mut init = stance(&["init", "--workspace"]);
+    init.arg(ws.path());
+    stdout(init);
+    let mut ingest =
+        stance(&["ingest", "--format", "json", "--issuer", "France", "--date", "2025-03-04", "--workspace"]);
+    ingest.arg(ws.path()).arg(dir.path().join("declaration-fr.pdf"));
+    assert_eq!(json(ingest)["added"], serde_json::json!(["declaration-fr.pdf"]));
+    let mut cmd = stance(&["passages", "--format", "json", "--workspace"]);
+    cmd.arg(ws.path());
+    let v = json(cmd);
+    let texts: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["document"] == "declaration-fr.pdf")
+        .map(|p| p["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, PDF_FR);
+}
+
+#[test]
+fn scanned_and_damaged_pdfs_are_one_line_errors() {
+    let en = fixture("statement-en.pdf");
+    let dir = corpus(
+        Some("file,issuer\nscanned.pdf,France\n"),
+        &[("scanned.pdf", &fixture("scanned.pdf")), ("cut.pdf", &en[..en.len() / 3]), ("good.pdf", &en)],
+    );
+    let mut cmd = stance(&["classify"]);
+    cmd.arg(dir.path().join("scanned.pdf"));
+    fails(cmd, 1, &["scanned.pdf: no text layer: OCR it first"]);
+    fails(passages_cmd(dir.path()), 1, &["manifest.csv:2", "scanned.pdf: no text layer"]);
+    std::fs::write(dir.path().join("manifest.csv"), "file,issuer\ncut.pdf,France\n").unwrap();
+    fails(passages_cmd(dir.path()), 1, &["manifest.csv:2", "cut.pdf: "]);
+    // nothing half-written: a failed ingest adds neither file
+    let ws = tempfile::tempdir().unwrap();
+    let mut init = stance(&["init", "--workspace"]);
+    init.arg(ws.path());
+    stdout(init);
+    let ingest = |files: &[&str]| {
+        let mut cmd = stance(&["ingest", "--format", "json", "--issuer", "UK", "--date", "2025-03-04", "--workspace"]);
+        cmd.arg(ws.path());
+        for f in files {
+            cmd.arg(dir.path().join(f));
+        }
+        cmd
+    };
+    fails(ingest(&["good.pdf", "scanned.pdf"]), 1, &["scanned.pdf: no text layer"]);
+    assert_eq!(json(ingest(&["good.pdf"]))["added"], serde_json::json!(["good.pdf"]));
+}
+
+#[test]
+fn folder_without_manifest_reads_pdf() {
+    let dir = corpus(
+        None,
+        &[
+            ("uk.pdf", &fixture("statement-en.pdf")),
+            ("france.docx", &stance::fuzzing::sample_docx(&DOCX_PARAGRAPHS, None)),
+        ],
+    );
+    let mut cmd = stance(&["similarity", "--format", "json", "--draws", "0", "--corpus"]);
+    cmd.arg(dir.path());
+    assert_eq!(json(cmd)["labels"], serde_json::json!(["france", "uk"]));
+}

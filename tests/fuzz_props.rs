@@ -1,7 +1,7 @@
 //! Property tests over the fuzz target bodies (`stance::fuzzing`), on every `cargo test`: the
 //! manifest + text loader, the model loader (raw bytes, and mutations of a real model with and
 //! without a matching checksum), the text pipeline, and the document readers (text in any
-//! encoding, HTML, DOCX — raw bytes and mutations of a real file — and tables of texts). Case counts are bounded so the whole file
+//! encoding, HTML, DOCX and PDF — raw bytes and mutations of real files — and tables of texts). Case counts are bounded so the whole file
 //! runs in seconds; `fuzz/` has the cargo-fuzz targets for longer runs (docs/security.md).
 
 mod common;
@@ -32,6 +32,12 @@ fn texty() -> impl Strategy<Value = Vec<u8>> {
 fn docx_bytes() -> &'static [u8] {
     static DOCX: OnceLock<Vec<u8>> = OnceLock::new();
     DOCX.get_or_init(|| fuzzing::sample_docx(&[FR_TEXT, EN_TEXT], Some("Déclaration")))
+}
+
+/// A PDF to mutate: uncompressed, so flipped bytes reach the page content and font parsing.
+fn pdf_bytes() -> &'static [u8] {
+    static PDF: OnceLock<Vec<u8>> = OnceLock::new();
+    PDF.get_or_init(|| fuzzing::sample_pdf(&[&[FR_TEXT, "(parenthèses) \\ ’"], &[EN_TEXT]]))
 }
 
 /// A real model file (fitted once on a tiny corpus) to mutate.
@@ -81,6 +87,23 @@ proptest! {
         truncate in any::<bool>(),
     ) {
         let mut bytes = docx_bytes().to_vec();
+        for (at, x) in &flips {
+            let i = at.index(bytes.len());
+            bytes[i] ^= x | 1;
+        }
+        if truncate {
+            bytes.truncate(cut.index(bytes.len()));
+        }
+        fuzzing::document_readers(&bytes);
+    }
+
+    #[test]
+    fn pdf_reader_on_mutated_files(
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..6),
+        cut in any::<prop::sample::Index>(),
+        truncate in any::<bool>(),
+    ) {
+        let mut bytes = pdf_bytes().to_vec();
         for (at, x) in &flips {
             let i = at.index(bytes.len());
             bytes[i] ^= x | 1;

@@ -34,12 +34,13 @@ then one line for the document: {\"document\", \"nearest_blocs\", \"nearest_issu
 
 Examples:
   stance classify new_statement.txt --format json
+  stance classify statement.pdf                 # also .html, .docx
   cat speech.txt | stance classify - --format table
   stance fit --out fitted/ && stance classify --model fitted/model.bin statement.txt --format json
   stance classify --lang en statement.txt --top 3
   stance classify statement.txt --blocs western,russia-aligned,china")]
 pub struct ClassifyArgs {
-    /// Text file, or - for standard input
+    /// Document (.txt, .html, .docx, .pdf), or - for standard input
     pub file: PathBuf,
     /// Saved model (`stance fit --out DIR` writes DIR/model.bin; DIR is accepted too)
     /// [default: fit on the corpus]

@@ -21,10 +21,10 @@ use stance::{Error, Result};
   stance ingest --workspace ws/ new/*.txt --issuer \"EU\" --bloc western --date 2025-03-01
   stance ingest --workspace ws/ new/manifest.csv      # metadata per file, as for a corpus
   stance ingest --workspace ws/ new/                   # a folder: its manifest.csv, or every .txt
-  stance ingest --workspace ws/ a.html b.docx --issuer Brazil --date 2025-03-04
+  stance ingest --workspace ws/ a.pdf b.html c.docx --issuer Brazil --date 2025-03-04
   stance ingest --workspace ws/ news.csv --text-col body --issuer-col source   # one text per row")]
 pub struct IngestArgs {
-    /// Documents (.txt, .html, .docx), a manifest.csv, tables of texts (.csv, .tsv, .jsonl,
+    /// Documents (.txt, .html, .docx, .pdf), a manifest.csv, tables of texts (.csv, .tsv, .jsonl,
     /// .json; see --text-col), or folders
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,

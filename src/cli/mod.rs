@@ -71,7 +71,7 @@ pub const CORPUS_ENV: &str = "STANCE_CORPUS";
 /// Options every subcommand understands.
 #[derive(Debug, Clone, Args)]
 pub struct Global {
-    /// Corpus: a folder (manifest.csv + documents: .txt, .html, .docx), or a table of texts
+    /// Corpus: a folder (manifest.csv + documents: .txt, .html, .docx, .pdf), or a table of texts
     /// (.csv, .tsv, .jsonl, .json: one document per row, see --text-col)
     /// [default: $STANCE_CORPUS, else ./seeds if it has a manifest, else the shipped seeds/ built
     /// into the binary]

@@ -3,7 +3,7 @@
 //! Loading validates everything up front, so later stages can trust their input: every row
 //! points to a readable, non-empty file whose text [`read`] could extract (non-UTF-8 text is
 //! decoded with a warning), no file appears twice, dates are ISO.
-//! A directory without a manifest is read as one document per `.txt`, `.html` or `.docx` file
+//! A directory without a manifest is read as one document per `.txt`, `.html`, `.docx` or `.pdf` file
 //! (issuer = file stem).
 //!
 //! Safety (docs/security.md): a manifest reads only regular files inside its folder — absolute
@@ -427,8 +427,8 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The files a folder without a manifest is read from: text, web pages, Word files.
-pub const DOCUMENT_EXTENSIONS: &[&str] = &["txt", "html", "htm", "docx"];
+/// The files a folder without a manifest is read from: text, web pages, Word files, PDFs.
+pub const DOCUMENT_EXTENSIONS: &[&str] = &["txt", "html", "htm", "docx", "pdf"];
 
 fn load_plain_dir(dir: &Path) -> Result<Corpus> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -440,7 +440,7 @@ fn load_plain_dir(dir: &Path) -> Result<Corpus> {
     files.sort();
     let mut corpus = Corpus::default();
     corpus.warnings.push(format!(
-        "{}: no manifest.csv; reading each .txt, .html, .htm and .docx file as one document with issuer = file name",
+        "{}: no manifest.csv; reading each .txt, .html, .htm, .docx and .pdf file as one document with issuer = file name",
         dir.display()
     ));
     for path in files {

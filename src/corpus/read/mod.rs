@@ -8,6 +8,7 @@ pub(crate) mod docx;
 pub mod encoding;
 mod html;
 mod parquet;
+pub(crate) mod pdf;
 pub mod table;
 
 use std::path::Path;
@@ -57,7 +58,8 @@ impl SourceFormat {
 pub struct Extracted {
     /// The text, line ends LF, not empty.
     pub text: String,
-    /// The document's own title (an HTML page's `<title>`), for a manifest row without one.
+    /// The document's own title (an HTML page's `<title>`, a Word or PDF file's title property),
+    /// for a manifest row without one.
     pub title: Option<String>,
     /// Non-fatal remarks for the user: the encoding a text was read in, what was dropped.
     pub warnings: Vec<String>,
@@ -91,9 +93,8 @@ pub fn extract(name: &str, bytes: Vec<u8>) -> Result<Extracted> {
             Extracted { text, title, warnings: Vec::new() }
         }
         SourceFormat::Pdf => {
-            return Err(Error::data(format!(
-                "{name}: PDF is not read yet; extract its text first (e.g. pdftotext -layout {name}) and give the .txt"
-            )))
+            let (text, title, warnings) = pdf::extract(name, bytes)?;
+            Extracted { text, title, warnings }
         }
     };
     if out.text.contains('\r') {
