@@ -36,9 +36,11 @@ def load_texts(corpus: Path) -> pa.Table:
     return pa.Table.from_pylist(rows)
 
 
-def row(what: str, cores: int, passages: int, seconds: float, note: str = "") -> None:
+def row(what: str, cores: int, passages: int, seconds: float, note: str = "", cpu: float = 0.0) -> None:
+    """A table row; `cpu`: the process's CPU seconds (user + sys), where it can be had."""
     rate = passages / seconds
-    print(f"| {what} | {cores} | {passages} | {seconds:.2f} | {rate:.0f} | {rate / cores:.0f} | {note} |", flush=True)
+    per_cpu = f"{passages / cpu:.0f}" if cpu else "–"
+    print(f"| {what} | {cores} | {passages} | {seconds:.2f} | {rate:.0f} | {rate / cores:.0f} | {per_cpu} | {note} |", flush=True)
 
 
 def main() -> None:
@@ -52,17 +54,18 @@ def main() -> None:
     texts = load_texts(args.corpus)
     mb = sum(len(t.encode()) for t in texts.column("text").to_pylist()) / 1e6
     print(f"{texts.num_rows} texts, {mb:.1f} MB", flush=True)
-    print("| front | cores | passages | seconds | passages/s | passages/s per core | note |")
-    print("|---|---|---|---|---|---|---|")
+    print("| front | cores | passages | seconds | passages/s | passages/s per core | passages per CPU s | note |")
+    print("|---|---|---|---|---|---|---|---|")
 
     m = stance.Model.load(args.model)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     scored = stance.spark.score_batch(m, texts)
     passages = scored.num_rows
-    row("Python `stance.spark.score_batch` (Model.classify + columns)", 1, passages, time.perf_counter() - t0)
-    t0 = time.perf_counter()
+    row("Python `stance.spark.score_batch` (Model.classify + columns)", 1, passages, time.perf_counter() - t0,
+        cpu=time.process_time() - c0)
+    t0, c0 = time.perf_counter(), time.process_time()
     n = m.classify(texts.column("text"), lang="en").num_rows
-    row("Python `Model.classify`", 1, n, time.perf_counter() - t0)
+    row("Python `Model.classify`", 1, n, time.perf_counter() - t0, cpu=time.process_time() - c0)
 
     cores = [int(c) for c in args.cores.split(",") if c.strip()]
     if cores:
