@@ -10,7 +10,7 @@ use super::{emit, open_model, Ctx};
 use stance::compare::evaluation::{
     evaluate, nearest_bloc_loo, read_gold, Confusion, Evaluation, HeldOut, LabelScore, NO_TOPIC,
 };
-use stance::learned::{Bin, Head, LearnParams, Learned};
+use stance::learned::{Bin, CrossValidation, Head, LearnParams, Learned};
 use stance::render::table::{matrix, table};
 use stance::render::{self, num, Format};
 use stance::{Error, Result};
@@ -399,22 +399,28 @@ pub struct Calibration {
 pub struct HeadCalibration {
     /// Training passages per class.
     pub counts: std::collections::BTreeMap<String, usize>,
+    /// The head's classes, in the order of `cross_validation`'s per-class counts.
+    pub classes: Vec<String>,
     pub temperature: f64,
     /// Calibrated probability below which the head abstains (above 1: it never decides).
     pub threshold: f64,
     /// Out-of-fold reliability on every training passage, and where the lexicon abstains.
     pub reliability: Vec<Bin>,
     pub reliability_abstained: Vec<Bin>,
+    /// Lexicon alone against lexicon + head, out of fold on the hand-labelled passages.
+    pub cross_validation: CrossValidation,
 }
 
 impl Calibration {
     fn of(l: &Learned) -> Calibration {
         let head = |h: &Head| HeadCalibration {
             counts: h.classes.iter().cloned().zip(h.counts.iter().copied()).collect(),
+            classes: h.classes.clone(),
             temperature: h.temperature,
             threshold: h.threshold,
             reliability: h.reliability.clone(),
             reliability_abstained: h.reliability_abstained.clone(),
+            cross_validation: h.cv.clone(),
         };
         Calibration { examples: l.n_examples.clone(), topic: head(&l.topic), stance: head(&l.stance) }
     }
@@ -444,9 +450,30 @@ fn calibration_table(c: &Calibration) -> String {
         .collect();
     let counts = |h: &HeadCalibration| h.counts.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ");
     let threshold = |t: f64| if t > 1.0 { "never decides".to_string() } else { format!("{t:.2}") };
+    // "lexicon → lexicon + head" by cross-validation, with the per-class counts.
+    let cv = |h: &HeadCalibration, balanced: bool| {
+        let v = &h.cross_validation;
+        let (lexicon, combined) = v.scores(balanced);
+        let classes: Vec<String> = h
+            .classes
+            .iter()
+            .zip(&v.n)
+            .zip(v.lexicon.iter().zip(&v.combined))
+            .filter(|((_, n), _)| **n > 0)
+            .map(|((c, n), (l, m))| format!("{c} {l}→{m}/{n}"))
+            .collect();
+        format!(
+            "{} {lexicon:.3} → {combined:.3} (the head decided {}, right {}; {})",
+            if balanced { "balanced accuracy" } else { "accuracy" },
+            v.decided,
+            v.decided_right,
+            classes.join(", ")
+        )
+    };
     format!(
         "Learned complement: {} training passages ({})\nTopic head: temperature {:.3}, threshold {}; classes: {}\n\
          Stance head: temperature {:.3}, threshold {}; classes: {}\n\
+         Cross-validation on the hand-labelled passages, lexicon → lexicon + model:\n  topic {}\n  stance {}\n\
          Reliability, out of fold (accuracy of the best class per predicted-p bin; \"abstains\": where the lexicon abstains)\n{}\n",
         c.examples.values().sum::<usize>(),
         c.examples.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", "),
@@ -456,6 +483,8 @@ fn calibration_table(c: &Calibration) -> String {
         c.stance.temperature,
         threshold(c.stance.threshold),
         counts(&c.stance),
+        cv(&c.topic, false),
+        cv(&c.stance, true),
         table(&["p", "topic: all", "topic: abstains", "stance: all", "stance: abstains"], &rows)
     )
 }

@@ -67,6 +67,7 @@ pub const NONE: &str = "none";
 pub const STANCES: [Stance; 3] = [Stance::Support, Stance::Oppose, Stance::Neutral];
 
 const GOLD: &str = include_str!("../../models/gold_passages.csv");
+const SENTENCES: &str = include_str!("../../models/train_sentences.csv");
 const SILVER_UNGDC: &str = include_str!("../../models/silver_ungdc.csv");
 
 /// Hyper-parameters of the complement. The defaults were chosen by cross-validation on the dev
@@ -85,6 +86,10 @@ pub struct LearnParams {
     pub max_features: usize,
     /// Each gold passage counts this many times (silver ones once).
     pub gold_weight: usize,
+    /// Each hand-written training statement (`models/train_sentences.csv`) counts this many times.
+    pub sentence_weight: usize,
+    /// Also train on silver passages (labelled by the lexicon: the corpus and the UNGDC sample).
+    pub silver: bool,
     /// At most this many silver passages per class (seeded draw), so no class floods the rest.
     pub max_silver_per_class: usize,
     pub seed: u64,
@@ -99,6 +104,8 @@ impl Default for LearnParams {
             min_df: 2,
             max_features: 600,
             gold_weight: 3,
+            sentence_weight: 1,
+            silver: true,
             max_silver_per_class: 150,
             seed: 0,
         }
@@ -118,10 +125,19 @@ impl LearnParams {
 pub enum Origin {
     /// The dev gold, labelled by hand.
     Gold,
+    /// `models/train_sentences.csv`: short statements written and labelled by hand.
+    Sentences,
     /// The corpus being fitted, labelled by the lexicon.
     Corpus,
     /// `models/silver_ungdc.csv`, labelled by the lexicon.
     Ungdc,
+}
+
+impl Origin {
+    /// Labelled by hand (not by the lexicon): the only labels the complement is calibrated on.
+    pub fn by_hand(self) -> bool {
+        matches!(self, Origin::Gold | Origin::Sentences)
+    }
 }
 
 /// One training passage.
@@ -139,6 +155,32 @@ pub struct Example {
     pub lexicon_topic: bool,
     /// Was the lexicon's stance toward `topic` decisive? (the stance head only decides where not)
     pub lexicon_decisive: bool,
+    /// The lexicon's best topic (None: no topic), what it shows without the model.
+    pub lexicon_best: Option<String>,
+    /// The lexicon's stance toward `topic` (neutral where it reaches no decision).
+    pub lexicon_stance: Stance,
+    /// In the domain (ICTs / cyberspace): outside it, the model does not decide either.
+    pub in_domain: bool,
+}
+
+impl Example {
+    /// A training passage with what the lexicon finds in it (`a`).
+    fn new(origin: Origin, group: String, doc: TokenDoc, a: &Annotation, topic: String, stance: Option<Stance>) -> Example {
+        let lexicon_stance =
+            a.topics.iter().zip(&a.stances).find(|(t, _)| **t == topic).map_or(Stance::Neutral, |(_, c)| c.stance);
+        Example {
+            origin,
+            group,
+            doc,
+            lexicon_topic: a.assignment.topic.is_some(),
+            lexicon_decisive: decisive(a, &topic),
+            lexicon_best: a.assignment.topic.clone(),
+            lexicon_stance,
+            in_domain: a.domain.in_domain,
+            topic: Some(topic),
+            stance,
+        }
+    }
 }
 
 /// The silver label of a passage from what the lexicon found, when the lexicon is confident:
@@ -182,18 +224,21 @@ pub fn examples(analysis: &Analysis, params: &LearnParams) -> Result<Vec<Example
     let gold_texts: Vec<String> = gold.iter().map(|r| normalize(&r.passage)).collect();
     let overlaps = |t: &str| gold_texts.iter().any(|g| g.contains(t) || t.contains(g.as_str()));
     let mut out = Vec::new();
-    for (row, text) in gold.iter().zip(&gold_texts) {
-        let a = lexicon.annotate(text);
+    let sentences = parse_gold("models/train_sentences.csv", SENTENCES.as_bytes())?;
+    let hand = gold.iter().map(|r| (Origin::Gold, r)).chain(sentences.iter().map(|r| (Origin::Sentences, r)));
+    for (origin, row) in hand {
+        let text = normalize(&row.passage);
+        let a = lexicon.annotate(&text);
+        let group = match (origin, &row.file) {
+            (Origin::Gold, Some(file)) => file.clone(),
+            _ => format!("{origin:?}:{}", row.line),
+        };
         let topic = row.topic.clone().unwrap_or_else(|| NONE.to_string());
-        out.push(Example {
-            origin: Origin::Gold,
-            group: row.file.clone().unwrap_or_else(|| format!("gold:{}", row.line)),
-            doc: passage_doc(text, detect(text), options, lexicon),
-            lexicon_topic: a.assignment.topic.is_some(),
-            lexicon_decisive: decisive(&a, &topic),
-            stance: row.topic.as_ref().and(row.stance),
-            topic: Some(topic),
-        });
+        let stance = row.topic.as_ref().and(row.stance);
+        out.push(Example::new(origin, group, passage_doc(&text, detect(&text), options, lexicon), &a, topic, stance));
+    }
+    if !params.silver {
+        return Ok(out);
     }
     let mut silver = Vec::new();
     for (i, p) in analysis.passages.iter().enumerate() {
@@ -212,15 +257,9 @@ pub fn examples(analysis: &Analysis, params: &LearnParams) -> Result<Vec<Example
         }
         let a = lexicon.annotate(&text);
         let Some((topic, stance)) = silver_label(&a) else { continue };
-        by_class.entry((topic.clone(), stance)).or_default().push(Example {
-            origin,
-            group: format!("{origin:?}:{group}"),
-            doc: passage_doc(&text, lang, options, lexicon),
-            lexicon_topic: a.assignment.topic.is_some(),
-            lexicon_decisive: decisive(&a, &topic),
-            topic: Some(topic),
-            stance,
-        });
+        let doc = passage_doc(&text, lang, options, lexicon);
+        let example = Example::new(origin, format!("{origin:?}:{group}"), doc, &a, topic.clone(), stance);
+        by_class.entry((topic, stance)).or_default().push(example);
     }
     let mut rng = ChaCha8Rng::seed_from_u64(derive(params.seed, Stream::LearnedSilver));
     for (_, mut class) in by_class {
@@ -242,12 +281,14 @@ pub struct Head {
     pub temperature: f64,
     /// Below this calibrated probability the head abstains.
     pub threshold: f64,
-    /// Out-of-fold reliability of the calibrated probabilities (every training passage).
+    /// Out-of-fold reliability of the calibrated probabilities (hand-labelled passages).
     pub reliability: Vec<Bin>,
-    /// The same, on the passages where the lexicon abstains (where the head decides).
+    /// The same, on those where the lexicon abstains (where the head decides).
     pub reliability_abstained: Vec<Bin>,
     /// Training passages per class (before gold weighting).
     pub counts: Vec<usize>,
+    /// What the head adds to the lexicon by cross-validation (hand-labelled passages).
+    pub cv: CrossValidation,
 }
 
 /// Predicted-probability bin `[low, high)`: passages, and how many the head got right.
@@ -499,12 +540,6 @@ pub fn reliability(pairs: &[(f64, bool)]) -> Vec<Bin> {
         .collect()
 }
 
-/// Out-of-fold calibrated predictions of a head: per example, (best class, its probability).
-pub struct OutOfFold {
-    pub predicted: Vec<(usize, f64)>,
-    pub temperature: f64,
-}
-
 /// Folds by group: groups in sorted order, shuffled with the seed, dealt round-robin.
 fn folds(groups: &[&str], k: usize, seed: u64) -> Vec<usize> {
     let mut names: Vec<&str> = groups.iter().copied().collect::<BTreeSet<_>>().into_iter().collect();
@@ -535,24 +570,108 @@ fn out_of_fold(data: &HeadData, fold_of: &[usize], k: usize) -> Result<Vec<Vec<f
     Ok(z)
 }
 
-/// The threshold (0.30, 0.35, … 0.95, or above 1: never decide) that makes the most of the
-/// model where the lexicon abstains: on those examples — `(predicted, p, gold, weight)`, out of
-/// fold — the weighted accuracy of "the model's class when `p` reaches the threshold, else
-/// `default`" (what the lexicon shows when it abstains). Ties go to the higher threshold: the
-/// model abstains unless deciding does better.
-pub fn choose_threshold(rows: &[(usize, f64, usize, usize)], default: usize) -> f64 {
-    let score = |t: f64| -> usize {
-        rows.iter().filter(|&&(c, p, y, _)| (if p >= t { c } else { default }) == y).map(|r| r.3).sum()
+/// One hand-labelled example as cross-validation sees it (class indices of its head).
+#[derive(Debug, Clone, Copy)]
+pub struct Scored {
+    /// The head's best class out of fold, and its calibrated probability.
+    pub model: usize,
+    pub p: f64,
+    pub gold: usize,
+    /// What the lexicon shows on its own.
+    pub lexicon: usize,
+    /// The lexicon abstains here (and the passage is in the domain): the head may decide.
+    pub eligible: bool,
+}
+
+impl Scored {
+    /// What is shown with the head at threshold `t`.
+    fn shown(&self, t: f64) -> usize {
+        if self.eligible && self.p >= t {
+            self.model
+        } else {
+            self.lexicon
+        }
+    }
+}
+
+/// Per gold class: passages, right by the lexicon alone, right with the head at `threshold`.
+fn per_class(rows: &[Scored], n_classes: usize, threshold: f64) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
+    let (mut n, mut lexicon, mut combined) = (vec![0; n_classes], vec![0; n_classes], vec![0; n_classes]);
+    for r in rows {
+        n[r.gold] += 1;
+        lexicon[r.gold] += usize::from(r.lexicon == r.gold);
+        combined[r.gold] += usize::from(r.shown(threshold) == r.gold);
+    }
+    (n, lexicon, combined)
+}
+
+/// Accuracy (`balanced`: mean recall over the classes present) of `right` out of `n` per class.
+fn score(n: &[usize], right: &[usize], balanced: bool) -> f64 {
+    let present: Vec<usize> = (0..n.len()).filter(|&c| n[c] > 0).collect();
+    if present.is_empty() {
+        return 0.0;
+    }
+    if balanced {
+        present.iter().map(|&c| right[c] as f64 / n[c] as f64).sum::<f64>() / present.len() as f64
+    } else {
+        right.iter().sum::<usize>() as f64 / n.iter().sum::<usize>() as f64
+    }
+}
+
+/// The threshold (0.30, 0.35, … 0.95, or above 1: never decide) at which lexicon + head does
+/// best on the hand-labelled examples, out of fold: accuracy, or balanced accuracy (mean
+/// recall per class: what the stance figures report). Only a strict gain counts, ties go to
+/// the higher threshold: the head abstains unless deciding does better.
+pub fn choose_threshold(rows: &[Scored], n_classes: usize, balanced: bool) -> f64 {
+    let at = |t: f64| {
+        let (n, _, right) = per_class(rows, n_classes, t);
+        score(&n, &right, balanced)
     };
-    let mut best = (1.01, score(1.01));
+    let mut best = (1.01, at(1.01));
     for k in (6..=19).rev() {
         let t = k as f64 * 0.05;
-        let s = score(t);
-        if s > best.1 {
+        let s = at(t);
+        if s > best.1 + 1e-12 {
             best = (t, s);
         }
     }
     best.0
+}
+
+/// What cross-validation says a head adds to the lexicon, on the hand-labelled passages (out
+/// of fold, each counted once), per gold class in the head's class order. The threshold is
+/// chosen on these same predictions, so the gain is slightly optimistic; the held-out sets
+/// (docs/evaluation.md) say how much.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CrossValidation {
+    /// Hand-labelled passages per gold class.
+    pub n: Vec<usize>,
+    /// Right by the lexicon alone.
+    pub lexicon: Vec<usize>,
+    /// Right with the head deciding where the lexicon abstains (at its threshold).
+    pub combined: Vec<usize>,
+    /// Passages on which the head decided, and how many of those it got right.
+    pub decided: usize,
+    pub decided_right: usize,
+}
+
+impl CrossValidation {
+    fn of(rows: &[Scored], n_classes: usize, threshold: f64) -> CrossValidation {
+        let (n, lexicon, combined) = per_class(rows, n_classes, threshold);
+        let decided: Vec<&Scored> = rows.iter().filter(|r| r.eligible && r.p >= threshold).collect();
+        CrossValidation {
+            n,
+            lexicon,
+            combined,
+            decided: decided.len(),
+            decided_right: decided.iter().filter(|r| r.model == r.gold).count(),
+        }
+    }
+
+    /// (lexicon, lexicon + head): accuracy, or balanced accuracy.
+    pub fn scores(&self, balanced: bool) -> (f64, f64) {
+        (score(&self.n, &self.lexicon, balanced), score(&self.n, &self.combined, balanced))
+    }
 }
 
 /// Fits both heads on `examples` (see the module doc).
@@ -577,7 +696,11 @@ pub fn train(
     let v = tfidf.vocabulary.len();
     let topics: Vec<String> = lexicon.topics().iter().map(|t| t.id.clone()).collect();
     let groups: Vec<&str> = examples.iter().map(|e| e.group.as_str()).collect();
-    let weight = |e: &Example| if e.origin == Origin::Gold { params.gold_weight } else { 1 };
+    let weight = |e: &Example| match e.origin {
+        Origin::Gold => params.gold_weight,
+        Origin::Sentences => params.sentence_weight,
+        Origin::Corpus | Origin::Ungdc => 1,
+    };
 
     // Topic head: topics in lexicon order, then none.
     let mut topic_classes = topics.clone();
@@ -596,7 +719,13 @@ pub fn train(
         alpha: params.alpha_topic,
         rows: topic_rows,
     };
-    let topic_abstained: Vec<bool> = topic_data.rows.iter().map(|&i| !examples[i].lexicon_topic).collect();
+    let topic_lexicon: Vec<usize> = topic_data
+        .rows
+        .iter()
+        .map(|&i| examples[i].lexicon_best.as_ref().and_then(|t| topics.iter().position(|c| c == t)).unwrap_or(topics.len()))
+        .collect();
+    let topic_eligible: Vec<bool> =
+        topic_data.rows.iter().map(|&i| !examples[i].lexicon_topic && examples[i].in_domain).collect();
 
     // Stance head: the features, then one one-hot column per topic.
     let stance_rows: Vec<usize> = (0..examples.len())
@@ -618,11 +747,20 @@ pub fn train(
         alpha: params.alpha_stance,
         rows: stance_rows,
     };
-    let stance_abstained: Vec<bool> = stance_data.rows.iter().map(|&i| !examples[i].lexicon_decisive).collect();
+    let stance_lexicon: Vec<usize> = stance_data
+        .rows
+        .iter()
+        .map(|&i| STANCES.iter().position(|s| *s == examples[i].lexicon_stance).unwrap_or(2))
+        .collect();
+    let stance_eligible: Vec<bool> =
+        stance_data.rows.iter().map(|&i| !examples[i].lexicon_decisive && examples[i].in_domain).collect();
+    let by_hand: Vec<bool> = examples.iter().map(|e| e.origin.by_hand()).collect();
     let stance_classes = STANCES.iter().map(|s| s.as_str().to_string()).collect();
+    let topic_view = Lexical { lexicon: &topic_lexicon, eligible: &topic_eligible, by_hand: &by_hand, balanced: false };
+    let stance_view = Lexical { lexicon: &stance_lexicon, eligible: &stance_eligible, by_hand: &by_hand, balanced: true };
     let (topic, stance) = rayon::join(
-        || fit_head(&topic_data, topic_classes, &groups, &topic_abstained, topics.len(), params),
-        || fit_head(&stance_data, stance_classes, &groups, &stance_abstained, 2, params),
+        || fit_head(&topic_data, topic_classes, &groups, &topic_view, params),
+        || fit_head(&stance_data, stance_classes, &groups, &stance_view, params),
     );
     let (topic, stance) = (topic?, stance?);
 
@@ -633,17 +771,23 @@ pub fn train(
     Ok(Learned { params: params.clone(), analyzer, tfidf, topics, topic, stance, n_examples })
 }
 
-/// Out-of-fold calibration of one head, then the head fitted on every example. `abstained[i]`:
-/// the lexicon abstains on example `i` (the threshold is chosen on those); `default`: the class
-/// the lexicon shows when it abstains (no topic; neutral).
-fn fit_head(
-    data: &HeadData,
-    classes: Vec<String>,
-    groups: &[&str],
-    abstained: &[bool],
-    default: usize,
-    params: &LearnParams,
-) -> Result<Head> {
+/// What the lexicon does on a head's examples (same order as [`HeadData::rows`]).
+struct Lexical<'a> {
+    /// The class the lexicon shows.
+    lexicon: &'a [usize],
+    /// The head may decide (the lexicon abstains, in the domain).
+    eligible: &'a [bool],
+    /// By example index of [`train`] (not head row): labelled by hand.
+    by_hand: &'a [bool],
+    /// Thresholds maximise balanced accuracy (else accuracy).
+    balanced: bool,
+}
+
+/// Out-of-fold calibration of one head, then the head fitted on every example. Temperature,
+/// reliability, threshold and the cross-validation summary read the hand-labelled examples
+/// only: a silver label is the lexicon's own output, and scoring the head against it would
+/// measure agreement with the lexicon, not correctness.
+fn fit_head(data: &HeadData, classes: Vec<String>, groups: &[&str], lex: &Lexical, params: &LearnParams) -> Result<Head> {
     let n = data.rows.len();
     if n == 0 {
         return Err(Error::data("the learned complement has no training passage for one of its heads"));
@@ -652,13 +796,21 @@ fn fit_head(
     let k = params.folds.max(2);
     let fold_of = folds(&head_groups, k, params.seed);
     let z = out_of_fold(data, &fold_of, k)?;
-    let temperature = fit_temperature(&z, &data.labels);
-    let oof: Vec<(usize, f64)> = z.iter().map(|z| argmax(&softmax(z, temperature))).collect();
-    let pairs: Vec<(f64, bool)> = oof.iter().zip(&data.labels).map(|(&(c, p), &y)| (p, c == y)).collect();
-    let abstaining: Vec<(usize, f64, usize, usize)> =
-        (0..n).filter(|&i| abstained[i]).map(|i| (oof[i].0, oof[i].1, data.labels[i], data.weights[i])).collect();
-    let threshold = choose_threshold(&abstaining, default);
-    let abstained_pairs: Vec<(f64, bool)> = (0..n).filter(|&i| abstained[i]).map(|i| pairs[i]).collect();
+    let hand: Vec<usize> = (0..n).filter(|&i| lex.by_hand[data.rows[i]]).collect();
+    let hand_z: Vec<Vec<f64>> = hand.iter().map(|&i| z[i].clone()).collect();
+    let hand_y: Vec<usize> = hand.iter().map(|&i| data.labels[i]).collect();
+    let temperature = fit_temperature(&hand_z, &hand_y);
+    let scored: Vec<Scored> = hand
+        .iter()
+        .map(|&i| {
+            let (model, p) = argmax(&softmax(&z[i], temperature));
+            Scored { model, p, gold: data.labels[i], lexicon: lex.lexicon[i], eligible: lex.eligible[i] }
+        })
+        .collect();
+    let threshold = choose_threshold(&scored, data.n_classes, lex.balanced);
+    let pairs = |only_eligible: bool| -> Vec<(f64, bool)> {
+        scored.iter().filter(|r| r.eligible || !only_eligible).map(|r| (r.p, r.model == r.gold)).collect()
+    };
     let all: Vec<usize> = (0..n).collect();
     let (w, b) = fit_raw(data, &all)?;
     let mut counts = vec![0; data.n_classes];
@@ -669,8 +821,9 @@ fn fit_head(
         intercept: b.iter().map(|&x| x as f32).collect(),
         temperature,
         threshold,
-        reliability: reliability(&pairs),
-        reliability_abstained: reliability(&abstained_pairs),
+        reliability: reliability(&pairs(false)),
+        reliability_abstained: reliability(&pairs(true)),
+        cv: CrossValidation::of(&scored, data.n_classes, threshold),
         counts,
     })
 }

@@ -83,12 +83,23 @@ fn the_model_decides_where_the_lexicon_abstains_and_abstains_below_its_threshold
 
 #[test]
 fn thresholds_only_decide_where_deciding_does_better() {
-    // (predicted, p, gold, weight); the default (what the lexicon shows) is class 0.
-    let rows = [(1, 0.9, 1, 1), (1, 0.8, 1, 1), (1, 0.6, 0, 1), (1, 0.4, 0, 1)];
+    let row = |model, p, gold, eligible| Scored { model, p, gold, lexicon: 0, eligible };
+    // The lexicon shows class 0 everywhere; the head is right at 0.9 and 0.8, wrong at 0.6 and 0.4.
+    let rows = [row(1, 0.9, 1, true), row(1, 0.8, 1, true), row(1, 0.6, 0, true), row(1, 0.4, 0, true)];
     // 4 right from 0.65 to 0.80 (instead of 2 never deciding): the highest of those, 0.80.
-    assert!((choose_threshold(&rows, 0) - 0.8).abs() < 1e-9);
-    assert!(choose_threshold(&[(1, 0.9, 0, 1), (1, 0.7, 0, 1)], 0) > 1.0, "never decide when it only hurts");
-    assert!(choose_threshold(&[], 0) > 1.0);
+    assert!((choose_threshold(&rows, 2, false) - 0.8).abs() < 1e-9);
+    let wrong = [row(1, 0.9, 0, true), row(1, 0.7, 0, true)];
+    assert!(choose_threshold(&wrong, 2, false) > 1.0, "never decide when it only hurts");
+    assert!(choose_threshold(&[], 2, false) > 1.0);
+    // Where the head may not decide (the lexicon decided), its confidence changes nothing.
+    let ineligible = [row(1, 0.9, 1, false), row(1, 0.9, 1, false)];
+    assert!(choose_threshold(&ineligible, 2, false) > 1.0);
+    // Balanced accuracy: one rare class recovered is worth more than two frequent ones lost.
+    let rare = [row(2, 0.9, 2, true), row(2, 0.9, 0, true), row(2, 0.9, 0, true), row(0, 0.9, 0, true)];
+    assert!(choose_threshold(&rare, 3, false) > 1.0, "accuracy: 3/4 without, 2/4 with");
+    assert!(choose_threshold(&rare, 3, true) <= 0.9, "balanced: 0.5 without, 0.67 with");
+    let cv = CrossValidation::of(&rare, 3, 0.9);
+    assert_eq!((cv.n, cv.lexicon, cv.combined, cv.decided, cv.decided_right), (vec![3, 0, 1], vec![3, 0, 0], vec![1, 0, 1], 4, 2));
 }
 
 #[test]
@@ -107,4 +118,59 @@ fn reliability_bins_count_every_prediction_once() {
     assert_eq!(bins.iter().map(|b| b.n).sum::<usize>(), 4);
     assert_eq!((bins[5].n, bins[5].correct), (2, 1));
     assert_eq!((bins[9].n, bins[9].correct), (1, 1));
+}
+
+/// The cross-validation grid behind the defaults (docs/evaluation.md): run with
+/// `cargo test --lib learned::tests::cv_grid -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn cv_grid() {
+    let a = seeds_analysis();
+    let base = LearnParams::with_seed(0);
+    let ns = LearnParams { silver: false, ..base.clone() };
+    let grid: Vec<(&str, LearnParams)> = vec![
+        ("silver", base.clone()),
+        ("no silver", ns.clone()),
+        ("ns sent x2 a0.3", LearnParams { sentence_weight: 2, alpha_topic: 0.3, alpha_stance: 0.3, ..ns.clone() }),
+        ("ns a0.1", LearnParams { alpha_topic: 0.1, alpha_stance: 0.1, ..ns.clone() }),
+        ("ns a0.3 mindf1 2000", LearnParams { alpha_topic: 0.3, alpha_stance: 0.3, min_df: 1, max_features: 2000, ..ns.clone() }),
+        ("ns a1 mindf1 2000", LearnParams { min_df: 1, max_features: 2000, ..ns.clone() }),
+        ("ns a0.3 sent x3 gold x3", LearnParams { alpha_topic: 0.3, alpha_stance: 0.3, sentence_weight: 3, ..ns.clone() }),
+        ("ns a0.3 folds 8", LearnParams { alpha_topic: 0.3, alpha_stance: 0.3, folds: 8, ..ns.clone() }),
+    ];
+    for (name, p) in grid {
+        let t = std::time::Instant::now();
+        let l = fit(&a, &p).unwrap();
+        let s = t.elapsed().as_secs_f64();
+        let (tl, tc) = l.topic.cv.scores(false);
+        let (sl, sc) = l.stance.cv.scores(true);
+        let th = |x: f64| if x > 1.0 { "never".to_string() } else { format!("{x:.2}") };
+        println!(
+            "{name:28} {:>5.1}s n={:?} | topic acc {tl:.3} -> {tc:.3} thr {} decided {}/{} | stance bal {sl:.3} -> {sc:.3} thr {} decided {}/{} per-class {:?}/{:?}/{:?}",
+            s,
+            l.n_examples,
+            th(l.topic.threshold),
+            l.topic.cv.decided_right,
+            l.topic.cv.decided,
+            th(l.stance.threshold),
+            l.stance.cv.decided_right,
+            l.stance.cv.decided,
+            l.stance.cv.n,
+            l.stance.cv.lexicon,
+            l.stance.cv.combined,
+        );
+        let sum = |b: &[Bin]| (b.iter().map(|x| x.correct).sum::<usize>(), b.iter().map(|x| x.n).sum::<usize>());
+        println!(
+            "    model alone out of fold: topic all {:?} abstained {:?}; stance all {:?} abstained {:?}; T {:.2}/{:.2}",
+            sum(&l.topic.reliability),
+            sum(&l.topic.reliability_abstained),
+            sum(&l.stance.reliability),
+            sum(&l.stance.reliability_abstained),
+            l.topic.temperature,
+            l.stance.temperature
+        );
+        for (k, (t, s)) in l.topic.reliability_abstained.iter().zip(&l.stance.reliability_abstained).enumerate() {
+            println!("      bin {k}: topic {}/{}  stance {}/{}", t.correct, t.n, s.correct, s.n);
+        }
+    }
 }
