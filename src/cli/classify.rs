@@ -55,8 +55,13 @@ pub struct ClassifyArgs {
     /// Nearest blocs and issuers listed (0 = all)
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub top: usize,
-    /// Without --model: also train the learned complement on the corpus (see `stance fit --learned`)
-    #[arg(long)]
+    /// Without --model: lexicon only, no learned complement (`stance fit` trains one by default;
+    /// with --model, the model's own is used if it has one)
+    #[arg(long, conflicts_with = "model")]
+    pub no_learned: bool,
+    /// Train the learned complement without --model (the default; kept for scripts written when
+    /// it was opt-in)
+    #[arg(long, hide = true, conflicts_with = "no_learned")]
     pub learned: bool,
 }
 
@@ -85,11 +90,11 @@ pub fn run(ctx: &Ctx, args: ClassifyArgs) -> Result<()> {
             &f.header
         }
         None => {
-            // As `stance fit` would save it (the learned complement only with `--learned`).
+            // As `stance fit` would save it (the learned complement unless `--no-learned`).
             let analysis = ctx.analysis()?;
-            let learned = match args.learned {
-                true => Some(stance::learned::fit(&analysis, &LearnParams::with_seed(ctx.global.seed))?),
-                false => None,
+            let learned = match args.no_learned {
+                false => Some(stance::learned::fit(&analysis, &LearnParams::with_seed(ctx.global.seed))?),
+                true => None,
             };
             fitted = Model { learned, ..Model::from_analysis(&analysis) };
             &fitted

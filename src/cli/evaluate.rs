@@ -93,7 +93,7 @@ pub fn run(ctx: &Ctx, args: EvaluateArgs) -> Result<()> {
             let file = open_model(path)?;
             let learned = file.header.learned.clone().ok_or_else(|| {
                 Error::data(format!(
-                    "{}: this model has no learned complement; refit it with `stance fit --learned`",
+                    "{}: this model has no learned complement (fitted with --no-learned); refit it with `stance fit`",
                     file.path().display()
                 ))
             })?;

@@ -20,17 +20,23 @@
 //! the same whatever corpus the rest of the model was fitted on. The lexicon's own decisions
 //! (the `§topic=stance` position features) are left out: they are what the model stands in for.
 //!
-//! **Training data**: the dev gold (`models/gold_passages.csv`) and SILVER passages — those on
-//! which the lexicon is confident — from the corpus being fitted and from
-//! `models/silver_ungdc.csv` (UN General Debate passages; the speeches of the cold sets are left
-//! out, see `models/make_silver.py`). Silver labels are given by the lexicon in use at fit time
-//! ([`silver_label`]).
+//! **Training data**: passages labelled BY HAND against the propositions of the topics — the dev
+//! gold (`models/gold_passages.csv`, 43 seed passages) and `models/train_sentences.csv` (312
+//! short French and English statements written for the complement: 13 topics × support /
+//! oppose / neutral, and `none`). Silver passages — those on which the lexicon is confident, from
+//! the corpus being fitted and `models/silver_ungdc.csv` ([`silver_label`]) — are an option
+//! ([`LearnParams::silver`], off): their labels are the lexicon's own output, so they can only
+//! teach what the lexicon already knows, and cross-validation found no gain from them. Without
+//! silver the complement does not depend on the corpus: the same lexicon and seed give the same
+//! complement.
 //!
 //! **Calibration**: K-fold cross-validation grouped by document gives out-of-fold scores for
-//! every training passage; one temperature per head is fitted on them (minimum log-loss), and
-//! each head's threshold is the lowest probability at which its out-of-fold decisions, on the
-//! passages where the lexicon abstains, reach [`LearnParams::precision`]. Below its threshold
-//! a head abstains. Nothing is tuned on the cold sets.
+//! every training passage; one temperature per head is fitted on the hand-labelled ones
+//! (minimum log-loss), and each head's threshold is the one at which lexicon + head does best
+//! on them out of fold (topic accuracy; stance balanced accuracy), the head deciding only where
+//! the lexicon abstains and the passage is in the domain ([`choose_threshold`]). Below its
+//! threshold a head abstains. [`Head::cv`] keeps what cross-validation says the head adds.
+//! Nothing is tuned on the cold sets.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -53,9 +59,6 @@ use crate::text::normalize::normalize;
 use crate::topics::{Annotation, Lexicon, Stance};
 use crate::vectorize::{Csr, TfIdf, TfIdfParams, TokenDoc};
 use crate::{Error, Result};
-
-/// L-BFGS iterations per fit (linfa's default is 100).
-const MAX_ITERATIONS: u64 = 100;
 
 /// L-BFGS stops when the gradient's norm falls below this (the loss is a sum over passages).
 const GRADIENT_TOLERANCE: f32 = 1e-3;
@@ -80,6 +83,8 @@ pub struct LearnParams {
     pub alpha_stance: f64,
     /// Folds of the grouped cross-validation that calibrates the heads.
     pub folds: usize,
+    /// L-BFGS iterations per fit, at most (linfa's default is 100).
+    pub max_iterations: u64,
     /// Terms in fewer training passages are left out of the complement's vocabulary.
     pub min_df: usize,
     /// At most this many terms (the most frequent), to keep the model small.
@@ -98,14 +103,15 @@ pub struct LearnParams {
 impl Default for LearnParams {
     fn default() -> Self {
         LearnParams {
-            alpha_topic: 1.0,
-            alpha_stance: 1.0,
+            alpha_topic: 0.1,
+            alpha_stance: 0.1,
             folds: 4,
+            max_iterations: 30,
             min_df: 2,
-            max_features: 600,
-            gold_weight: 3,
+            max_features: 400,
+            gold_weight: 1,
             sentence_weight: 1,
-            silver: true,
+            silver: false,
             max_silver_per_class: 150,
             seed: 0,
         }
@@ -449,6 +455,7 @@ struct HeadData<'a> {
     weights: Vec<usize>,
     n_classes: usize,
     alpha: f64,
+    max_iterations: u64,
 }
 
 /// Raw (uncalibrated) weights `(n_cols × classes, intercept)` of a head fitted on `subset`
@@ -481,7 +488,7 @@ fn fit_raw(data: &HeadData, subset: &[usize]) -> Result<(Array2<f64>, Array1<f64
     let dataset = Dataset::new(xm, Array1::from(y));
     let fitted = MultiLogisticRegression::default()
         .alpha(data.alpha as f32)
-        .max_iterations(MAX_ITERATIONS)
+        .max_iterations(data.max_iterations)
         .gradient_tolerance(GRADIENT_TOLERANCE)
         .fit(&dataset)
         .map_err(|e| Error::data(format!("training the learned complement failed: {e}")))?;
@@ -717,6 +724,7 @@ pub fn train(
         weights: topic_rows.iter().map(|&i| weight(&examples[i])).collect(),
         n_classes: topic_classes.len(),
         alpha: params.alpha_topic,
+        max_iterations: params.max_iterations,
         rows: topic_rows,
     };
     let topic_lexicon: Vec<usize> = topic_data
@@ -745,6 +753,7 @@ pub fn train(
         weights: stance_rows.iter().map(|&i| weight(&examples[i])).collect(),
         n_classes: 3,
         alpha: params.alpha_stance,
+        max_iterations: params.max_iterations,
         rows: stance_rows,
     };
     let stance_lexicon: Vec<usize> = stance_data

@@ -25,7 +25,8 @@ fn training_is_deterministic_and_survives_a_save() {
     let one = fit(&a, &small(7)).unwrap();
     let two = fit(&a, &small(7)).unwrap();
     assert_eq!(one, two, "same seed, same coefficients, temperatures and thresholds");
-    assert!(one.n_examples["gold"] >= 40 && one.n_examples["corpus"] > 0 && one.n_examples["ungdc"] > 0);
+    assert!(one.n_examples["gold"] >= 40 && one.n_examples["sentences"] >= 300, "{:?}", one.n_examples);
+    assert!(!one.n_examples.contains_key("corpus"), "no silver by default");
     assert_eq!(one.topic.classes.len(), 14, "13 topics and none");
     assert_eq!(one.stance.counts.len(), 3);
     assert!(one.stance.counts.iter().all(|&n| n > 0), "every stance class, neutral included, has examples");
@@ -127,16 +128,16 @@ fn reliability_bins_count_every_prediction_once() {
 fn cv_grid() {
     let a = seeds_analysis();
     let base = LearnParams::with_seed(0);
-    let ns = LearnParams { silver: false, ..base.clone() };
     let grid: Vec<(&str, LearnParams)> = vec![
-        ("silver", base.clone()),
-        ("no silver", ns.clone()),
-        ("ns sent x2 a0.3", LearnParams { sentence_weight: 2, alpha_topic: 0.3, alpha_stance: 0.3, ..ns.clone() }),
-        ("ns a0.1", LearnParams { alpha_topic: 0.1, alpha_stance: 0.1, ..ns.clone() }),
-        ("ns a0.3 mindf1 2000", LearnParams { alpha_topic: 0.3, alpha_stance: 0.3, min_df: 1, max_features: 2000, ..ns.clone() }),
-        ("ns a1 mindf1 2000", LearnParams { min_df: 1, max_features: 2000, ..ns.clone() }),
-        ("ns a0.3 sent x3 gold x3", LearnParams { alpha_topic: 0.3, alpha_stance: 0.3, sentence_weight: 3, ..ns.clone() }),
-        ("ns a0.3 folds 8", LearnParams { alpha_topic: 0.3, alpha_stance: 0.3, folds: 8, ..ns.clone() }),
+        ("default", base.clone()),
+        ("silver", LearnParams { silver: true, ..base.clone() }),
+        ("it 50", LearnParams { max_iterations: 50, ..base.clone() }),
+        ("it 30", LearnParams { max_iterations: 30, ..base.clone() }),
+        ("400 terms", LearnParams { max_features: 400, ..base.clone() }),
+        ("400 terms it 50", LearnParams { max_features: 400, max_iterations: 50, ..base.clone() }),
+        ("3 folds", LearnParams { folds: 3, ..base.clone() }),
+        ("a0.03", LearnParams { alpha_topic: 0.03, alpha_stance: 0.03, ..base.clone() }),
+        ("a0.3", LearnParams { alpha_topic: 0.3, alpha_stance: 0.3, ..base.clone() }),
     ];
     for (name, p) in grid {
         let t = std::time::Instant::now();
