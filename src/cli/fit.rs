@@ -370,7 +370,9 @@ fn write_outputs(
 
 /// One line on the learned complement for the table output.
 fn learned_line(l: Option<&LearnedSummary>) -> String {
-    let Some(l) = l else { return "Learned complement: not trained (--no-learned): the lexicon alone decides.\n".to_string() };
+    let Some(l) = l else {
+        return "Learned complement: not trained (--no-learned): the lexicon alone decides.\n".to_string();
+    };
     let threshold = |t: f64| if t > 1.0 { "never decides".to_string() } else { format!("threshold {t:.2}") };
     format!(
         "Learned complement on {} hand-labelled passages ({}): topic head {}, stance head {}; \

@@ -171,7 +171,14 @@ pub struct Example {
 
 impl Example {
     /// A training passage with what the lexicon finds in it (`a`).
-    fn new(origin: Origin, group: String, doc: TokenDoc, a: &Annotation, topic: String, stance: Option<Stance>) -> Example {
+    fn new(
+        origin: Origin,
+        group: String,
+        doc: TokenDoc,
+        a: &Annotation,
+        topic: String,
+        stance: Option<Stance>,
+    ) -> Example {
         let lexicon_stance =
             a.topics.iter().zip(&a.stances).find(|(t, _)| **t == topic).map_or(Stance::Neutral, |(_, c)| c.stance);
         Example {
@@ -730,7 +737,9 @@ pub fn train(
     let topic_lexicon: Vec<usize> = topic_data
         .rows
         .iter()
-        .map(|&i| examples[i].lexicon_best.as_ref().and_then(|t| topics.iter().position(|c| c == t)).unwrap_or(topics.len()))
+        .map(|&i| {
+            examples[i].lexicon_best.as_ref().and_then(|t| topics.iter().position(|c| c == t)).unwrap_or(topics.len())
+        })
         .collect();
     let topic_eligible: Vec<bool> =
         topic_data.rows.iter().map(|&i| !examples[i].lexicon_topic && examples[i].in_domain).collect();
@@ -766,7 +775,8 @@ pub fn train(
     let by_hand: Vec<bool> = examples.iter().map(|e| e.origin.by_hand()).collect();
     let stance_classes = STANCES.iter().map(|s| s.as_str().to_string()).collect();
     let topic_view = Lexical { lexicon: &topic_lexicon, eligible: &topic_eligible, by_hand: &by_hand, balanced: false };
-    let stance_view = Lexical { lexicon: &stance_lexicon, eligible: &stance_eligible, by_hand: &by_hand, balanced: true };
+    let stance_view =
+        Lexical { lexicon: &stance_lexicon, eligible: &stance_eligible, by_hand: &by_hand, balanced: true };
     let (topic, stance) = rayon::join(
         || fit_head(&topic_data, topic_classes, &groups, &topic_view, params),
         || fit_head(&stance_data, stance_classes, &groups, &stance_view, params),
@@ -796,7 +806,13 @@ struct Lexical<'a> {
 /// reliability, threshold and the cross-validation summary read the hand-labelled examples
 /// only: a silver label is the lexicon's own output, and scoring the head against it would
 /// measure agreement with the lexicon, not correctness.
-fn fit_head(data: &HeadData, classes: Vec<String>, groups: &[&str], lex: &Lexical, params: &LearnParams) -> Result<Head> {
+fn fit_head(
+    data: &HeadData,
+    classes: Vec<String>,
+    groups: &[&str],
+    lex: &Lexical,
+    params: &LearnParams,
+) -> Result<Head> {
     let n = data.rows.len();
     if n == 0 {
         return Err(Error::data("the learned complement has no training passage for one of its heads"));

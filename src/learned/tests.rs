@@ -100,7 +100,10 @@ fn thresholds_only_decide_where_deciding_does_better() {
     assert!(choose_threshold(&rare, 3, false) > 1.0, "accuracy: 3/4 without, 2/4 with");
     assert!(choose_threshold(&rare, 3, true) <= 0.9, "balanced: 0.5 without, 0.67 with");
     let cv = CrossValidation::of(&rare, 3, 0.9);
-    assert_eq!((cv.n, cv.lexicon, cv.combined, cv.decided, cv.decided_right), (vec![3, 0, 1], vec![3, 0, 0], vec![1, 0, 1], 4, 2));
+    assert_eq!(
+        (cv.n, cv.lexicon, cv.combined, cv.decided, cv.decided_right),
+        (vec![3, 0, 1], vec![3, 0, 0], vec![1, 0, 1], 4, 2)
+    );
 }
 
 #[test]
