@@ -39,8 +39,8 @@ run() {
 }
 
 run help --help
-for c in similarity agreement positions compare topics passages classify evaluate tokens vectors fit init ingest update diff \
-    history report export completions; do
+for c in similarity agreement positions clusters compare topics passages classify evaluate tokens vectors fit init ingest \
+    update diff doctor history report export completions; do
     run "help-$c" "$c" --help
 done
 run version
@@ -53,12 +53,16 @@ for f in table json csv; do
     run "agreement-$f" agreement --topic binding_norms --format $f --quiet
     run "agreement-bloc-ci-$f" agreement --by bloc --ci --format $f --quiet
     run "positions-$f" positions --topic budapest_convention --format $f --quiet
+    run "clusters-$f" clusters --topic binding_norms --format $f --quiet
+    run "clusters-all-$f" clusters --format $f --quiet
     run "compare-$f" compare russia-aligned western --format $f --quiet
     run "compare-evidence-$f" compare russia-aligned western --topic binding_norms --evidence 2 --explain --format $f --quiet
     run "compare-issuers-$f" compare issuer:Russia issuer:France --keyness g2 --format $f --quiet
     run "topics-$f" topics --format $f --quiet
+    run "topics-check-$f" topics --check --format $f --quiet
     run "passages-$f" passages --topic budapest_convention --issuer Russia --limit 3 --format $f --quiet
     run "passages-stance-$f" passages --topic binding_norms --stance oppose --format $f --quiet
+    run "passages-source-$f" passages --show-source 001_appel-de-paris-2018.txt --format $f --quiet
     run "classify-$f" classify "$work/new.txt" --format $f --quiet
     run "classify-seed-$f" classify seeds/001_appel-de-paris-2018.txt --blocs western,china --format $f --quiet
     run "evaluate-$f" evaluate --gold tests/fixtures/gold_passages.csv --format $f --quiet
@@ -98,6 +102,9 @@ for f in table json csv; do
     run "ws-similarity-$f" similarity --workspace "$ws" --by bloc --format $f --quiet
 done
 run ws-diff-runs diff --workspace "$ws" 1 2 --evidence 1 --format json
+run ws-diff-runs-csv diff --workspace "$ws" 1 2 --evidence 1 --format csv
+run ws-doctor doctor --workspace "$ws"
+run ws-doctor-json doctor --workspace "$ws" --format json
 run ws-fit fit --workspace "$ws" --format json
 run ws-history-after-fit history --workspace "$ws" --format json
 

@@ -165,6 +165,36 @@ impl Passage {
     pub fn in_domain(&self) -> bool {
         self.domain.in_domain
     }
+
+    /// Where the passage stands in its document.
+    pub fn span(&self) -> PassageSpan {
+        PassageSpan { passage: self.index, start: self.start, end: self.end }
+    }
+}
+
+/// Where a passage comes from: its document's issuer, bloc, date, id and title, and its place
+/// in the document. Every passage shown to a reader (evidence, `passages.csv`, the comparison
+/// and report tables) flattens it (`#[serde(flatten)]`), so these keys and columns are written
+/// once, in this order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Provenance {
+    pub issuer: String,
+    pub bloc: String,
+    pub date: Option<String>,
+    /// The document's id (its path in the corpus).
+    pub document: String,
+    pub title: Option<String>,
+    #[serde(flatten)]
+    pub span: PassageSpan,
+}
+
+/// A passage's place in its text: its position (0-based) and its byte offsets. A classified
+/// text, which has no document metadata, carries this part of [`Provenance`] alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PassageSpan {
+    pub passage: usize,
+    pub start: usize,
+    pub end: usize,
 }
 
 /// Cuts every document into passages and normalises them (no topic, stance or cluster yet).
@@ -386,6 +416,20 @@ impl Analysis {
     /// The issuer of the document a passage comes from.
     pub fn issuer_of(&self, p: &Passage) -> &str {
         &self.corpus.documents[p.doc].issuer
+    }
+
+    /// Where passage `row` comes from.
+    pub fn provenance(&self, row: usize) -> Provenance {
+        let p = &self.passages[row];
+        let d = &self.corpus.documents[p.doc];
+        Provenance {
+            issuer: d.issuer.clone(),
+            bloc: d.bloc.clone(),
+            date: d.date.clone(),
+            document: d.id.clone(),
+            title: d.title.clone(),
+            span: p.span(),
+        }
     }
 
     /// Number of passages speaking to each topic id.

@@ -179,9 +179,9 @@ fn to_csv(c: &Classification) -> Result<String> {
         ],
         c.passages.iter().map(|p| {
             vec![
-                p.passage.to_string(),
-                p.start.to_string(),
-                p.end.to_string(),
+                p.span.passage.to_string(),
+                p.span.start.to_string(),
+                p.span.end.to_string(),
                 p.topic.clone().unwrap_or_default(),
                 p.topic_score.to_string(),
                 p.stance.map(|s| s.as_str().to_string()).unwrap_or_default(),
@@ -224,7 +224,7 @@ fn to_table(name: &str, lang: Lang, c: &Classification) -> String {
                 .map(|(t, s)| format!("\n+ {t}: {}", s.stance.as_str()))
                 .collect();
             vec![
-                p.passage.to_string(),
+                p.span.passage.to_string(),
                 p.topic.as_ref().map_or("-".to_string(), |t| format!("{t}\n({:.2}){also}", p.topic_score)),
                 p.stance.map_or("-", |s| s.as_str()).to_string(),
                 super::passages::domain_cell(&p.domain),

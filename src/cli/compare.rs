@@ -232,15 +232,16 @@ fn explain_side(out: &mut String, side: &SideView, min_n: usize) {
 
 fn evidence_block(out: &mut String, k: usize, e: &Evidence, explain: bool, emphasis: Emphasis) {
     let stance = e.stance.map_or("-", |s| s.as_str());
+    let from = &e.provenance;
     out.push_str(&format!(
         "  {k}. {} · {} · {} — {} (#{}, bytes {}–{}) [{stance}]\n",
-        e.issuer,
-        e.date.as_deref().unwrap_or("undated"),
-        e.title.as_deref().unwrap_or(&e.document),
-        e.document,
-        e.passage,
-        e.start,
-        e.end
+        from.issuer,
+        from.date.as_deref().unwrap_or("undated"),
+        from.title.as_deref().unwrap_or(&from.document),
+        from.document,
+        from.span.passage,
+        from.span.start,
+        from.span.end
     ));
     out.push_str(&format!("     {}\n", highlight(&e.text, &e.cues, emphasis)));
     if explain && !e.cues.is_empty() {

@@ -10,6 +10,7 @@ use stance::compare::drift::Cited;
 use stance::render::table::table;
 use stance::render::{self, Format};
 use stance::store::{Diff, DiffParams, Run, Workspace};
+use stance::topics::StanceCounts;
 use stance::{Error, Result};
 
 /// What moved between two runs (default: the last two), with the passages that moved it
@@ -63,8 +64,8 @@ fn refs(ids: &[usize]) -> String {
     ids.iter().map(|i| format!("[{}]", i + 1)).collect::<Vec<_>>().join(" ")
 }
 
-fn counts(c: [usize; 3]) -> String {
-    format!("{}/{}/{}", c[0], c[1], c[2])
+fn counts(c: StanceCounts) -> String {
+    format!("{}/{}/{}", c.support(), c.oppose(), c.neutral())
 }
 
 fn describe(r: &Run) -> String {

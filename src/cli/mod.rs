@@ -81,7 +81,7 @@ pub struct Global {
     #[arg(long, global = true, value_name = "DIR")]
     pub workspace: Option<PathBuf>,
     /// Output format (parquet: files of `stance export` only)
-    #[arg(long = "format", global = true, value_parser = choice::<OutputFormat>(), default_value_t = OutputFormat::Table)]
+    #[arg(long = "format", global = true, value_parser = output_format(), default_value_t = OutputFormat::Stdout(Format::Table))]
     pub output: OutputFormat,
     /// What commands print in: `output`, but for parquet (which only `stance export` takes, for
     /// its files) — set by [`run`].
@@ -141,26 +141,32 @@ impl TableColumns {
     }
 }
 
-/// The values of `--format`: the formats of standard output, and Parquet files for `stance export`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    strum::Display,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-    strum::EnumMessage,
-)]
-#[strum(serialize_all = "lowercase")]
+/// The values of `--format`: a format of standard output (the library's [`Format`]), or Parquet
+/// files, which only `stance export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
-    Table,
-    Json,
-    Csv,
-    /// Parquet files (`stance export` only)
+    Stdout(Format),
     Parquet,
+}
+
+const PARQUET: &str = "parquet";
+
+impl std::fmt::Display for OutputFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutputFormat::Stdout(format) => format.fmt(f),
+            OutputFormat::Parquet => f.write_str(PARQUET),
+        }
+    }
+}
+
+/// The clap value parser of `--format`: [`Format`]'s values, then `parquet`.
+fn output_format() -> impl clap::builder::TypedValueParser<Value = OutputFormat> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    let parquet = PossibleValue::new(PARQUET).help("Parquet files (`stance export` only)");
+    // Only the listed names get through: what is not a `Format` is `parquet`.
+    PossibleValuesParser::new(possible_values::<Format>().chain([parquet]))
+        .map(|s| s.parse::<Format>().map_or(OutputFormat::Parquet, OutputFormat::Stdout))
 }
 
 #[derive(Debug, Subcommand)]
@@ -320,16 +326,24 @@ where
     T: strum::VariantArray + strum::EnumMessage + Into<&'static str> + std::str::FromStr + Copy,
     T: Send + Sync + 'static,
 {
-    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-    let values = T::VARIANTS.iter().map(|&v| {
-        let value = PossibleValue::new(v.into());
+    use clap::builder::{PossibleValuesParser, TypedValueParser};
+    // Only the listed names get through the first parser, and each parses.
+    PossibleValuesParser::new(possible_values::<T>())
+        .try_map(|s| s.parse::<T>().map_err(|_| format!("'{s}' is not a known value")))
+}
+
+/// A library enum's values for clap: strum's names, each with its doc comment as help.
+fn possible_values<T>() -> impl Iterator<Item = clap::builder::PossibleValue>
+where
+    T: strum::VariantArray + strum::EnumMessage + Into<&'static str> + Copy,
+{
+    T::VARIANTS.iter().map(|&v| {
+        let value = clap::builder::PossibleValue::new(v.into());
         match v.get_documentation() {
             Some(help) => value.help(help),
             None => value,
         }
-    });
-    // Only the listed names get through the first parser, and each parses.
-    PossibleValuesParser::new(values).try_map(|s| s.parse::<T>().map_err(|_| format!("'{s}' is not a known value")))
+    })
 }
 
 /// Parses `--lang` values (the codes the manifest accepts), for clap's `value_parser`.
@@ -355,9 +369,7 @@ pub fn run(cli: Cli) -> Result<()> {
     stance::render::table::set_wide(cli.global.wide);
     let mut global = cli.global;
     global.format = match global.output {
-        OutputFormat::Table => Format::Table,
-        OutputFormat::Json => Format::Json,
-        OutputFormat::Csv => Format::Csv,
+        OutputFormat::Stdout(format) => format,
         OutputFormat::Parquet if matches!(cli.command, Some(Command::Export(_))) => Format::Csv,
         OutputFormat::Parquet => {
             return Err(Error::usage(

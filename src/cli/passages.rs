@@ -99,8 +99,8 @@ pub fn run(ctx: &Ctx, args: PassagesArgs) -> Result<()> {
                         None => (r.topic.clone().unwrap_or_else(dash), r.stance),
                     };
                     vec![
-                        format!("{}\n{}", r.issuer, r.date.clone().unwrap_or_default()),
-                        format!("{} #{}", r.document, r.passage),
+                        format!("{}\n{}", r.provenance.issuer, r.provenance.date.clone().unwrap_or_default()),
+                        format!("{} #{}", r.provenance.document, r.provenance.span.passage),
                         topic,
                         stance.map(|s| s.as_str().to_string()).unwrap_or_else(dash),
                         domain_cell(&a.passages[i].domain),

@@ -108,7 +108,7 @@ fn to_table(r: &TopicsReport) -> String {
         .topics
         .iter()
         .map(|t| {
-            let stances = [Stance::Support, Stance::Oppose, Stance::Neutral]
+            let stances = Stance::ALL
                 .iter()
                 .map(|s| format!("{}", t.stances.get(s).copied().unwrap_or(0)))
                 .collect::<Vec<_>>()

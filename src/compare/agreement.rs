@@ -29,12 +29,11 @@ use serde::Serialize;
 
 use super::bootstrap::{centred_interval95, interval95, resample};
 use super::change::PairChange;
-use super::stance::counts;
 use super::SimilarityParams;
 use crate::corpus::check_name;
 use crate::groups::{GroupBy, Grouping};
 use crate::pipeline::{Analysis, Passage};
-use crate::topics::Stance;
+use crate::topics::{Stance, StanceCounts};
 use crate::Result;
 
 /// α of the symmetric Beta(α, α) prior on the decisive passages: pseudo-passages added to each
@@ -43,12 +42,12 @@ pub const PRIOR: f64 = 1.0;
 
 /// The position of a group from its (support, oppose, neutral) passages on a topic, in [−1, 1];
 /// `None` without passages.
-pub fn position(c: [usize; 3]) -> Option<f64> {
-    let n = c.iter().sum::<usize>() as f64;
+pub fn position(c: StanceCounts) -> Option<f64> {
+    let n = c.total() as f64;
     if n == 0.0 {
         return None;
     }
-    let (s, o) = (c[0] as f64, c[1] as f64);
+    let (s, o) = (c.support() as f64, c.oppose() as f64);
     Some((s - o) / n * (s + o) / (s + o + 2.0 * PRIOR))
 }
 
@@ -114,22 +113,17 @@ impl StanceTable {
 
     /// Groups known only by their (support, oppose, neutral) counts, `counts[t][g]` (a saved
     /// model, a workspace run): the same numbers as from the passages themselves.
-    pub fn from_counts(labels: Vec<String>, topics: Vec<String>, counts: &[Vec<[usize; 3]>]) -> StanceTable {
-        let expand = |c: &[usize; 3]| -> Vec<Stance> {
-            [Stance::Support, Stance::Oppose, Stance::Neutral]
-                .iter()
-                .zip(c)
-                .flat_map(|(s, &k)| std::iter::repeat_n(*s, k))
-                .collect()
-        };
+    pub fn from_counts(labels: Vec<String>, topics: Vec<String>, counts: &[Vec<StanceCounts>]) -> StanceTable {
+        let expand =
+            |c: &StanceCounts| -> Vec<Stance> { c.iter().flat_map(|(s, k)| std::iter::repeat_n(s, k)).collect() };
         let stances: Vec<Vec<Vec<Stance>>> = counts.iter().map(|row| row.iter().map(expand).collect()).collect();
         let n_passages = (0..labels.len()).map(|g| stances.iter().map(|row| row[g].len()).sum()).collect();
         StanceTable { labels, topics, n_passages, stances }
     }
 
     /// (support, oppose, neutral) passages of group `g` on topic `t`.
-    pub fn counts(&self, t: usize, g: usize) -> [usize; 3] {
-        counts(&self.stances[t][g])
+    pub fn counts(&self, t: usize, g: usize) -> StanceCounts {
+        self.stances[t][g].iter().collect()
     }
 }
 
@@ -207,7 +201,7 @@ impl Positions {
                 .enumerate()
                 .map(|(k, rows)| {
                     let s = &table.stances[k / groups][k % groups];
-                    position(counts(rows.iter().map(|&i| &s[i]))).unwrap_or(f64::NAN)
+                    position(rows.iter().map(|&i| s[i]).collect()).unwrap_or(f64::NAN)
                 })
                 .collect::<Vec<f64>>()
         });
@@ -218,16 +212,16 @@ impl Positions {
                     .map(|g| {
                         let c = table.counts(t, g);
                         let value = position(c)?;
-                        let n = c.iter().sum::<usize>();
+                        let n = c.total();
                         let k = t * groups + g;
                         let mut values: Vec<f64> = draws.iter().map(|d| d[k]).collect();
                         let ci = if n >= min_n { interval95(&mut values) } else { None };
                         Some(Position {
                             n,
-                            support: c[0],
-                            oppose: c[1],
-                            neutral: c[2],
-                            net: (c[0] as f64 - c[1] as f64) / n as f64,
+                            support: c.support(),
+                            oppose: c.oppose(),
+                            neutral: c.neutral(),
+                            net: (c.support() as f64 - c.oppose() as f64) / n as f64,
                             value,
                             low: ci.map(|c| c.0),
                             high: ci.map(|c| c.1),
@@ -439,7 +433,7 @@ mod tests {
         StanceTable::from_counts(
             (0..groups).map(|g| format!("g{g}")).collect(),
             (0..counts.len()).map(|t| format!("t{t}")).collect(),
-            counts,
+            &counts.iter().map(|row| row.iter().map(|&c| c.into()).collect()).collect::<Vec<_>>(),
         )
     }
 
@@ -449,14 +443,14 @@ mod tests {
 
     #[test]
     fn positions_shrink_net_stance_by_decisive_passages() {
-        assert_eq!(position([0, 0, 0]), None);
-        assert_eq!(position([0, 0, 4]), Some(0.0));
-        assert!((position([1, 0, 0]).unwrap() - 1.0 / 3.0).abs() < 1e-12, "one passage is not certainty");
-        assert!((position([8, 0, 0]).unwrap() - 0.8).abs() < 1e-12);
+        assert_eq!(position([0, 0, 0].into()), None);
+        assert_eq!(position([0, 0, 4].into()), Some(0.0));
+        assert!((position([1, 0, 0].into()).unwrap() - 1.0 / 3.0).abs() < 1e-12, "one passage is not certainty");
+        assert!((position([8, 0, 0].into()).unwrap() - 0.8).abs() < 1e-12);
         // net 0.5 (3 support, 1 oppose of 4), shrunk by 4/6.
-        assert!((position([3, 1, 0]).unwrap() - 0.5 * 4.0 / 6.0).abs() < 1e-12);
-        assert_eq!(position([2, 5, 1]), position([5, 2, 1]).map(|p| -p));
-        assert!(position([100, 0, 0]).unwrap() < 1.0 && position([100, 0, 0]).unwrap() > 0.98);
+        assert!((position([3, 1, 0].into()).unwrap() - 0.5 * 4.0 / 6.0).abs() < 1e-12);
+        assert_eq!(position([2, 5, 1].into()), position([5, 2, 1].into()).map(|p| -p));
+        assert!(position([100, 0, 0].into()).unwrap() < 1.0 && position([100, 0, 0].into()).unwrap() > 0.98);
     }
 
     #[test]

@@ -35,12 +35,12 @@ use super::evidence::Cue;
 use super::SimilarityParams;
 use crate::learned::passage_doc;
 use crate::model::{slice_terms, GroupPosition, Model};
-use crate::pipeline::{features_with, split_text, Params, Passage};
+use crate::pipeline::{features_with, split_text, Params, Passage, PassageSpan};
 use crate::reduce::l2_normalize_rows;
 use crate::text::analyze::Analyzer;
 use crate::text::lang::Lang;
 use crate::text::segment::SegmentParams;
-use crate::topics::{Annotation, Domain, Lexicon, Stance, StanceCall, StanceSource};
+use crate::topics::{Annotation, Domain, Lexicon, Stance, StanceCall, StanceCounts, StanceSource};
 use crate::vectorize::TokenDoc;
 use crate::{Error, Result};
 
@@ -51,9 +51,8 @@ pub const PRIOR_PASSAGES: f64 = 1.0;
 /// offsets are bytes in the passage's normalised `text`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClassifiedPassage {
-    pub passage: usize,
-    pub start: usize,
-    pub end: usize,
+    #[serde(flatten)]
+    pub span: PassageSpan,
     pub text: String,
     pub topic: Option<String>,
     pub topic_score: f64,
@@ -127,19 +126,19 @@ pub fn agreeing(groups: &[GroupPosition], held: &[Vec<(String, Stance)>], params
         .collect::<BTreeSet<String>>()
         .into_iter()
         .collect();
-    let counts: Vec<Vec<[usize; 3]>> = topics
+    let counts: Vec<Vec<StanceCounts>> = topics
         .iter()
         .map(|t| {
-            let mut row = vec![[0; 3]; groups.len() + 1];
+            let mut row = vec![StanceCounts::default(); groups.len() + 1];
             for (topic, s) in held.iter().flatten() {
                 if topic == t {
-                    row[0][slot(*s)] += 1;
+                    row[0][*s] += 1;
                 }
             }
             for (g, group) in groups.iter().enumerate() {
                 for (topic, s, n) in &group.stances {
                     if topic == t {
-                        row[g + 1][slot(*s)] += n;
+                        row[g + 1][*s] += n;
                     }
                 }
             }
@@ -185,24 +184,15 @@ impl DocEvidence {
     }
 }
 
-/// Index of a stance in `[support, oppose, neutral]` count arrays.
-fn slot(s: Stance) -> usize {
-    match s {
-        Stance::Support => 0,
-        Stance::Oppose => 1,
-        Stance::Neutral => 2,
-    }
-}
-
 /// Nearest-group scorer fitted on the positions of one grouping (blocs or issuers), which
 /// together hold every passage of the fitted corpus.
 #[derive(Debug, Clone)]
 pub struct GroupScorer<'a> {
     groups: Vec<&'a GroupPosition>,
     /// Per group: topic → passages per stance.
-    profiles: Vec<BTreeMap<&'a str, [f64; 3]>>,
+    profiles: Vec<BTreeMap<&'a str, StanceCounts<f64>>>,
     /// Corpus-wide stance distribution per topic (add-one smoothed).
-    prior: BTreeMap<&'a str, [f64; 3]>,
+    prior: BTreeMap<&'a str, StanceCounts<f64>>,
     /// vMF concentration of passages around their group's position.
     pub kappa: f64,
 }
@@ -211,24 +201,24 @@ impl<'a> GroupScorer<'a> {
     /// Groups without passages are left out.
     pub fn fit(groups: &'a [GroupPosition]) -> GroupScorer<'a> {
         let groups: Vec<&GroupPosition> = groups.iter().filter(|g| g.n_passages > 0).collect();
-        let profiles: Vec<BTreeMap<&str, [f64; 3]>> = groups
+        let profiles: Vec<BTreeMap<&str, StanceCounts<f64>>> = groups
             .iter()
             .map(|g| {
-                let mut p: BTreeMap<&str, [f64; 3]> = BTreeMap::new();
+                let mut p: BTreeMap<&str, StanceCounts<f64>> = BTreeMap::new();
                 for (t, s, n) in &g.stances {
-                    p.entry(t.as_str()).or_default()[slot(*s)] += *n as f64;
+                    p.entry(t.as_str()).or_default()[*s] += *n as f64;
                 }
                 p
             })
             .collect();
-        let mut prior: BTreeMap<&str, [f64; 3]> = BTreeMap::new();
+        let mut prior: BTreeMap<&str, StanceCounts<f64>> = BTreeMap::new();
         for (t, c) in profiles.iter().flatten() {
             let e = prior.entry(t).or_default();
-            (0..3).for_each(|i| e[i] += c[i]);
+            c.iter().for_each(|(s, x)| e[s] += x);
         }
         for c in prior.values_mut() {
-            let n: f64 = c.iter().sum();
-            c.iter_mut().for_each(|x| *x = (*x + 1.0) / (n + 3.0));
+            let n: f64 = c.total();
+            *c = c.map(|x| (x + 1.0) / (n + 3.0));
         }
         let n: usize = groups.iter().map(|g| g.n_passages).sum();
         let dims = groups.first().map_or(0, |g| g.vector.len()) as f64;
@@ -254,9 +244,8 @@ impl<'a> GroupScorer<'a> {
                     .map(|((t, s), &c)| {
                         let Some(base) = self.prior.get(t.as_str()) else { return 0.0 };
                         let own = profile.get(t.as_str()).copied().unwrap_or_default();
-                        let i = slot(*s);
-                        let theta = (own[i] + PRIOR_PASSAGES * base[i]) / (own.iter().sum::<f64>() + PRIOR_PASSAGES);
-                        c as f64 * (theta / base[i]).ln()
+                        let theta = (own[*s] + PRIOR_PASSAGES * base[*s]) / (own.total() + PRIOR_PASSAGES);
+                        c as f64 * (theta / base[*s]).ln()
                     })
                     .sum();
                 Nearest {
@@ -392,9 +381,7 @@ fn decide(
             }
             let best = a.assignment.topic.as_ref().and_then(|t| stances.get(t));
             ClassifiedPassage {
-                passage: p.index,
-                start: p.start,
-                end: p.end,
+                span: p.span(),
                 stance: best.map(|c| c.stance),
                 cues: best.map(|c| c.cues.clone()).unwrap_or_default(),
                 topic: a.assignment.topic,

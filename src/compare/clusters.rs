@@ -352,11 +352,7 @@ fn features(a: &Analysis, rows: &[usize], stance: &dyn Fn(usize) -> Stance, weig
 pub fn position_row(vector: &[f32], stance: Stance, weight: f64) -> Vec<f64> {
     let mut row: Vec<f64> = vector.iter().map(|&v| f64::from(v)).collect();
     let mut hot = [0.0; 3];
-    hot[match stance {
-        Stance::Support => 0,
-        Stance::Oppose => 1,
-        Stance::Neutral => 2,
-    }] = weight;
+    hot[stance.index()] = weight;
     row.extend(hot);
     row
 }

@@ -24,10 +24,9 @@ use serde::Serialize;
 use super::agreement::{entered, moves, AgreementChange, AgreementEntered, Positions, StanceTable};
 use super::change::PairChange;
 use super::clusters::{nearest, position_row, TopicClusters};
-use super::stance::call;
 use super::SimilarityParams;
 use crate::groups::GroupBy;
-use crate::topics::Stance;
+use crate::topics::{Stance, StanceCounts};
 use crate::Result;
 
 /// The groupings a run keeps.
@@ -87,12 +86,12 @@ pub type GroupKey = (Level, String, String);
 pub struct RunState {
     pub groups: BTreeMap<GroupKey, GroupSum>,
     /// (issuer, topic) → passages that (support, oppose, are neutral).
-    pub stances: BTreeMap<(String, String), [usize; 3]>,
+    pub stances: BTreeMap<(String, String), StanceCounts>,
     /// (issuer, cluster) → passages.
     pub clusters: BTreeMap<(String, usize), usize>,
     /// (level, group, topic) → passages that (support, oppose, are neutral), every topic a
     /// passage reaches.
-    pub positions: BTreeMap<(Level, String, String), [usize; 3]>,
+    pub positions: BTreeMap<(Level, String, String), StanceCounts>,
     /// The positions found on each topic (`compare::clusters`) at the last fit, frozen like the
     /// model until the next fit: a passage scored later joins the nearest ([`RunState::place`]).
     /// Empty in runs recorded before positions were kept.
@@ -114,15 +113,6 @@ pub struct PositionCentre {
     pub centroid: Vec<f64>,
 }
 
-/// Index of a stance in the `[support, oppose, neutral]` counts.
-pub fn stance_slot(s: Stance) -> usize {
-    match s {
-        Stance::Support => 0,
-        Stance::Oppose => 1,
-        Stance::Neutral => 2,
-    }
-}
-
 impl RunState {
     /// Adds one passage to every group it belongs to.
     pub fn add(&mut self, p: &PassageFacts) {
@@ -140,12 +130,12 @@ impl RunState {
             }
         }
         if let (Some(topic), Some(stance)) = (p.topic, p.stance) {
-            self.stances.entry((p.issuer.to_string(), topic.to_string())).or_default()[stance_slot(stance)] += 1;
+            self.stances.entry((p.issuer.to_string(), topic.to_string())).or_default()[stance] += 1;
         }
         *self.clusters.entry((p.issuer.to_string(), p.cluster)).or_default() += 1;
         for (topic, stance) in p.positions {
             for (level, name) in [(Level::Issuer, p.issuer), (Level::Bloc, p.bloc)] {
-                self.positions.entry((level, name.to_string(), topic.clone())).or_default()[stance_slot(*stance)] += 1;
+                self.positions.entry((level, name.to_string(), topic.clone())).or_default()[*stance] += 1;
             }
         }
     }
@@ -206,7 +196,7 @@ impl RunState {
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .collect();
-        let counts: Vec<Vec<[usize; 3]>> = topics
+        let counts: Vec<Vec<StanceCounts>> = topics
             .iter()
             .map(|t| {
                 labels
@@ -257,7 +247,7 @@ impl RunState {
     }
 
     /// (support, oppose, neutral) passages of `issuer` on `topic`.
-    pub fn stance_counts(&self, issuer: &str, topic: &str) -> [usize; 3] {
+    pub fn stance_counts(&self, issuer: &str, topic: &str) -> StanceCounts {
         self.stances.get(&(issuer.to_string(), topic.to_string())).copied().unwrap_or_default()
     }
 }
@@ -309,8 +299,8 @@ pub struct StanceChange {
     pub before: Stance,
     pub after: Stance,
     /// Passages (support, oppose, neutral) before and after.
-    pub before_counts: [usize; 3],
-    pub after_counts: [usize; 3],
+    pub before_counts: StanceCounts,
+    pub after_counts: StanceCounts,
     pub evidence: Vec<usize>,
 }
 
@@ -432,13 +422,13 @@ pub fn shifted_cells(before: &RunState, after: &RunState) -> Vec<Shift> {
 }
 
 /// (issuer, topic) whose stance call changed, with the counts before and after.
-pub fn stance_changes(before: &RunState, after: &RunState) -> Vec<(String, String, [usize; 3], [usize; 3])> {
+pub fn stance_changes(before: &RunState, after: &RunState) -> Vec<(String, String, StanceCounts, StanceCounts)> {
     after
         .stances
         .iter()
         .filter_map(|((issuer, topic), &now)| {
             let was = before.stance_counts(issuer, topic);
-            (was.iter().sum::<usize>() > 0 && was != now && call(was) != call(now))
+            (was.total() > 0 && was != now && was.call() != now.call())
                 .then(|| (issuer.clone(), topic.clone(), was, now))
         })
         .collect()
@@ -677,7 +667,7 @@ pub fn drift(
     let stances = stance_changes(before, after)
         .into_iter()
         .map(|(issuer, topic, was, now)| {
-            let after_call = call(now);
+            let after_call = now.call();
             let mut rows: Vec<usize> =
                 of_issuer(&issuer).into_iter().filter(|&r| topic_of(r) == Some(topic.as_str())).collect();
             rows.sort_by_key(|&r| (added[r].passage.stance != Some(after_call), r));
@@ -685,7 +675,7 @@ pub fn drift(
             StanceChange {
                 issuer,
                 topic,
-                before: call(was),
+                before: was.call(),
                 after: after_call,
                 before_counts: was,
                 after_counts: now,
@@ -804,7 +794,10 @@ pub(crate) mod tests {
         assert!(pairs.contains(&("", "A", "B")) && pairs.contains(&("t", "A", "B")) && pairs.contains(&("", "A", "C")));
         assert!(!pairs.contains(&("", "B", "C")), "{pairs:?}");
         assert_eq!(pairs.iter().filter(|p| **p == ("", "A", "B")).count(), 1, "each pair once");
-        assert_eq!(stance_changes(&before, &after), [("A".into(), "t".into(), [1, 0, 0], [1, 2, 0])]);
+        assert_eq!(
+            stance_changes(&before, &after),
+            [("A".into(), "t".into(), StanceCounts::new(1, 0, 0), StanceCounts::new(1, 2, 0))]
+        );
         assert_eq!(topics_entered(&before, &after), [("C".into(), "u".into(), 1)]);
         assert_eq!(clusters_entered(&before, &after), [("A".into(), 1, 2)]);
         assert_eq!(new_groups(&before, &after), [(Level::Issuer, "D".into(), 1)]);

@@ -13,7 +13,7 @@
 //!   always wrong — when the passage does not reach its gold topic.
 //! - **Issuer × topic calls** (gold files with an `issuer` column): for each issuer and gold
 //!   topic, the gold call (majority of the issuer's decisive gold stances, as
-//!   [`super::stance::call`]) against the call `compare` and `stances.csv` make from the same
+//!   [`StanceCounts::call`]) against the call `compare` and `stances.csv` make from the same
 //!   passages: the stances of the issuer's passages that speak to the topic, `(none)` when none does.
 //! - **Nearest bloc**: for each document of the chosen blocs, the pipeline is fitted on the
 //!   corpus without it, the document is classified in that space (`classify::GroupScorer`:
@@ -34,7 +34,6 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 use super::classify::classify;
-use super::stance::{call, counts};
 pub use crate::corpus::gold::{parse_gold, read_gold, GoldRow, NO_TOPIC};
 use crate::corpus::Corpus;
 use crate::learned::{decisive, passage_doc, Learned};
@@ -43,7 +42,7 @@ use crate::pipeline::{split_text, Analysis, Params};
 use crate::text::detect::language as detect;
 use crate::text::normalize::normalize;
 use crate::text::segment::SegmentParams;
-use crate::topics::{Annotation, Lexicon, OwnEvidence, Stance};
+use crate::topics::{Annotation, Lexicon, OwnEvidence, Stance, StanceCounts};
 use crate::{Error, Result};
 
 /// A gold × predicted count table over sorted labels.
@@ -336,8 +335,8 @@ pub fn evaluate(
             .map(|((issuer, topic), (g, p))| IssuerCall {
                 issuer,
                 topic,
-                gold: call(counts(&g)),
-                predicted: (!p.is_empty()).then(|| call(counts(&p))),
+                gold: g.iter().collect::<StanceCounts>().call(),
+                predicted: (!p.is_empty()).then(|| p.iter().collect::<StanceCounts>().call()),
                 n_gold: g.len(),
                 n_predicted: p.len(),
             })

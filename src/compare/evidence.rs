@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::pipeline::Analysis;
+use crate::pipeline::{Analysis, Provenance};
 use crate::topics::{CueHit, Stance, StanceCall};
 
 /// A stance cue in a passage; `start`/`end` are byte offsets in the passage's `text`.
@@ -31,15 +31,8 @@ impl From<&CueHit> for Cue {
 /// One passage shown as evidence, with where it comes from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evidence {
-    pub issuer: String,
-    pub bloc: String,
-    pub date: Option<String>,
-    pub document: String,
-    pub title: Option<String>,
-    /// Position of the passage in its document, and its byte offsets in the document's text.
-    pub passage: usize,
-    pub start: usize,
-    pub end: usize,
+    #[serde(flatten)]
+    pub provenance: Provenance,
     pub topic: Option<String>,
     pub topic_score: f64,
     pub stance: Option<Stance>,
@@ -85,16 +78,8 @@ pub fn best_passages(a: &Analysis, calls: &[(usize, StanceCall)], prefer: Option
 /// Passage `row` of the analysis as evidence, with the cues of `call`.
 pub fn evidence(a: &Analysis, row: usize, call: &StanceCall) -> Evidence {
     let p = &a.passages[row];
-    let d = &a.corpus.documents[p.doc];
     Evidence {
-        issuer: d.issuer.clone(),
-        bloc: d.bloc.clone(),
-        date: d.date.clone(),
-        document: d.id.clone(),
-        title: d.title.clone(),
-        passage: p.index,
-        start: p.start,
-        end: p.end,
+        provenance: a.provenance(row),
         topic: p.topic.clone(),
         topic_score: p.topic_score,
         stance: Some(call.stance),

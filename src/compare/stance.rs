@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::bootstrap::{interval95, resample};
 use super::SimilarityParams;
-use crate::topics::Stance;
+use crate::topics::{Stance, StanceCounts};
 
 /// A share (or net share) with its 95 % bootstrap interval; no interval when n is too small.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -36,33 +36,11 @@ pub struct StanceSummary {
     pub net: Option<Share>,
 }
 
-/// (support, oppose, neutral) counts.
-pub fn counts<'a>(stances: impl IntoIterator<Item = &'a Stance>) -> [usize; 3] {
-    let mut c = [0; 3];
-    for s in stances {
-        c[match s {
-            Stance::Support => 0,
-            Stance::Oppose => 1,
-            Stance::Neutral => 2,
-        }] += 1;
-    }
-    c
-}
-
 /// (support, oppose, neutral, net) shares of counts over `n` passages.
-fn figures(c: [usize; 3], n: usize) -> [f64; 4] {
+fn figures(c: StanceCounts, n: usize) -> [f64; 4] {
     let n = n as f64;
-    let (s, o, u) = (c[0] as f64 / n, c[1] as f64 / n, c[2] as f64 / n);
+    let (s, o, u) = (c.support() as f64 / n, c.oppose() as f64 / n, c.neutral() as f64 / n);
     [s, o, u, s - o]
-}
-
-/// The stance call from (support, oppose, neutral) counts.
-pub fn call(c: [usize; 3]) -> Stance {
-    match c[0].cmp(&c[1]) {
-        std::cmp::Ordering::Greater => Stance::Support,
-        std::cmp::Ordering::Less => Stance::Oppose,
-        std::cmp::Ordering::Equal => Stance::Neutral,
-    }
 }
 
 /// Summarises the stances of one group's passages on one topic (see the module doc).
@@ -71,12 +49,12 @@ pub fn summarize(stances: &[Stance], params: &SimilarityParams) -> StanceSummary
     if n == 0 {
         return StanceSummary { n, call: None, support: None, oppose: None, neutral: None, net: None };
     }
-    let c = counts(stances);
+    let c: StanceCounts = stances.iter().collect();
     let point = figures(c, n);
     let mut draws: [Vec<f64>; 4] = Default::default();
     if n >= params.min_passages.max(1) {
         let all = [(0..n).collect::<Vec<usize>>()];
-        for f in resample(&all, params.draws, params.seed, |r| figures(counts(r[0].iter().map(|&i| &stances[i])), n)) {
+        for f in resample(&all, params.draws, params.seed, |r| figures(r[0].iter().map(|&i| stances[i]).collect(), n)) {
             for (d, v) in draws.iter_mut().zip(f) {
                 d.push(v);
             }
@@ -86,7 +64,7 @@ pub fn summarize(stances: &[Stance], params: &SimilarityParams) -> StanceSummary
         let ci = interval95(&mut draws[k]);
         Some(Share { value: point[k], low: ci.map(|c| c.0), high: ci.map(|c| c.1) })
     };
-    StanceSummary { n, call: Some(call(c)), support: share(0), oppose: share(1), neutral: share(2), net: share(3) }
+    StanceSummary { n, call: Some(c.call()), support: share(0), oppose: share(1), neutral: share(2), net: share(3) }
 }
 
 #[cfg(test)]
@@ -114,9 +92,21 @@ mod tests {
 
     #[test]
     fn balanced_or_no_decisive_passage_is_neutral() {
-        assert_eq!(call(counts(&[Support, Oppose, Neutral])), Neutral);
-        assert_eq!(call(counts(&[Neutral, Neutral])), Neutral);
-        assert_eq!(call(counts(&[Support, Neutral, Neutral])), Support);
+        let call = |s: &[Stance]| s.iter().collect::<StanceCounts>().call();
+        assert_eq!(call(&[Support, Oppose, Neutral]), Neutral);
+        assert_eq!(call(&[Neutral, Neutral]), Neutral);
+        assert_eq!(call(&[Support, Neutral, Neutral]), Support);
+    }
+
+    #[test]
+    fn counts_are_indexed_by_stance_and_serialised_as_an_array() {
+        let c: StanceCounts = [Oppose, Oppose, Neutral].into_iter().collect();
+        assert_eq!((c[Support], c[Oppose], c[Neutral], c.total()), (0, 2, 1, 3));
+        assert_eq!(c, StanceCounts::new(0, 2, 1));
+        assert!(Stance::ALL.iter().enumerate().all(|(i, s)| s.index() == i));
+        assert_eq!(c.iter().collect::<Vec<_>>(), [(Support, 0), (Oppose, 2), (Neutral, 1)]);
+        assert_eq!(serde_json::to_string(&c).unwrap(), "[0,2,1]");
+        assert_eq!(serde_json::from_str::<StanceCounts>("[0,2,1]").unwrap(), c);
     }
 
     #[test]

@@ -24,8 +24,8 @@ use crate::compare::sides::Comparison;
 use crate::compare::similarity::similarity;
 use crate::compare::{SimilarityMatrix, SimilarityParams, VOCABULARY_SIMILARITY};
 use crate::groups::{GroupBy, Grouping};
-use crate::pipeline::Analysis;
-use crate::topics::Stance;
+use crate::pipeline::{Analysis, PassageSpan, Provenance};
+use crate::topics::{Stance, StanceCounts};
 use crate::Result;
 
 /// Version of the export schemas (files, columns, JSON keys). Bump on any incompatible change.
@@ -183,14 +183,8 @@ pub fn agreement_cells(by: GroupBy, topic: Option<&str>, m: &AgreementMatrix) ->
 /// CSV cell.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PassageRecord {
-    pub issuer: String,
-    pub bloc: String,
-    pub date: Option<String>,
-    pub document: String,
-    pub title: Option<String>,
-    pub passage: usize,
-    pub start: usize,
-    pub end: usize,
+    #[serde(flatten)]
+    pub provenance: Provenance,
     /// Best topic and the stance toward it.
     pub topic: Option<String>,
     pub topic_score: f64,
@@ -270,16 +264,8 @@ pub fn passage_records(a: &Analysis) -> Vec<PassageRecord> {
 /// Passage `i` of the analysis as a record.
 pub fn passage_record(a: &Analysis, i: usize) -> PassageRecord {
     let p = &a.passages[i];
-    let d = &a.corpus.documents[p.doc];
     PassageRecord {
-        issuer: d.issuer.clone(),
-        bloc: d.bloc.clone(),
-        date: d.date.clone(),
-        document: d.id.clone(),
-        title: d.title.clone(),
-        passage: p.index,
-        start: p.start,
-        end: p.end,
+        provenance: a.provenance(i),
         topic: p.topic.clone(),
         topic_score: p.topic_score,
         stance: p.stance,
@@ -393,40 +379,28 @@ pub fn tidy(by: GroupBy, topic: Option<&str>, r: &SimilarityMatrix) -> Vec<Simil
 /// two topics counts for both); the three stances are always listed (zeros included), so the
 /// table pivots without gaps.
 pub fn stance_counts(a: &Analysis) -> Vec<StanceCount> {
-    let mut counts: BTreeMap<(&str, &str), [usize; 3]> = BTreeMap::new();
+    let mut counts: BTreeMap<(&str, &str), StanceCounts> = BTreeMap::new();
     for p in &a.passages {
         for (t, s) in &p.topics {
-            counts.entry((a.issuer_of(p), t)).or_default()[stance_index(*s)] += 1;
+            counts.entry((a.issuer_of(p), t)).or_default()[*s] += 1;
         }
     }
     let blocs = issuer_blocs(a);
     let mut out = Vec::new();
     for ((issuer, topic), c) in counts {
-        let total: usize = c.iter().sum();
-        for s in STANCES {
+        let total = c.total();
+        for (stance, n) in c.iter() {
             out.push(StanceCount {
                 issuer: issuer.to_string(),
                 bloc: blocs.get(issuer).cloned().unwrap_or_default(),
                 topic: topic.to_string(),
-                stance: s,
-                n: c[stance_index(s)],
-                share: c[stance_index(s)] as f64 / total as f64,
+                stance,
+                n,
+                share: n as f64 / total as f64,
             });
         }
     }
     out
-}
-
-/// The three stances in display order.
-pub const STANCES: [Stance; 3] = [Stance::Support, Stance::Oppose, Stance::Neutral];
-
-/// Position of a stance in [`STANCES`].
-pub fn stance_index(s: Stance) -> usize {
-    match s {
-        Stance::Support => 0,
-        Stance::Oppose => 1,
-        Stance::Neutral => 2,
-    }
 }
 
 /// Each issuer's bloc: the bloc of most of its documents (ties: the first in name order).
@@ -532,14 +506,8 @@ pub struct EvidenceRow {
     pub side: String,
     /// 1 = the passage that best shows the side's stance.
     pub rank: usize,
-    pub issuer: String,
-    pub bloc: String,
-    pub date: Option<String>,
-    pub document: String,
-    pub title: Option<String>,
-    pub passage: usize,
-    pub start: usize,
-    pub end: usize,
+    #[serde(flatten)]
+    pub provenance: Provenance,
     pub stance: Option<Stance>,
     pub topic_score: f64,
     /// The cues that decided the stance: `cue (polarity)`.
@@ -600,14 +568,7 @@ pub fn compare_tables(c: &Comparison) -> CompareTables {
                 topic: topic.clone(),
                 side: side.clone(),
                 rank: k + 1,
-                issuer: e.issuer.clone(),
-                bloc: e.bloc.clone(),
-                date: e.date.clone(),
-                document: e.document.clone(),
-                title: e.title.clone(),
-                passage: e.passage,
-                start: e.start,
-                end: e.end,
+                provenance: e.provenance.clone(),
                 stance: e.stance,
                 topic_score: e.topic_score,
                 cues: e.cues.iter().map(|q| format!("{} ({})", q.cue, q.polarity.as_str())).collect(),
@@ -624,10 +585,9 @@ pub fn compare_tables(c: &Comparison) -> CompareTables {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClassifiedRow {
     pub doc: usize,
-    pub passage: usize,
-    /// Byte offsets in the input text.
-    pub start: usize,
-    pub end: usize,
+    /// The passage's position and byte offsets in the input text.
+    #[serde(flatten)]
+    pub span: PassageSpan,
     pub lang: &'static str,
     pub topic: Option<String>,
     pub topic_score: f64,
@@ -663,9 +623,7 @@ pub fn classified_rows(
             let (source, probability) = (best.map(|c| c.source), best.and_then(|c| c.p));
             ClassifiedRow {
                 doc,
-                passage: p.passage,
-                start: p.start,
-                end: p.end,
+                span: p.span,
                 lang: lang.code(),
                 topic_score: p.topic_score,
                 stance: p.stance,
@@ -747,12 +705,25 @@ pub mod columns {
 mod tests {
     use super::*;
 
-    /// The column constants match the serde field names, so the header never drifts from the rows.
+    /// The column constants match the serde field names (flattened parts included, in order), so
+    /// the header never drifts from the rows.
     fn header_of<T: Serialize>(row: &T) -> Vec<String> {
-        let mut w = ::csv::Writer::from_writer(Vec::new());
-        w.serialize(row).unwrap();
-        let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
-        text.lines().next().unwrap().split(',').map(String::from).collect()
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = Vec<String>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> std::result::Result<Vec<String>, A::Error> {
+                let mut keys = Vec::new();
+                while let Some((k, _)) = m.next_entry::<String, serde::de::IgnoredAny>()? {
+                    keys.push(k);
+                }
+                Ok(keys)
+            }
+        }
+        let json = serde_json::to_string(row).unwrap();
+        serde::Deserializer::deserialize_map(&mut serde_json::Deserializer::from_str(&json), Keys).unwrap()
     }
 
     #[test]
@@ -791,14 +762,14 @@ mod tests {
         };
         assert_eq!(header_of(&k), columns::KEYNESS);
         let p = PassageRecord {
-            issuer: "a".into(),
-            bloc: "b".into(),
-            date: None,
-            document: "d".into(),
-            title: None,
-            passage: 0,
-            start: 0,
-            end: 1,
+            provenance: Provenance {
+                issuer: "a".into(),
+                bloc: "b".into(),
+                date: None,
+                document: "d".into(),
+                title: None,
+                span: PassageSpan { passage: 0, start: 0, end: 1 },
+            },
             topic: None,
             topic_score: 0.0,
             stance: None,

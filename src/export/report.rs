@@ -5,9 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{
-    issuer_blocs, matrices, position_records, stance_index, topics_with_passages, PositionRecord, TopicMatrix,
-};
+use super::{issuer_blocs, matrices, position_records, topics_with_passages, PositionRecord, TopicMatrix};
 use crate::compare::agreement::{positions, AgreementMatrix};
 use crate::compare::clusters::{topic_clusters, ClusterOptions, TopicClusters};
 use crate::compare::evidence::{evidence, stance_calls, Evidence};
@@ -16,6 +14,7 @@ use crate::compare::sides::{compare, CompareParams, Comparison, Side};
 use crate::compare::{SimilarityMatrix, SimilarityParams, VOCABULARY_SIMILARITY};
 use crate::groups::GroupBy;
 use crate::pipeline::Analysis;
+use crate::topics::StanceCounts;
 use crate::Result;
 
 /// What the report shows.
@@ -66,7 +65,7 @@ pub struct TopicRow {
     pub label: String,
     pub proposition: String,
     pub n_passages: usize,
-    pub stances: [usize; 3],
+    pub stances: StanceCounts,
 }
 
 /// The corpus at a glance.
@@ -121,8 +120,7 @@ pub struct TopicPositions {
 pub struct IssuerEvidence {
     pub issuer: String,
     pub bloc: String,
-    /// (support, oppose, neutral) counts.
-    pub stances: [usize; 3],
+    pub stances: StanceCounts,
     pub passages: Vec<Evidence>,
 }
 
@@ -241,10 +239,7 @@ fn overview(a: &Analysis) -> Overview {
         .topics()
         .iter()
         .map(|t| {
-            let mut stances = [0; 3];
-            for s in a.passages.iter().filter_map(|p| p.stance_on(&t.id)) {
-                stances[stance_index(s)] += 1;
-            }
+            let stances = a.passages.iter().filter_map(|p| p.stance_on(&t.id)).collect();
             TopicRow {
                 id: t.id.clone(),
                 label: t.label.clone(),
@@ -397,10 +392,7 @@ fn topic_evidence(a: &Analysis) -> Vec<TopicEvidence> {
             let issuers = by_issuer
                 .into_iter()
                 .map(|(issuer, passages)| {
-                    let mut stances = [0; 3];
-                    for s in passages.iter().filter_map(|e| e.stance) {
-                        stances[stance_index(s)] += 1;
-                    }
+                    let stances = passages.iter().filter_map(|e| e.stance).collect();
                     IssuerEvidence {
                         issuer: issuer.to_string(),
                         bloc: blocs.get(issuer).cloned().unwrap_or_default(),

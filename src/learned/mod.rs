@@ -67,7 +67,7 @@ const GRADIENT_TOLERANCE: f32 = 1e-3;
 pub const NONE: &str = "none";
 
 /// The stance classes, in the stance head's column order.
-pub const STANCES: [Stance; 3] = [Stance::Support, Stance::Oppose, Stance::Neutral];
+pub const STANCES: [Stance; 3] = Stance::ALL;
 
 const GOLD: &str = include_str!("../../models/gold_passages.csv");
 const SENTENCES: &str = include_str!("../../models/train_sentences.csv");

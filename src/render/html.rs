@@ -23,7 +23,7 @@ use crate::compare::keyness::KeyTerm;
 use crate::compare::sides::{SideView, TopicComparison};
 use crate::compare::stance::StanceSummary;
 use crate::export::report::{Heatmap, Report, TopicPositions};
-use crate::topics::Stance;
+use crate::topics::{Stance, StanceCounts};
 
 /// Colour-blind-safe sequential scale (ColorBrewer YlGnBu, 9 classes), low → high similarity.
 const SCALE: [&str; 9] =
@@ -33,7 +33,7 @@ const SCALE: [&str; 9] =
 const BLOC_COLOURS: [&str; 8] =
     ["#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442", "#666666"];
 
-/// Stance colours (Okabe–Ito): support, oppose, neutral.
+/// Stance colours (Okabe–Ito): support, oppose, neutral ([`Stance::index`]).
 const STANCE_COLOURS: [&str; 3] = ["#009E73", "#D55E00", "#BBBBBB"];
 
 /// System fonts only (no web fonts); a laptop-width layout; print shows every detail, no nav.
@@ -300,16 +300,16 @@ fn chip(colours: &BTreeMap<String, &'static str>, bloc: &str) -> Markup {
 }
 
 /// A stacked support / oppose / neutral bar with the counts in its tooltip.
-fn stance_bar(c: [usize; 3]) -> Markup {
-    let n: usize = c.iter().sum();
+fn stance_bar(c: StanceCounts) -> Markup {
+    let n = c.total();
     html! {
         @if n == 0 {
             span class="muted" { "—" }
         } @else {
-            span class="bar" title={ "support " (c[0]) " · oppose " (c[1]) " · neutral " (c[2]) " (of " (n) ")" } {
-                @for (k, &x) in c.iter().enumerate() {
+            span class="bar" title={ "support " (c.support()) " · oppose " (c.oppose()) " · neutral " (c.neutral()) " (of " (n) ")" } {
+                @for (s, x) in c.iter() {
                     @if x > 0 {
-                        i style=(format_args!("width:{:.1}%;background:{}", 100.0 * x as f64 / n as f64, STANCE_COLOURS[k])) {}
+                        i style=(format_args!("width:{:.1}%;background:{}", 100.0 * x as f64 / n as f64, STANCE_COLOURS[s.index()])) {}
                     }
                 }
             }
@@ -320,8 +320,8 @@ fn stance_bar(c: [usize; 3]) -> Markup {
 fn stance_legend() -> Markup {
     html! {
         span class="legend" {
-            @for (k, name) in ["support", "oppose", "neutral"].iter().enumerate() {
-                span { i style={ "background:" (STANCE_COLOURS[k]) } {} (name) }
+            @for s in Stance::ALL {
+                span { i style={ "background:" (STANCE_COLOURS[s.index()]) } {} (s.as_str()) }
             }
         }
     }
@@ -736,10 +736,10 @@ fn interval_svg(v: Option<f64>, lo: Option<f64>, hi: Option<f64>) -> Markup {
     }
 }
 
-fn summary_counts(s: &Option<StanceSummary>) -> [usize; 3] {
-    let Some(s) = s else { return [0; 3] };
+fn summary_counts(s: &Option<StanceSummary>) -> StanceCounts {
+    let Some(s) = s else { return StanceCounts::default() };
     let count = |x: Option<crate::compare::stance::Share>| x.map_or(0, |sh| (sh.value * s.n as f64).round() as usize);
-    [count(s.support), count(s.oppose), count(s.neutral)]
+    StanceCounts::new(count(s.support), count(s.oppose), count(s.neutral))
 }
 
 fn call_text(s: &Option<StanceSummary>) -> Markup {
@@ -903,12 +903,13 @@ pub fn highlight(text: &str, spans: &[(usize, usize, Stance)]) -> Markup {
 fn passage_html(e: &Evidence) -> Markup {
     let stance = e.stance.map_or("none", Stance::as_str);
     let spans: Vec<(usize, usize, Stance)> = e.cues.iter().map(|c| (c.start, c.end, c.polarity)).collect();
+    let from = &e.provenance;
     html! {
         blockquote class={ "passage " (stance) } {
             p { (highlight(&e.text, &spans)) }
             footer {
-                b class={ "call " (stance) } { (stance) } " " (e.issuer) " · " (e.date.as_deref().unwrap_or("undated")) " · "
-                (e.title.as_deref().unwrap_or(&e.document)) " §" (e.passage + 1)
+                b class={ "call " (stance) } { (stance) } " " (from.issuer) " · " (from.date.as_deref().unwrap_or("undated")) " · "
+                (from.title.as_deref().unwrap_or(&from.document)) " §" (from.span.passage + 1)
             }
         }
         "\n"
@@ -1028,7 +1029,7 @@ fn found_positions(c: &TopicClusters, colours: &BTreeMap<String, &'static str>) 
                             tr class="position" title=(p.label) {
                                 td class="num" { (p.cluster) }
                                 td class="num" { (p.n) }
-                                td { (stance_bar([p.stances.support, p.stances.oppose, p.stances.neutral])) }
+                                td { (stance_bar(StanceCounts::new(p.stances.support, p.stances.oppose, p.stances.neutral))) }
                                 td { (terms_html(&p.terms)) }
                                 td {
                                     @for (k, m) in p.issuers.iter().take(MEMBERS_SHOWN).enumerate() {

@@ -41,8 +41,7 @@ use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
 use crate::{Error, Result};
 
 pub use crate::compare::drift::{
-    stance_slot, CellChange, DiffParams, Entered, EvidencePassage, GroupSum, Level, NewGroup, PassageFacts, RunState,
-    StanceChange,
+    CellChange, DiffParams, Entered, EvidencePassage, GroupSum, Level, NewGroup, PassageFacts, RunState, StanceChange,
 };
 pub use diff::Diff;
 pub use doctor::{Checkup, ModelCheck};

@@ -9,12 +9,10 @@ use std::collections::BTreeMap;
 use rusqlite::{params, Connection};
 
 use super::Paths;
-use crate::compare::drift::{stance_slot, GroupSum, Level, PositionCentre, RunState};
+use crate::compare::drift::{GroupSum, Level, PositionCentre, RunState};
 use crate::le;
 use crate::topics::Stance;
 use crate::Result;
-
-const STANCES: [Stance; 3] = [Stance::Support, Stance::Oppose, Stance::Neutral];
 
 /// `results.kind` prefix of position counts (`position:issuer`, `position:bloc`).
 const POSITION: &str = "position:";
@@ -39,7 +37,7 @@ impl RunState {
                 .map_err(|e| at.err(e))?;
         }
         for ((issuer, topic), counts) in &self.stances {
-            for (s, &n) in STANCES.iter().zip(counts).filter(|(_, &n)| n > 0) {
+            for (s, n) in counts.iter().filter(|&(_, n)| n > 0) {
                 ins.execute(params![run, "stance", issuer, topic, s.as_str(), n as i64, None::<Vec<u8>>])
                     .map_err(|e| at.err(e))?;
             }
@@ -50,7 +48,7 @@ impl RunState {
         }
         for ((level, name, topic), counts) in &self.positions {
             let kind = format!("{POSITION}{}", level.as_str());
-            for (s, &n) in STANCES.iter().zip(counts).filter(|(_, &n)| n > 0) {
+            for (s, n) in counts.iter().filter(|&(_, n)| n > 0) {
                 ins.execute(params![run, kind, name, topic, s.as_str(), n as i64, None::<Vec<u8>>])
                     .map_err(|e| at.err(e))?;
             }
@@ -90,14 +88,14 @@ impl RunState {
                 state.groups.insert((level, topic, grp), GroupSum { n, sum: le::decode::<f64>(&sum) });
             } else if kind == "stance" {
                 if let Some(s) = Stance::parse(&key) {
-                    state.stances.entry((grp, topic)).or_default()[stance_slot(s)] = n;
+                    state.stances.entry((grp, topic)).or_default()[s] = n;
                 }
             } else if let (true, Ok(cluster)) = (kind == "cluster", key.parse::<usize>()) {
                 state.clusters.insert((grp, cluster), n);
             } else if let (Some(level), Some(s)) =
                 (kind.strip_prefix(POSITION).and_then(Level::parse), Stance::parse(&key))
             {
-                state.positions.entry((level, grp, topic)).or_default()[stance_slot(s)] = n;
+                state.positions.entry((level, grp, topic)).or_default()[s] = n;
             } else if kind == TOPIC_CLUSTER_WEIGHT {
                 let sum: Vec<u8> = r.get(5).map_err(|e| at.err(e))?;
                 state.position_weight = le::decode::<f64>(&sum).first().copied().unwrap_or(0.0);
@@ -143,7 +141,7 @@ mod tests {
         assert_eq!(s.labels(Level::Issuer, "t"), ["A", "B"]);
         assert_eq!(s.topics(), ["t"]);
         assert_eq!(s.n_passages(), 3);
-        assert_eq!(s.stance_counts("B", "t"), [0, 1, 0]);
+        assert_eq!(s.stance_counts("B", "t"), [0, 1, 0].into());
         assert_eq!(s.clusters[&("A".to_string(), 1)], 2);
         assert!(!s.has_positions(), "no passage gave positions");
         let held = [("t".to_string(), Stance::Support), ("u".to_string(), Stance::Oppose)];
@@ -153,7 +151,10 @@ mod tests {
             (table.labels.clone(), table.topics.clone()),
             (vec!["A".into(), "B".into()], vec!["t".into(), "u".into()])
         );
-        assert_eq!((table.counts(0, 1), table.counts(1, 1), table.counts(0, 0)), ([1, 0, 0], [0, 1, 0], [0, 0, 0]));
+        assert_eq!(
+            (table.counts(0, 1), table.counts(1, 1), table.counts(0, 0)),
+            ([1, 0, 0].into(), [0, 1, 0].into(), [0, 0, 0].into())
+        );
     }
 
     #[test]
@@ -168,7 +169,7 @@ mod tests {
         s.add(&facts("B", None, None, &[0.3, -0.4]));
         let held = [("t".to_string(), Stance::Oppose), ("u".to_string(), Stance::Support)];
         s.add(&PassageFacts { positions: &held, ..facts("B", Some("t"), Some(Stance::Oppose), &[0.5, 0.5]) });
-        assert_eq!(s.positions[&(Level::Bloc, "west".to_string(), "u".to_string())], [1, 0, 0]);
+        assert_eq!(s.positions[&(Level::Bloc, "west".to_string(), "u".to_string())], [1, 0, 0].into());
         s.position_weight = 0.75;
         let centre = |label: &str, n, centroid: Vec<f64>| PositionCentre { label: label.into(), n, centroid };
         s.position_space.insert(

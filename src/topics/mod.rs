@@ -38,6 +38,20 @@ pub enum Stance {
 }
 
 impl Stance {
+    /// The three stances in display order (support, oppose, neutral): the order of
+    /// [`StanceCounts`] and of every table that lists them.
+    pub const ALL: [Stance; 3] = [Stance::Support, Stance::Oppose, Stance::Neutral];
+
+    /// Position of the stance in [`Stance::ALL`] (a count's slot, a one-hot column): the one
+    /// place a stance maps to a number.
+    pub fn index(self) -> usize {
+        match self {
+            Stance::Support => 0,
+            Stance::Oppose => 1,
+            Stance::Neutral => 2,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         self.into()
     }
@@ -53,6 +67,94 @@ impl Stance {
             Stance::Oppose => Stance::Support,
             Stance::Neutral => Stance::Neutral,
         }
+    }
+}
+
+/// Passages per stance (or weights, `StanceCounts<f64>`), indexed by [`Stance`]. Serialised as
+/// the array `[support, oppose, neutral]`, as JSON outputs and workspaces have always held them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct StanceCounts<T = usize>([T; 3]);
+
+impl<T: Copy> StanceCounts<T> {
+    pub const fn new(support: T, oppose: T, neutral: T) -> StanceCounts<T> {
+        StanceCounts([support, oppose, neutral])
+    }
+
+    pub fn support(&self) -> T {
+        self.0[0]
+    }
+
+    pub fn oppose(&self) -> T {
+        self.0[1]
+    }
+
+    pub fn neutral(&self) -> T {
+        self.0[2]
+    }
+
+    /// Each stance and its count, in [`Stance::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (Stance, T)> + '_ {
+        Stance::ALL.into_iter().zip(self.0)
+    }
+
+    /// The counts mapped one by one (e.g. to shares).
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> StanceCounts<U> {
+        StanceCounts(self.0.map(f))
+    }
+
+    /// All stances together.
+    pub fn total(&self) -> T
+    where
+        T: std::iter::Sum<T>,
+    {
+        self.0.into_iter().sum()
+    }
+}
+
+impl StanceCounts {
+    /// The call of a group from its passages: the majority of the decisive (support / oppose)
+    /// ones; neutral when balanced or none is decisive — the rule for a single passage's cues.
+    pub fn call(&self) -> Stance {
+        match self.support().cmp(&self.oppose()) {
+            std::cmp::Ordering::Greater => Stance::Support,
+            std::cmp::Ordering::Less => Stance::Oppose,
+            std::cmp::Ordering::Equal => Stance::Neutral,
+        }
+    }
+}
+
+impl<T> std::ops::Index<Stance> for StanceCounts<T> {
+    type Output = T;
+    fn index(&self, s: Stance) -> &T {
+        &self.0[s.index()]
+    }
+}
+
+impl<T> std::ops::IndexMut<Stance> for StanceCounts<T> {
+    fn index_mut(&mut self, s: Stance) -> &mut T {
+        &mut self.0[s.index()]
+    }
+}
+
+/// `[support, oppose, neutral]`.
+impl<T> From<[T; 3]> for StanceCounts<T> {
+    fn from(c: [T; 3]) -> StanceCounts<T> {
+        StanceCounts(c)
+    }
+}
+
+impl FromIterator<Stance> for StanceCounts {
+    fn from_iter<I: IntoIterator<Item = Stance>>(stances: I) -> StanceCounts {
+        let mut c = StanceCounts::default();
+        stances.into_iter().for_each(|s| c[s] += 1);
+        c
+    }
+}
+
+impl<'a> FromIterator<&'a Stance> for StanceCounts {
+    fn from_iter<I: IntoIterator<Item = &'a Stance>>(stances: I) -> StanceCounts {
+        stances.into_iter().copied().collect()
     }
 }
 
