@@ -72,6 +72,15 @@ impl Cells {
     }
 }
 
+/// Integers: in decimal.
+macro_rules! decimal {
+    ($($method:ident: $t:ty),*) => {$(
+        fn $method(self, v: $t) -> Done {
+            self.push(v.to_string())
+        }
+    )*};
+}
+
 impl ser::Serializer for &mut Cells {
     type Ok = ();
     type Error = CellError;
@@ -86,36 +95,8 @@ impl ser::Serializer for &mut Cells {
     fn serialize_bool(self, v: bool) -> Done {
         self.push(if v { "true" } else { "false" })
     }
-    fn serialize_i8(self, v: i8) -> Done {
-        self.push(v.to_string())
-    }
-    fn serialize_i16(self, v: i16) -> Done {
-        self.push(v.to_string())
-    }
-    fn serialize_i32(self, v: i32) -> Done {
-        self.push(v.to_string())
-    }
-    fn serialize_i64(self, v: i64) -> Done {
-        self.push(v.to_string())
-    }
-    fn serialize_i128(self, v: i128) -> Done {
-        self.push(v.to_string())
-    }
-    fn serialize_u8(self, v: u8) -> Done {
-        self.push(v.to_string())
-    }
-    fn serialize_u16(self, v: u16) -> Done {
-        self.push(v.to_string())
-    }
-    fn serialize_u32(self, v: u32) -> Done {
-        self.push(v.to_string())
-    }
-    fn serialize_u64(self, v: u64) -> Done {
-        self.push(v.to_string())
-    }
-    fn serialize_u128(self, v: u128) -> Done {
-        self.push(v.to_string())
-    }
+    decimal!(serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64, serialize_i128: i128);
+    decimal!(serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64, serialize_u128: u128);
     fn serialize_f32(self, v: f32) -> Done {
         self.push(ryu::Buffer::new().format(v))
     }
