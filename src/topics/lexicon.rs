@@ -74,6 +74,16 @@ struct RawMarkers {
     raising: Vec<String>,
     #[serde(default)]
     preposed_conditions: Vec<String>,
+    #[serde(default)]
+    reported: Vec<String>,
+    #[serde(default)]
+    report_contrast: Vec<String>,
+    #[serde(default)]
+    descriptive: Vec<String>,
+    #[serde(default)]
+    rhetorical: Vec<String>,
+    #[serde(default)]
+    concessive: Vec<String>,
 }
 
 /// The `[domain]` table: settings and the three expression lists.
@@ -202,6 +212,11 @@ pub(super) fn parse(src: &str, origin: &str) -> Result<Lexicon> {
         subordinators: index.add(plain(&raw.markers.subordinators, "subordinator")?),
         raising: index.add(plain(&raw.markers.raising, "raising")?),
         preposed_conditions: index.add(plain(&raw.markers.preposed_conditions, "preposed condition")?),
+        reported: index.add(plain(&raw.markers.reported, "reported")?),
+        report_contrast: index.add(plain(&raw.markers.report_contrast, "report contrast")?),
+        descriptive: index.add(plain(&raw.markers.descriptive, "descriptive")?),
+        rhetorical: index.add(plain(&raw.markers.rhetorical, "rhetorical")?),
+        concessive: index.add(plain(&raw.markers.concessive, "concessive")?),
     };
 
     let domain = match raw.domain {

@@ -259,10 +259,25 @@ struct Settings {
     rejection_window: usize,
     hedge_window: usize,
     contrast_window: usize,
+    /// Words a negation of an opinion or acceptance verb reaches ("we cannot accept that …"):
+    /// it governs the whole complement clause. Defaults to `negation_window`.
+    #[serde(default)]
+    raised_window: Option<usize>,
+    /// Weight of the cues in a concessive clause ("While we support X, …"): the stance is in the
+    /// main clause. 1 (no discount) when absent.
+    #[serde(default = "one_f64")]
+    concession_weight: f64,
+    /// A question states no position: its cues are dropped (a rhetorical `why` negates them).
+    #[serde(default)]
+    questions_hedge: bool,
 }
 
 fn default_rejection_window() -> usize {
     10
+}
+
+fn one_f64() -> f64 {
+    1.0
 }
 
 /// The grammatical classes the stance rules read (see [`stance`] and `docs/methods.md`).
@@ -286,6 +301,18 @@ struct Markers {
     raising: PatternSet,
     /// `sans`, `without` opening a sentence and closed by a comma: a condition, not a negation.
     preposed_conditions: PatternSet,
+    /// A third party with a verb of saying or thinking ("some States argue", "certains États
+    /// estiment"): the rest of the sentence reports others' positions, not the speaker's.
+    reported: PatternSet,
+    /// "Contrairement à ce que …", "contrary to what …": the report they open is only their clause.
+    report_contrast: PatternSet,
+    /// Predicates that describe an event or a document ("took place", "le rapport recense",
+    /// "was discussed"): no position in their clause, before or after them.
+    descriptive: PatternSet,
+    /// Openers of a question that denies ("why", "pourquoi"): the question negates its cues.
+    rhetorical: PatternSet,
+    /// Openers of a concessive clause ("while", "although", "même si", "tout en").
+    concessive: PatternSet,
 }
 
 /// A stance cue (its pattern is in [`TopicDef::cue_patterns`]).

@@ -63,8 +63,16 @@ pub(super) struct Context {
     clause: Vec<usize>,
     /// Sentence number of each token (punctuation only).
     sentence: Vec<usize>,
-    /// Token index just after each contrast marker.
-    contrast_ends: Vec<usize>,
+    /// Token index just after each contrast marker, and the clause it is confined to when the
+    /// marker opens its sentence ("Rather than X, Y": only X is the rejected side).
+    contrast_ends: Vec<(usize, Option<usize>)>,
+    /// Tokens where a cue states no position of the speaker: reported speech of others, a
+    /// described event or document, a question.
+    dropped: Vec<bool>,
+    /// Tokens of a question that denies ("why negotiate a new treaty?"): its cues flip.
+    denied: Vec<bool>,
+    /// Weight factor of a cue by its first token (the discount of a concessive clause).
+    factor: Vec<f64>,
 }
 
 /// Marks the tokens a set's matches start at (or, with `whole`, all their non-gap tokens).
@@ -98,10 +106,9 @@ impl Context {
         }
         let hedge = mark(&m.hedges, t, false);
         let mut breaks = mark(&m.clause_breaks, t, false);
-        let mut contrast_ends = Vec::new();
-        for hit in m.contrast.all_matches(t) {
+        let contrast_hits = m.contrast.all_matches(t);
+        for hit in &contrast_hits {
             breaks[hit.start] = true;
-            contrast_ends.push(hit.end);
         }
         let (mut clause, mut sentence) = (Vec::with_capacity(n), Vec::with_capacity(n));
         let (mut c, mut sn) = (0, 0);
@@ -119,6 +126,12 @@ impl Context {
             clause.push(c);
             sentence.push(sn);
         }
+        let opens_sentence = |i: usize| i == 0 || sentence[i - 1] != sentence[i];
+        let contrast_ends = contrast_hits
+            .iter()
+            .map(|hit| (hit.end, opens_sentence(hit.start).then_some(clause[hit.start])))
+            .collect();
+        let (dropped, denied, factor) = Self::voice(lex, t, &clause, &sentence);
 
         // "Without X, Y": a preposed condition at the start of a sentence, ended by a comma.
         for hit in m.preposed_conditions.all_matches(t) {
@@ -168,10 +181,12 @@ impl Context {
             .into_iter()
             .map(|(mut e, rejection)| {
                 let window = if rejection { s.rejection_window } else { s.negation_window };
-                let limit = (e.last + 1 + window).min(n);
+                // A negated opinion or acceptance verb governs its whole complement clause.
+                let raised_window = s.raised_window.unwrap_or(s.negation_window).max(window);
                 let mut raised = rejection || (e.first..=e.last).any(|j| raising[j]);
+                let limit = |raised: bool| (e.last + 1 + if raised { raised_window } else { window }).min(n);
                 let mut j = e.last + 1;
-                while j < limit && clause[j] == clause[e.last] && (raised || !subordinator[j]) {
+                while j < limit(raised) && clause[j] == clause[e.last] && (raised || !subordinator[j]) {
                     raised |= raising[j];
                     j += 1;
                     if harm[j - 1] {
@@ -182,7 +197,54 @@ impl Context {
                 e
             })
             .collect();
-        Context { events, breaks, hedge, clause, sentence, contrast_ends }
+        Context { events, breaks, hedge, clause, sentence, contrast_ends, dropped, denied, factor }
+    }
+
+    /// Whose voice each token is in (see the module doc, step 6): `dropped` where a cue is no
+    /// position of the speaker — the rest of a sentence after a reported third party ("some
+    /// States argue that …"; only its clause after "contrairement à ce que …"), the whole clause
+    /// of a descriptive predicate, a question —, `denied` in a question opened by "why" /
+    /// "pourquoi", and the weight `factor` of a concessive clause.
+    fn voice(lex: &Lexicon, t: &Tokens, clause: &[usize], sentence: &[usize]) -> (Vec<bool>, Vec<bool>, Vec<f64>) {
+        let (m, s) = (&lex.markers, &lex.settings);
+        let n = t.words.len();
+        let mut dropped = vec![false; n];
+        let mut denied = vec![false; n];
+        let mut factor = vec![1.0; n];
+        let report_contrast = mark(&m.report_contrast, t, false);
+        for hit in m.reported.all_matches(t) {
+            let clause_start = (0..hit.start).rev().take_while(|&j| clause[j] == clause[hit.start]).last();
+            let confined = clause_start.is_some_and(|c0| (c0..hit.start).any(|j| report_contrast[j]));
+            for j in hit.start..n {
+                if sentence[j] != sentence[hit.start] || (confined && clause[j] != clause[hit.start]) {
+                    break;
+                }
+                dropped[j] = true;
+            }
+        }
+        for hit in m.descriptive.all_matches(t) {
+            (0..n).filter(|&j| clause[j] == clause[hit.start]).for_each(|j| dropped[j] = true);
+        }
+        if s.questions_hedge {
+            let rhetorical = mark(&m.rhetorical, t, false);
+            let mut i = 0;
+            while i < n {
+                let mut e = i;
+                while e + 1 < n && sentence[e + 1] == sentence[i] {
+                    e += 1;
+                }
+                let after = &t.text[t.words[e].end..t.words.get(e + 1).map_or(t.text.len(), |w| w.start)];
+                if after.contains('?') {
+                    let flag = if rhetorical[i] { &mut denied } else { &mut dropped };
+                    flag[i..=e].iter_mut().for_each(|x| *x = true);
+                }
+                i = e + 1;
+            }
+        }
+        for hit in m.concessive.all_matches(t) {
+            (hit.start..n).take_while(|&j| clause[j] == clause[hit.start]).for_each(|j| factor[j] = s.concession_weight);
+        }
+        (dropped, denied, factor)
     }
 
     /// How many negation events reach the cue `m` (see the module doc, step 4).
@@ -208,9 +270,12 @@ impl Context {
     }
 
     fn after_contrast(&self, m: &Match, window: usize) -> bool {
-        self.contrast_ends
-            .iter()
-            .any(|&e| e <= m.start && m.start - e <= window && self.sentence.get(e) == Some(&self.sentence[m.start]))
+        self.contrast_ends.iter().any(|&(e, confined)| {
+            e <= m.start
+                && m.start - e <= window
+                && self.sentence.get(e) == Some(&self.sentence[m.start])
+                && confined.is_none_or(|c| self.clause[m.start] == c)
+        })
     }
 }
 
@@ -261,13 +326,16 @@ pub(super) fn direct(lex: &Lexicon, def: &TopicDef, t: &Tokens, context: &mut Op
             continue;
         }
         taken[m.start..m.end].iter_mut().for_each(|x| *x = true);
-        if ctx.flagged(&ctx.hedge, &m, s.hedge_window) {
-            continue; // procedural wording: no position taken
+        if ctx.flagged(&ctx.hedge, &m, s.hedge_window) || ctx.dropped[m.start] || ctx.dropped[m.end - 1] {
+            continue; // procedural wording, others' words, a question: no position taken
         }
         let cue = &def.cues[k];
         let negated = !cue.fixed && ((ctx.negations(&m) % 2 == 1) ^ ctx.after_contrast(&m, s.contrast_window));
+        // A denying question ("why negotiate a new treaty?") reverses even a fixed cue.
+        let negated = negated ^ ctx.denied[m.start];
         let polarity = if negated { cue.polarity.flipped() } else { cue.polarity };
-        score += if polarity == Stance::Support { cue.weight } else { -cue.weight };
+        let weight = cue.weight * ctx.factor[m.start];
+        score += if polarity == Stance::Support { weight } else { -weight };
         hits.push(CueHit {
             cue: def.cue_patterns.patterns[k].source.clone(),
             polarity,
