@@ -84,6 +84,8 @@ struct RawMarkers {
     rhetorical: Vec<String>,
     #[serde(default)]
     concessive: Vec<String>,
+    #[serde(default)]
+    trailing_rejections: Vec<String>,
 }
 
 /// The `[domain]` table: settings and the three expression lists.
@@ -217,6 +219,7 @@ pub(super) fn parse(src: &str, origin: &str) -> Result<Lexicon> {
         descriptive: index.add(plain(&raw.markers.descriptive, "descriptive")?),
         rhetorical: index.add(plain(&raw.markers.rhetorical, "rhetorical")?),
         concessive: index.add(plain(&raw.markers.concessive, "concessive")?),
+        trailing_rejections: index.add(plain(&raw.markers.trailing_rejections, "trailing rejection")?),
     };
 
     let domain = match raw.domain {

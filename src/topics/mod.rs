@@ -313,6 +313,9 @@ struct Markers {
     rhetorical: PatternSet,
     /// Openers of a concessive clause ("while", "although", "même si", "tout en").
     concessive: PatternSet,
+    /// A rejection that looks back on what its sentence said ("…, which we cannot accept",
+    /// "…, ce que nous rejetons"): the cues before it are negated.
+    trailing_rejections: PatternSet,
 }
 
 /// A stance cue (its pattern is in [`TopicDef::cue_patterns`]).

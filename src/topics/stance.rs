@@ -73,6 +73,8 @@ pub(super) struct Context {
     denied: Vec<bool>,
     /// Weight factor of a cue by its first token (the discount of a concessive clause).
     factor: Vec<f64>,
+    /// Tokens before a trailing rejection in their sentence: one more negation.
+    retracted: Vec<bool>,
 }
 
 /// Marks the tokens a set's matches start at (or, with `whole`, all their non-gap tokens).
@@ -197,7 +199,11 @@ impl Context {
                 e
             })
             .collect();
-        Context { events, breaks, hedge, clause, sentence, contrast_ends, dropped, denied, factor }
+        let mut retracted = vec![false; n];
+        for hit in m.trailing_rejections.all_matches(t) {
+            (0..hit.start).filter(|&j| sentence[j] == sentence[hit.start]).for_each(|j| retracted[j] = true);
+        }
+        Context { events, breaks, hedge, clause, sentence, contrast_ends, dropped, denied, factor, retracted }
     }
 
     /// Whose voice each token is in (see the module doc, step 6): `dropped` where a cue is no
@@ -330,7 +336,8 @@ pub(super) fn direct(lex: &Lexicon, def: &TopicDef, t: &Tokens, context: &mut Op
             continue; // procedural wording, others' words, a question: no position taken
         }
         let cue = &def.cues[k];
-        let negated = !cue.fixed && ((ctx.negations(&m) % 2 == 1) ^ ctx.after_contrast(&m, s.contrast_window));
+        let negated = !cue.fixed
+            && ((ctx.negations(&m) % 2 == 1) ^ ctx.after_contrast(&m, s.contrast_window) ^ ctx.retracted[m.start]);
         // A denying question ("why negotiate a new treaty?") reverses even a fixed cue.
         let negated = negated ^ ctx.denied[m.start];
         let polarity = if negated { cue.polarity.flipped() } else { cue.polarity };
