@@ -34,6 +34,12 @@
 //!    it is dropped.
 //! 7. `fixed` cues carry their own polarity whatever surrounds them ("should not damage critical
 //!    infrastructure", "we condemn the militarisation of cyberspace") and skip steps 4–5.
+//! 8. **Voice** (lexicon 1.5.0): a position is the speaker's. Cues are dropped after a third
+//!    party with a verb of saying ("some States argue …", to the end of the sentence), in the
+//!    clause of a descriptive predicate ("took place", "le rapport recense") and in a question;
+//!    a why-question flips them; a concessive clause ("while …", "même si …") weighs
+//!    `concession_weight`; a trailing rejection ("…, which we cannot accept") negates the cues
+//!    before it; a fronted contrast ("Rather than X, Y") rejects only its own clause.
 //!
 //! The weighted sum of surviving cues decides: ≥ `stance_margin` support, ≤ −margin oppose,
 //! otherwise neutral (no decisive cue, or balanced).
@@ -200,8 +206,13 @@ impl Context {
             })
             .collect();
         let mut retracted = vec![false; n];
+        let mut dropped = dropped;
         for hit in m.trailing_rejections.all_matches(t) {
-            (0..hit.start).filter(|&j| sentence[j] == sentence[hit.start]).for_each(|j| retracted[j] = true);
+            // The speaker's own verdict on what the sentence reported: its cues count again.
+            for j in (0..hit.start).filter(|&j| sentence[j] == sentence[hit.start]) {
+                retracted[j] = true;
+                dropped[j] = false;
+            }
         }
         Context { events, breaks, hedge, clause, sentence, contrast_ends, dropped, denied, factor, retracted }
     }
@@ -326,7 +337,7 @@ pub(super) fn direct(lex: &Lexicon, def: &TopicDef, t: &Tokens, context: &mut Op
     let s = &lex.settings;
     let mut taken = vec![false; t.words.len()];
     let mut hits = Vec::new();
-    let mut score = 0.0;
+    let (mut score, mut conceded) = (0.0, 0.0);
     for (k, m) in cands {
         if taken[m.start..m.end].iter().any(|&x| x) {
             continue;
@@ -341,8 +352,12 @@ pub(super) fn direct(lex: &Lexicon, def: &TopicDef, t: &Tokens, context: &mut Op
         // A denying question ("why negotiate a new treaty?") reverses even a fixed cue.
         let negated = negated ^ ctx.denied[m.start];
         let polarity = if negated { cue.polarity.flipped() } else { cue.polarity };
-        let weight = cue.weight * ctx.factor[m.start];
-        score += if polarity == Stance::Support { weight } else { -weight };
+        let signed = if polarity == Stance::Support { cue.weight } else { -cue.weight };
+        if ctx.factor[m.start] < 1.0 {
+            conceded += signed * ctx.factor[m.start];
+        } else {
+            score += signed;
+        }
         hits.push(CueHit {
             cue: def.cue_patterns.patterns[k].source.clone(),
             polarity,
@@ -352,5 +367,9 @@ pub(super) fn direct(lex: &Lexicon, def: &TopicDef, t: &Tokens, context: &mut Op
         });
     }
     hits.sort_by_key(|h| (h.start, h.end));
+    // The main clause decides; a concession counts (discounted) only where it says nothing decisive.
+    if score.abs() < s.stance_margin {
+        score += conceded;
+    }
     (score, hits)
 }

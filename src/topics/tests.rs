@@ -557,3 +557,188 @@ fn a_lexicon_without_a_domain_table_has_no_gate_and_a_bad_one_is_located() {
     let e = lexicon::parse(&bad, "t.toml").unwrap_err().to_string();
     assert!(e.contains("[domain] threshold must be a positive number"), "{e}");
 }
+
+// Lexicon 1.5.0 (issue 10, short statements): whose voice a cue is in, and more grammatical classes.
+
+#[test]
+fn reported_speech_of_others_is_no_position_fr() {
+    check(&[
+        ("binding_norms", "Certains États estiment qu'un traité juridiquement contraignant est indispensable.", N),
+        ("budapest_convention", "Plusieurs délégations jugent la Convention de Budapest dépassée, d'autres y voient un modèle.", N),
+        // "Contrairement à ce que …": only that clause is reported; the main clause is the speaker's.
+        (
+            "budapest_convention",
+            "Contrairement à ce qu'affirment certains, la Convention de Budapest reste le cadre de référence.",
+            S,
+        ),
+    ]);
+}
+
+#[test]
+fn reported_speech_of_others_is_no_position_en() {
+    check(&[
+        ("binding_norms", "Some delegations argue that a legally binding treaty is urgently needed.", N),
+        ("human_rights", "Several States insist on strong privacy protections, while others see them as an obstacle.", N),
+        ("internet_governance", "Contrary to what some claim, we remain committed to the multistakeholder model.", O),
+    ]);
+}
+
+#[test]
+fn descriptive_predicates_take_no_position_fr() {
+    check(&[
+        ("capacity_building", "L'étude recense les programmes de renforcement des capacités en Afrique de l'Ouest.", N),
+        ("critical_infrastructure", "Un séminaire sur la protection des infrastructures critiques s'est tenu à Dakar.", N),
+    ]);
+}
+
+#[test]
+fn descriptive_predicates_take_no_position_en() {
+    check(&[
+        ("capacity_building", "A regional conference on cyber capacity-building took place in Nairobi.", N),
+        ("human_rights", "The protection of privacy online was discussed during the second session.", N),
+    ]);
+}
+
+#[test]
+fn questions_state_no_position_and_why_denies_fr() {
+    check(&[
+        ("ai", "Faut-il créer une instance internationale pour l'intelligence artificielle ?", N),
+        ("binding_norms", "Pourquoi négocier un nouveau traité juridiquement contraignant alors que le droit existant s'applique ?", O),
+    ]);
+}
+
+#[test]
+fn questions_state_no_position_and_why_denies_en() {
+    check(&[
+        ("capacity_building", "How should capacity-building programmes be coordinated among donors?", N),
+        ("binding_norms", "Why should we negotiate a legally binding instrument that nobody will ratify?", O),
+    ]);
+}
+
+#[test]
+fn a_fronted_contrast_rejects_only_its_clause_fr() {
+    check(&[(
+        "binding_norms",
+        "Plutôt que d'élaborer un nouveau traité, appliquons les normes volontaires déjà agréées.",
+        O,
+    )]);
+}
+
+#[test]
+fn a_fronted_contrast_rejects_only_its_clause_en() {
+    check(&[(
+        "binding_norms",
+        "Instead of negotiating a new treaty, States should implement the voluntary norms.",
+        O,
+    )]);
+}
+
+#[test]
+fn a_negated_opinion_verb_governs_its_complement_fr() {
+    check(&[(
+        "binding_norms",
+        "Nous ne pensons pas que la communauté internationale ait aujourd'hui besoin d'un instrument juridiquement contraignant.",
+        O,
+    )]);
+}
+
+#[test]
+fn a_negated_opinion_verb_governs_its_complement_en() {
+    check(&[(
+        "binding_norms",
+        "We do not believe that the international community at this stage needs a new legally binding instrument.",
+        O,
+    )]);
+}
+
+#[test]
+fn the_main_clause_outweighs_a_concession_fr() {
+    check(&[(
+        "internet_governance",
+        "Même si le rôle des États est essentiel, nous soutenons le modèle multipartite de gouvernance de l'Internet.",
+        O,
+    )]);
+}
+
+#[test]
+fn the_main_clause_outweighs_a_concession_en() {
+    check(&[(
+        "binding_norms",
+        "While voluntary norms have their value, the international community needs a legally binding instrument.",
+        S,
+    )]);
+}
+
+#[test]
+fn concern_over_attempts_and_precedence_reject_fr() {
+    check(&[
+        ("budapest_convention", "Nous sommes préoccupés par les tentatives d'imposer la Convention de Budapest comme modèle.", O),
+        ("human_rights", "La lutte contre la cybercriminalité doit primer sur la vie privée des utilisateurs.", O),
+    ]);
+}
+
+#[test]
+fn concern_over_attempts_and_precedence_reject_en() {
+    check(&[
+        ("budapest_convention", "We are concerned by efforts to promote the Budapest Convention as the global standard.", O),
+        ("human_rights", "Security must take precedence over freedom of expression online.", O),
+    ]);
+}
+
+#[test]
+fn a_trailing_rejection_negates_its_sentence_fr() {
+    check(&[(
+        "binding_norms",
+        "Certains proposent d'élaborer un instrument juridiquement contraignant, ce que nous ne pouvons accepter.",
+        O,
+    )]);
+}
+
+#[test]
+fn a_trailing_rejection_negates_its_sentence_en() {
+    check(&[("binding_norms", "This would mean negotiating a new legally binding treaty, which we cannot support.", O)]);
+}
+
+#[test]
+fn abstention_verbs_negate_fr() {
+    check(&[("militarization", "Les États doivent renoncer à utiliser des armes informatiques offensives.", O)]);
+}
+
+#[test]
+fn abstention_verbs_negate_en() {
+    check(&[("militarization", "States should refrain from developing offensive cyber capabilities.", O)]);
+}
+
+#[test]
+fn escaping_or_sacrificing_a_value_is_a_harm_fr() {
+    check(&[
+        ("ai", "Les systèmes d'intelligence artificielle ne doivent pas échapper aux règles internationales.", S),
+        ("human_rights", "La lutte contre la cybercriminalité ne doit pas se faire au détriment de la liberté d'expression.", S),
+    ]);
+}
+
+#[test]
+fn escaping_or_sacrificing_a_value_is_a_harm_en() {
+    check(&[
+        ("ai", "Military uses of artificial intelligence must not escape international rules.", S),
+        ("human_rights", "Cybersecurity must never come at the expense of freedom of expression.", S),
+    ]);
+}
+
+#[test]
+fn exclusive_endorsement_and_evaluation_fr() {
+    check(&[
+        ("binding_norms", "Seul un traité juridiquement contraignant permettra de garantir la stabilité du cyberespace.", S),
+        ("un_processes", "Le Groupe de travail à composition non limitée est l'enceinte appropriée pour ces discussions.", S),
+        ("un_processes", "Le Programme d'action ne saurait constituer le cadre de nos discussions.", O),
+    ]);
+}
+
+#[test]
+fn exclusive_endorsement_and_evaluation_en() {
+    check(&[
+        ("binding_norms", "Only a legally binding treaty can bring stability to cyberspace.", S),
+        ("un_processes", "The Open-ended Working Group is the appropriate venue for these discussions.", S),
+        ("un_processes", "The Programme of Action is not the right framework for these discussions.", O),
+    ]);
+}
