@@ -135,10 +135,8 @@ impl Context {
             sentence.push(sn);
         }
         let opens_sentence = |i: usize| i == 0 || sentence[i - 1] != sentence[i];
-        let contrast_ends = contrast_hits
-            .iter()
-            .map(|hit| (hit.end, opens_sentence(hit.start).then_some(clause[hit.start])))
-            .collect();
+        let contrast_ends =
+            contrast_hits.iter().map(|hit| (hit.end, opens_sentence(hit.start).then_some(clause[hit.start]))).collect();
         let (dropped, denied, factor) = Self::voice(lex, t, &clause, &sentence);
 
         // "Without X, Y": a preposed condition at the start of a sentence, ended by a comma.
@@ -259,7 +257,9 @@ impl Context {
             }
         }
         for hit in m.concessive.all_matches(t) {
-            (hit.start..n).take_while(|&j| clause[j] == clause[hit.start]).for_each(|j| factor[j] = s.concession_weight);
+            (hit.start..n)
+                .take_while(|&j| clause[j] == clause[hit.start])
+                .for_each(|j| factor[j] = s.concession_weight);
         }
         (dropped, denied, factor)
     }

@@ -564,7 +564,11 @@ fn a_lexicon_without_a_domain_table_has_no_gate_and_a_bad_one_is_located() {
 fn reported_speech_of_others_is_no_position_fr() {
     check(&[
         ("binding_norms", "Certains États estiment qu'un traité juridiquement contraignant est indispensable.", N),
-        ("budapest_convention", "Plusieurs délégations jugent la Convention de Budapest dépassée, d'autres y voient un modèle.", N),
+        (
+            "budapest_convention",
+            "Plusieurs délégations jugent la Convention de Budapest dépassée, d'autres y voient un modèle.",
+            N,
+        ),
         // "Contrairement à ce que …": only that clause is reported; the main clause is the speaker's.
         (
             "budapest_convention",
@@ -578,7 +582,11 @@ fn reported_speech_of_others_is_no_position_fr() {
 fn reported_speech_of_others_is_no_position_en() {
     check(&[
         ("binding_norms", "Some delegations argue that a legally binding treaty is urgently needed.", N),
-        ("human_rights", "Several States insist on strong privacy protections, while others see them as an obstacle.", N),
+        (
+            "human_rights",
+            "Several States insist on strong privacy protections, while others see them as an obstacle.",
+            N,
+        ),
         ("internet_governance", "Contrary to what some claim, we remain committed to the multistakeholder model.", O),
     ]);
 }
@@ -587,7 +595,11 @@ fn reported_speech_of_others_is_no_position_en() {
 fn descriptive_predicates_take_no_position_fr() {
     check(&[
         ("capacity_building", "L'étude recense les programmes de renforcement des capacités en Afrique de l'Ouest.", N),
-        ("critical_infrastructure", "Un séminaire sur la protection des infrastructures critiques s'est tenu à Dakar.", N),
+        (
+            "critical_infrastructure",
+            "Un séminaire sur la protection des infrastructures critiques s'est tenu à Dakar.",
+            N,
+        ),
     ]);
 }
 
@@ -603,7 +615,11 @@ fn descriptive_predicates_take_no_position_en() {
 fn questions_state_no_position_and_why_denies_fr() {
     check(&[
         ("ai", "Faut-il créer une instance internationale pour l'intelligence artificielle ?", N),
-        ("binding_norms", "Pourquoi négocier un nouveau traité juridiquement contraignant alors que le droit existant s'applique ?", O),
+        (
+            "binding_norms",
+            "Pourquoi négocier un nouveau traité juridiquement contraignant alors que le droit existant s'applique ?",
+            O,
+        ),
     ]);
 }
 
@@ -626,11 +642,7 @@ fn a_fronted_contrast_rejects_only_its_clause_fr() {
 
 #[test]
 fn a_fronted_contrast_rejects_only_its_clause_en() {
-    check(&[(
-        "binding_norms",
-        "Instead of negotiating a new treaty, States should implement the voluntary norms.",
-        O,
-    )]);
+    check(&[("binding_norms", "Instead of negotiating a new treaty, States should implement the voluntary norms.", O)]);
 }
 
 #[test]
@@ -672,7 +684,11 @@ fn the_main_clause_outweighs_a_concession_en() {
 #[test]
 fn concern_over_attempts_and_precedence_reject_fr() {
     check(&[
-        ("budapest_convention", "Nous sommes préoccupés par les tentatives d'imposer la Convention de Budapest comme modèle.", O),
+        (
+            "budapest_convention",
+            "Nous sommes préoccupés par les tentatives d'imposer la Convention de Budapest comme modèle.",
+            O,
+        ),
         ("human_rights", "La lutte contre la cybercriminalité doit primer sur la vie privée des utilisateurs.", O),
     ]);
 }
@@ -680,7 +696,11 @@ fn concern_over_attempts_and_precedence_reject_fr() {
 #[test]
 fn concern_over_attempts_and_precedence_reject_en() {
     check(&[
-        ("budapest_convention", "We are concerned by efforts to promote the Budapest Convention as the global standard.", O),
+        (
+            "budapest_convention",
+            "We are concerned by efforts to promote the Budapest Convention as the global standard.",
+            O,
+        ),
         ("human_rights", "Security must take precedence over freedom of expression online.", O),
     ]);
 }
@@ -696,7 +716,11 @@ fn a_trailing_rejection_negates_its_sentence_fr() {
 
 #[test]
 fn a_trailing_rejection_negates_its_sentence_en() {
-    check(&[("binding_norms", "This would mean negotiating a new legally binding treaty, which we cannot support.", O)]);
+    check(&[(
+        "binding_norms",
+        "This would mean negotiating a new legally binding treaty, which we cannot support.",
+        O,
+    )]);
 }
 
 #[test]
@@ -713,7 +737,11 @@ fn abstention_verbs_negate_en() {
 fn escaping_or_sacrificing_a_value_is_a_harm_fr() {
     check(&[
         ("ai", "Les systèmes d'intelligence artificielle ne doivent pas échapper aux règles internationales.", S),
-        ("human_rights", "La lutte contre la cybercriminalité ne doit pas se faire au détriment de la liberté d'expression.", S),
+        (
+            "human_rights",
+            "La lutte contre la cybercriminalité ne doit pas se faire au détriment de la liberté d'expression.",
+            S,
+        ),
     ]);
 }
 
@@ -728,8 +756,16 @@ fn escaping_or_sacrificing_a_value_is_a_harm_en() {
 #[test]
 fn exclusive_endorsement_and_evaluation_fr() {
     check(&[
-        ("binding_norms", "Seul un traité juridiquement contraignant permettra de garantir la stabilité du cyberespace.", S),
-        ("un_processes", "Le Groupe de travail à composition non limitée est l'enceinte appropriée pour ces discussions.", S),
+        (
+            "binding_norms",
+            "Seul un traité juridiquement contraignant permettra de garantir la stabilité du cyberespace.",
+            S,
+        ),
+        (
+            "un_processes",
+            "Le Groupe de travail à composition non limitée est l'enceinte appropriée pour ces discussions.",
+            S,
+        ),
         ("un_processes", "Le Programme d'action ne saurait constituer le cadre de nos discussions.", O),
     ]);
 }
