@@ -128,7 +128,8 @@ fn to_table(r: &ClustersReport) -> String {
         if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str(&format!("Positions on {} — {} passages; {}\n", t.topic, t.n_passages, t.how_k()));
+        let s = if t.n_passages == 1 { "" } else { "s" };
+        out.push_str(&format!("Positions on {} — {} passage{s}; {}\n", t.topic, t.n_passages, t.how_k()));
         if t.positions.is_empty() {
             out.push_str(&wrap(&format!("No passage on {} in the domain.", t.topic)));
             continue;

@@ -193,6 +193,7 @@ impl TopicClusters {
                 format!("k = {} by silhouette {:.2} (tried {tried})", self.k, self.silhouette.unwrap_or(0.0))
             }
             KRule::Consensus => format!("k = 1: one position, no k reached silhouette 0.25 (tried {tried})"),
+            KRule::TooFew if self.k == 0 => "no passage in the domain to cluster".to_string(),
             KRule::TooFew => format!("k = {}: too few passages to part", self.k),
         }
     }
@@ -428,8 +429,12 @@ fn position_label(terms: &[KeyTerm], stances: &StanceMix, issuers: &[Member]) ->
     if who.is_empty() {
         who.push("-");
     }
-    let words = if words.is_empty() { "-".to_string() } else { words.join(", ") };
-    format!("{words} — {} {:.0}% ({}{more})", s.as_str(), 100.0 * share, who.join(", "))
+    let mix = format!("{} {:.0}% ({}{more})", s.as_str(), 100.0 * share, who.join(", "));
+    if words.is_empty() {
+        mix
+    } else {
+        format!("{} — {mix}", words.join(", "))
+    }
 }
 
 /// Share of the items whose class is their cluster's most frequent class.
@@ -582,5 +587,6 @@ mod tests {
             .map(|n| Member { name: n.to_string(), n: 1, share: 1.0 })
             .collect();
         assert_eq!(position_label(&terms, &m, &who), "treaty — oppose 67% (Russia, CIS, Iran…)");
+        assert_eq!(position_label(&[], &m, &who[..1]), "oppose 67% (Russia)", "no dash a spreadsheet would quote");
     }
 }
