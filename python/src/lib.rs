@@ -24,6 +24,7 @@ use stance::model::Model as LibModel;
 use stance::pipeline::{Analysis as LibAnalysis, Params};
 use stance::text::{detect, lang::Lang};
 use stance::topics::{Lexicon, Stance};
+use stance::corpus::read::table::Columns;
 use stance::{corpus, limits};
 
 create_exception!(_stance, StanceError, PyException, "An error of the stance library (bad input data or arguments).");
@@ -80,13 +81,27 @@ struct Analysis {
     warnings: Vec<String>,
 }
 
-/// Fits the pipeline on a corpus folder (manifest.csv + texts), or on the shipped corpus.
+/// Fits the pipeline on a corpus (a folder with manifest.csv + texts, a manifest, or a table
+/// of texts: .csv, .tsv, .jsonl, .json, .parquet), or on the shipped corpus.
+// The arguments are Python's keyword arguments, as `stance --corpus … --text-col …` has them.
+#[allow(clippy::too_many_arguments)]
 #[pyfunction]
-#[pyo3(signature = (corpus=None, seed=0, lexicon=None))]
-fn analyze(py: Python<'_>, corpus: Option<PathBuf>, seed: u64, lexicon: Option<PathBuf>) -> PyResult<Analysis> {
+#[pyo3(signature = (corpus=None, seed=0, lexicon=None, text_col=None, issuer_col=None, bloc_col=None, date_col=None, lang_col=None))]
+fn analyze(
+    py: Python<'_>,
+    corpus: Option<PathBuf>,
+    seed: u64,
+    lexicon: Option<PathBuf>,
+    text_col: Option<String>,
+    issuer_col: Option<String>,
+    bloc_col: Option<String>,
+    date_col: Option<String>,
+    lang_col: Option<String>,
+) -> PyResult<Analysis> {
+    let columns = Columns { text: text_col, issuer: issuer_col, bloc: bloc_col, date: date_col, lang: lang_col };
     py.detach(|| {
         let c = match &corpus {
-            Some(dir) => corpus::load(dir)?,
+            Some(path) => corpus::load_path(path, &columns)?,
             None => corpus::builtin()?,
         };
         let lx = self::lexicon(lexicon)?;

@@ -73,19 +73,33 @@ def _frame(table: pa.Table, arrow: bool) -> Union["pd.DataFrame", pa.Table]:
     return table if arrow else table.to_pandas()
 
 
-def analyze(corpus: Optional[PathLike] = None, seed: int = 0, lexicon: Optional[PathLike] = None) -> "Analysis":
+def analyze(
+    corpus: Optional[PathLike] = None,
+    seed: int = 0,
+    lexicon: Optional[PathLike] = None,
+    *,
+    text_col: Optional[str] = None,
+    issuer_col: Optional[str] = None,
+    bloc_col: Optional[str] = None,
+    date_col: Optional[str] = None,
+    lang_col: Optional[str] = None,
+) -> "Analysis":
     """Fit the whole pipeline on a corpus and return an :class:`Analysis`.
 
     Parameters
     ----------
     corpus:
-        A folder with ``manifest.csv`` and the texts (see the README, "Corpus format"); ``None``:
-        the shipped corpus (``seeds/``, built into the package).
+        A folder with ``manifest.csv`` and the texts (see the README, "Corpus format"), or a
+        table of texts with one document per row (``.csv``, ``.tsv``, ``.jsonl``, ``.json``,
+        ``.parquet``); ``None``: the shipped corpus (``seeds/``, built into the package).
     seed:
         The one seed of every random step (SVD, k-means, bootstrap): same seed, same numbers, the
         same as ``stance --seed N`` on the command line.
     lexicon:
         A topic lexicon (TOML); ``None``: the built-in ``models/topics.toml``.
+    text_col, issuer_col, bloc_col, date_col, lang_col:
+        For a table of texts: the columns holding each field (defaults ``text``, ``issuer``,
+        ``bloc``, ``date``, ``lang``), as ``--text-col`` … on the command line.
 
     The GIL is released while the pipeline runs. Warnings (manifest notes, a corpus mostly out of
     the domain) are issued as :class:`StanceWarning`.
@@ -94,8 +108,11 @@ def analyze(corpus: Optional[PathLike] = None, seed: int = 0, lexicon: Optional[
     -------
     >>> a = stance.analyze("my_corpus/", seed=0)          # doctest: +SKIP
     >>> a.similarity(by="bloc").head()                    # doctest: +SKIP
+    >>> news = stance.analyze("news.parquet", text_col="body", issuer_col="source")  # doctest: +SKIP
     """
-    native = _stance.analyze(_path(corpus), seed, _path(lexicon))
+    native = _stance.analyze(
+        _path(corpus), seed, _path(lexicon), text_col, issuer_col, bloc_col, date_col, lang_col
+    )
     _warn(native.warnings)
     return Analysis(native)
 

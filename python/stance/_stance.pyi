@@ -17,7 +17,16 @@ class DataError(StanceError):
 
 def classified_schema() -> pa.Schema: ...
 def write_parquet(table: pa.Table, path: str) -> None: ...
-def analyze(corpus: Optional[str] = None, seed: int = 0, lexicon: Optional[str] = None) -> Analysis: ...
+def analyze(
+    corpus: Optional[str] = None,
+    seed: int = 0,
+    lexicon: Optional[str] = None,
+    text_col: Optional[str] = None,
+    issuer_col: Optional[str] = None,
+    bloc_col: Optional[str] = None,
+    date_col: Optional[str] = None,
+    lang_col: Optional[str] = None,
+) -> Analysis: ...
 
 class Analysis:
     @property

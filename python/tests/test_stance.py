@@ -237,3 +237,32 @@ def test_parquet_writer_holds_the_cli_csv_tables(a, tmp_path, name):
     frame = tmp_path / "frame.parquet"
     stance.write_parquet(table.to_pandas(), frame)  # a DataFrame too
     assert pd.read_parquet(frame).astype(object).equals(table.to_pandas().astype(object))
+
+
+def test_a_parquet_table_of_texts_reads_like_its_csv(tmp_path):
+    """`stance.analyze("news.parquet", text_col=…)`: one document per row, the columns named as
+    on the command line (`--text-col` …); the same rows as CSV give the same passages, and a
+    date column stored as a Parquet date reads as its ISO date."""
+    manifest = pd.read_csv(SEEDS / "manifest.csv", dtype=str, keep_default_na=False)
+    rows = manifest.head(6)
+    frame = pd.DataFrame(
+        {
+            "body": [(SEEDS / f).read_text(encoding="utf-8") for f in rows["file"]],
+            "source": rows["issuer"].tolist(),
+            "bloc": rows["bloc"].tolist(),
+            "published": pd.to_datetime(rows["date"]).dt.date.tolist(),
+            "lang": rows["lang"].tolist(),
+        }
+    )
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp_path / "news.parquet")
+    frame.assign(published=rows["date"].tolist()).to_csv(tmp_path / "news.csv", index=False)
+    cols = dict(text_col="body", issuer_col="source", date_col="published")
+    from_parquet = stance.analyze(tmp_path / "news.parquet", **cols).passages()
+    from_csv = stance.analyze(tmp_path / "news.csv", **cols).passages()
+    assert len(from_parquet) > 20
+    assert sorted(set(from_parquet["issuer"])) == sorted(set(rows["issuer"]))
+    keep = [c for c in from_csv.columns if c != "document"]
+    assert from_parquet[keep].equals(from_csv[keep])
+    assert all(d.startswith("news.parquet#") for d in from_parquet["document"])
+    with pytest.raises(stance.StanceError, match=r"news\.csv: .*text"):
+        stance.analyze(tmp_path / "news.csv", text_col="nope")
