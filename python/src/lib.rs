@@ -14,6 +14,8 @@ use pyo3_arrow::{PySchema, PyTable};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use stance::cluster::positions::{PositionParams, MAX_K};
+use stance::compare::clusters::{cluster_records, member_records, topic_clusters, ClusterOptions};
 use stance::compare::keyness::KeynessParams;
 use stance::compare::sides::{compare, CompareParams, Side};
 use stance::compare::SimilarityParams;
@@ -256,6 +258,26 @@ impl Analysis {
             filter.select(&self.inner).into_iter().map(|i| export::passage_record(&self.inner, i)).collect()
         });
         table(py, file_batch("passages.csv", &rows).map_err(err)?)
+    }
+
+    /// The positions found on `topic` (every topic with passages when None), as `stance clusters`:
+    /// clusters.csv, or with `members` its members in long form (cluster_members.csv).
+    #[pyo3(signature = (topic=None, k=None, members=false))]
+    fn clusters(&self, py: Python<'_>, topic: Option<String>, k: Option<usize>, members: bool) -> PyResult<Py<PyAny>> {
+        self.check_topic(topic.as_deref())?;
+        if let Some(k) = k {
+            limits::count("k", k, 1, MAX_K).map_err(err)?;
+        }
+        let positions = PositionParams { k, ..Default::default() };
+        let opts = ClusterOptions { positions, seed: self.seed, ..Default::default() };
+        let topics: Vec<String> = topic.into_iter().collect();
+        let found = py.detach(|| topic_clusters(&self.inner, &topics, &opts)).map_err(err)?;
+        let batch = if members {
+            file_batch("cluster_members.csv", &member_records(&found))
+        } else {
+            file_batch("clusters.csv", &cluster_records(&found))
+        };
+        table(py, batch.map_err(err)?)
     }
 
     /// Stance counts per issuer × topic × stance (stances.csv).

@@ -231,6 +231,26 @@ class Analysis:
         """
         return _frame(self._native.passages(topic, issuer, bloc, stance, domain, limit), arrow)
 
+    def clusters(
+        self,
+        topic: Optional[str] = None,
+        k: Optional[int] = None,
+        members: bool = False,
+        arrow: bool = False,
+    ) -> Union["pd.DataFrame", pa.Table]:
+        """The positions found on ``topic`` (every topic with passages by default): ``stance clusters``.
+
+        The topic's passages in the domain, clustered by what they say and which side they take;
+        ``k`` (1 to 5) is chosen by the silhouette unless given. Columns of clusters.csv: ``topic,
+        k, cluster, label, n, support, oppose, neutral, terms, issuers, blocs, silhouette``; with
+        ``members=True`` who holds each position, long form (cluster_members.csv: ``topic,
+        cluster, by, group, n, share``).
+
+        >>> m = a.clusters(topic="binding_norms", members=True)            # doctest: +SKIP
+        >>> m[m.by == "issuer"].pivot(index="group", columns="cluster", values="share")  # doctest: +SKIP
+        """
+        return _frame(self._native.clusters(topic, k, members), arrow)
+
     def stances(self, arrow: bool = False) -> Union["pd.DataFrame", pa.Table]:
         """Passages per issuer x topic x stance, with shares (stances.csv)."""
         return _frame(self._native.stances(), arrow)

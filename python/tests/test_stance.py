@@ -6,6 +6,7 @@ The command line is `$STANCE_BIN`, else `target/debug/stance` of the checkout (`
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
@@ -131,6 +132,21 @@ def test_passages_filter_like_the_cli(a):
     assert p["text"].tolist() == [x["text"] for x in doc]
     assert a.passages(topic="internet_governance", stance="oppose", limit=1).shape[0] == 1
     assert isinstance(a.passages(limit=3, arrow=True), pa.Table)
+
+
+def test_clusters_equal_the_cli(a):
+    want = pd.read_csv(io.StringIO(cli("clusters", "--format", "csv", "--raw-csv")), keep_default_na=False)
+    got = a.clusters()
+    assert list(got.columns) == list(want.columns)
+    assert got["label"].tolist() == want["label"].tolist()
+    assert got["n"].tolist() == want["n"].tolist()
+    members = a.clusters(topic="binding_norms", members=True)
+    assert list(members.columns) == ["topic", "cluster", "by", "group", "n", "share"]
+    shares = members.groupby(["by", "group"])["share"].sum()
+    assert all(abs(x - 1) < 1e-9 for x in shares)
+    assert a.clusters(topic="budapest_convention", k=2)["k"].tolist() == [2, 2]
+    with pytest.raises(stance.UsageError, match="k 9"):
+        a.clusters(k=9)
 
 
 def test_stances_sum_to_one_per_issuer_and_topic(a):
