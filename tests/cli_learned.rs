@@ -8,13 +8,15 @@ mod common;
 use common::*;
 use serde_json::Value;
 
-/// A class of wording the lexicon has no cue for: rejecting online content itself as a security
-/// threat (`oppose` toward `disinformation`), in English and French. Written for this test,
-/// not taken from the training statements or the dev sets.
-const CONTENT_IS_NOT_A_THREAT: &str = "What people say and read online is not a threat to international security, and no government should treat it as one.\n\n\
-Online content is not a weapon, and speech on the Internet must not be handled as a security matter by the State.\n\n\
-L'information qui circule en ligne n'est pas une menace pour la sécurité des États et ne doit pas être traitée comme telle.\n\n\
-Les contenus publiés sur Internet ne relèvent pas de la sécurité nationale : les traiter ainsi ouvre la voie à la censure.\n";
+/// A class of wording the lexicon has no cue for: Internet public policy as a sovereign
+/// prerogative of States (`support` toward `internet_governance`, the intergovernmental side of
+/// its proposition), in English and French. Written for this test, not taken from the training
+/// statements or the dev sets. (The earlier class, "online content is not a threat", is now
+/// decided by the lexicon's 1.5.0 cues: when a class stops being a gap, pick another.)
+const SOVEREIGN_INTERNET_POLICY: &str = "Internet public policy is a sovereign prerogative of each State.\n\n\
+Public policy for the Internet is for sovereign States to decide, not for private companies.\n\n\
+Les questions de politique publique liées à l'Internet relèvent de la souveraineté de chaque État.\n\n\
+La politique publique de l'Internet est une prérogative souveraine des gouvernements.\n";
 
 fn fit(dir: &std::path::Path, extra: &[&str]) -> Value {
     let mut cmd = on_seeds(&["fit", "--out", dir.to_str().expect("path"), "--format", "json"]);
@@ -57,25 +59,25 @@ fn fit_trains_the_complement_which_decides_where_the_lexicon_abstains() {
     assert!(learned["stance_threshold"].as_f64().is_some_and(|t| t <= 1.0), "the stance head decides: {learned}");
     assert!(fit(&without, &["--no-learned"])["learned"].is_null());
 
-    // Lexicon alone: not one passage of the class gets a decision toward disinformation.
-    let lexicon = classify(&without, CONTENT_IS_NOT_A_THREAT);
+    // Lexicon alone: not one passage of the class gets a decision toward internet_governance.
+    let lexicon = classify(&without, SOVEREIGN_INTERNET_POLICY);
     assert_eq!(lexicon.len(), 4);
-    for s in toward(&lexicon, "disinformation").into_iter().flatten() {
+    for s in toward(&lexicon, "internet_governance").into_iter().flatten() {
         assert_eq!(s["stance"], "neutral", "the lexicon now decides this class: pick another one ({s})");
         assert_eq!(s["source"], "lexicon");
     }
-    // With the complement: the model decides on most of them, oppose, and says so.
-    let model = classify(&with, CONTENT_IS_NOT_A_THREAT);
+    // With the complement: the model decides on most of them, support, and says so.
+    let model = classify(&with, SOVEREIGN_INTERNET_POLICY);
     let decided: Vec<&Value> =
-        toward(&model, "disinformation").into_iter().flatten().filter(|s| s["source"] == "model").collect();
+        toward(&model, "internet_governance").into_iter().flatten().filter(|s| s["source"] == "model").collect();
     assert!(decided.len() >= 3, "the model decides on at least 3 of 4: {model:?}");
     for s in &decided {
         let p = s["p"].as_f64().expect("a model decision has its probability");
         assert!(p > 0.0 && p <= 1.0, "{s}");
         assert!(s["cues"].as_array().is_some_and(|c| c.is_empty()), "no cue: the model decided ({s})");
     }
-    let oppose = decided.iter().filter(|s| s["stance"] == "oppose").count();
-    assert!(oppose >= 3, "oppose toward disinformation: {decided:?}");
+    let support = decided.iter().filter(|s| s["stance"] == "support").count();
+    assert!(support >= 3, "support toward internet_governance: {decided:?}");
     // Where the lexicon decides, the lexicon's call stays (with its cues, no p).
     for p in &model {
         for (_, s) in p["stances"].as_object().expect("stances") {
