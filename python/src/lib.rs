@@ -19,6 +19,7 @@ use stance::compare::clusters::{cluster_records, member_records, topic_clusters,
 use stance::compare::keyness::KeynessParams;
 use stance::compare::sides::{compare, CompareParams, Side};
 use stance::compare::SimilarityParams;
+use stance::corpus::read::table::Columns;
 use stance::export::arrow::{file_batch, record_batch, tables, Column};
 use stance::export::{self, PassageFilter};
 use stance::groups::GroupBy;
@@ -26,7 +27,6 @@ use stance::model::Model as LibModel;
 use stance::pipeline::{Analysis as LibAnalysis, Params};
 use stance::text::{detect, lang::Lang};
 use stance::topics::{Lexicon, Stance};
-use stance::corpus::read::table::Columns;
 use stance::{corpus, limits};
 
 create_exception!(_stance, StanceError, PyException, "An error of the stance library (bad input data or arguments).");

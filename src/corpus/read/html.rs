@@ -8,7 +8,73 @@
 use scraper::{Html, Node};
 
 use super::encoding;
-use crate::Result;
+use crate::{Error, Result};
+
+/// Deepest element nesting read (Blink's HTML parser stops nesting at 512 too). html5ever
+/// scans its stack of open elements on many tags (is a `<p>` in scope?), so its time grows
+/// with depth × tags: 100,000 nested `<div>`s, a 600 KB page, took half a minute. Under this
+/// cap a page costs at most a few hundred steps per tag.
+const MAX_NESTING: usize = 512;
+
+/// Elements without content, and elements whose end tag the parser implies (a new `<p>` or
+/// `<li>` closes the last one): neither makes the page deeper, so [`too_deep`] skips them.
+const FLAT: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr", "p",
+    "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "tbody", "thead", "tfoot", "colgroup", "rb", "rt", "rp",
+    "html", "head", "body",
+];
+
+/// Elements whose content is text up to their end tag (a `<div>` inside a script is not one).
+const RAW: &[&str] = &["script", "style", "textarea", "title", "xmp", "noscript", "plaintext", "iframe", "noembed"];
+
+/// Inside `<svg>` or `<math>`, where (only) `<x/>` closes itself; `<div/>` opens a div.
+fn in_foreign(open: &[String]) -> bool {
+    open.iter().any(|o| o == "svg" || o == "math")
+}
+
+/// The byte offset of the start tag that opens the page's element number [`MAX_NESTING`] + 1
+/// in depth, if any: a stack of open elements kept as the parser keeps it (an end tag closes
+/// up to its own element; a stray one closes nothing), cheap because it stops at the cap.
+fn too_deep(text: &str) -> Option<usize> {
+    let len = text.len();
+    let mut open: Vec<String> = Vec::new();
+    let mut at = 0;
+    while let Some(i) = text.get(at..).and_then(|r| r.find('<')).map(|k| at + k) {
+        let rest = &text[i..];
+        if rest.starts_with("<!--") {
+            at = rest.find("-->").map_or(len, |e| i + e + 3);
+            continue;
+        }
+        let closing = rest.as_bytes().get(1) == Some(&b'/');
+        let name: String = rest[1 + usize::from(closing)..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        let end = rest.find('>').map_or(len, |e| i + e + 1);
+        at = end.max(i + 1);
+        if name.is_empty() || !name.as_bytes()[0].is_ascii_alphabetic() {
+            continue;
+        }
+        if closing {
+            if let Some(k) = open.iter().rposition(|o| *o == name) {
+                open.truncate(k);
+            }
+        } else if RAW.contains(&name.as_str()) {
+            let close = format!("</{name}");
+            at = text.as_bytes()[at..]
+                .windows(close.len())
+                .position(|w| w.eq_ignore_ascii_case(close.as_bytes()))
+                .map_or(len, |e| at + e);
+        } else if !FLAT.contains(&name.as_str()) && !(text[i..end].ends_with("/>") && in_foreign(&open)) {
+            open.push(name);
+            if open.len() > MAX_NESTING {
+                return Some(i);
+            }
+        }
+    }
+    None
+}
 
 /// Elements whose whole content is dropped.
 const DROPPED: &[&str] = &[
@@ -89,6 +155,13 @@ const FURNITURE: &[&str] = &[
 pub(super) fn extract(name: &str, bytes: Vec<u8>) -> Result<(String, Option<String>, Vec<String>)> {
     let declared = declared_charset(&bytes);
     let decoded = encoding::decode_declared(name, bytes, declared)?;
+    if let Some(at) = too_deep(&decoded.text) {
+        let line = decoded.text[..at].matches('\n').count() + 1;
+        return Err(Error::data(format!(
+            "{name}: line {line}: elements nested more than {MAX_NESTING} deep; a readable page nests a few dozen: \
+             save its text as a .txt file"
+        )));
+    }
     let page = Html::parse_document(&decoded.text);
     let title = page
         .tree
@@ -230,8 +303,28 @@ mod tests {
     }
 
     #[test]
-    fn deep_nesting_does_not_overflow() {
-        let page = "<div>".repeat(100_000) + "deep text" + &"</div>".repeat(100_000);
-        assert_eq!(extract("d.html", page.into_bytes()).unwrap().0, "deep text");
+    fn deep_nesting_reads_to_the_cap_and_is_refused_beyond_it() {
+        let nested = |n: usize| "<div>".repeat(n) + "deep text" + &"</div>".repeat(n);
+        // At the cap: read, and the walk does not recurse (no stack overflow).
+        assert_eq!(extract("d.html", nested(MAX_NESTING).into_bytes()).unwrap().0, "deep text");
+        // Beyond it, one line naming the file and the line, before html5ever's quadratic parse.
+        let page = "<html>\n<body>\n".to_string() + &nested(100_000);
+        let err = extract("d.html", page.into_bytes()).unwrap_err().to_string();
+        assert!(err.starts_with("d.html: line 3: elements nested more than 512 deep"), "{err}");
+        assert_eq!(err.lines().count(), 1);
+        // Stray end tags close nothing, as in the parser: they do not hide the depth.
+        // nor does a slash, which HTML ignores outside SVG and MathML.
+        for sneaky in ["<div></span>", "<div/>"] {
+            assert!(extract("s.html", sneaky.repeat(MAX_NESTING + 1).into_bytes()).is_err(), "{sneaky}");
+        }
+        // Long flat pages are not deep: thousands of paragraphs and list items without end
+        // tags, void elements, self-closed SVG paths, and tags inside scripts and comments.
+        let flat = "<p>one<br><img src=x><li>two".repeat(5_000)
+            + "<svg>"
+            + &"<path d='M0'/>".repeat(5_000)
+            + "</svg>"
+            + "<script>var s = '<div><div><div>';</script><!-- <div><div> -->"
+            + &"<div>x</div>".repeat(5_000);
+        assert!(extract("f.html", flat.into_bytes()).is_ok());
     }
 }
