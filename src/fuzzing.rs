@@ -1,7 +1,7 @@
 //! The bodies of the fuzz targets (docs/security.md, "Fuzzing"): each takes arbitrary bytes,
 //! runs one loader of untrusted input, and panics only if the loader breaks a promise — a
 //! panic inside the loader, an error that is not one line, or text offsets that do not match
-//! the text. `tests/fuzz_props.rs` drives them with proptest on every `cargo test`; the
+//! the text. `tests/suite/fuzz_props.rs` drives them with proptest on every `cargo test`; the
 //! cargo-fuzz targets in `fuzz/` call the same functions.
 
 use std::path::Path;

@@ -1,5 +1,5 @@
 """docs/exploration.py (the cells of docs/exploration.ipynb) runs with the package and draws its
-figures; tests/notebook.rs checks that the notebook holds exactly the script's cells."""
+figures; tests/suite/notebook.rs checks that the notebook holds exactly the script's cells."""
 
 from __future__ import annotations
 

@@ -642,7 +642,7 @@ pub fn classified_rows(
         .collect()
 }
 
-/// Column names of each CSV file, in order (pinned by `tests/cli_export.rs` and `docs/schema.json`).
+/// Column names of each CSV file, in order (pinned by `tests/suite/cli_export.rs` and `docs/schema.json`).
 pub mod columns {
     pub const PASSAGES: &[&str] = &[
         "issuer",

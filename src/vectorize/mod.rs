@@ -1,6 +1,6 @@
 //! Sparse TF-IDF with a stored vocabulary and idf, equal to scikit-learn's
 //! `TfidfVectorizer(smooth_idf=True, norm="l2", ngram_range=(1, ngram_max))` on the same tokens
-//! (tests/tfidf_sklearn.rs checks it to 1e-9).
+//! (tests/suite/tfidf_sklearn.rs checks it to 1e-9).
 //!
 //! Why our own and not linfa's: linfa recomputes idf for every batch it transforms (a single new
 //! document would get idf = 1), folds accents away and gives no stable column order.

@@ -1,12 +1,10 @@
 //! `stance export`: the files, their pinned schemas (columns, JSON keys, docs/schema.json), the
 //! same numbers in JSON and CSV, byte-identical re-runs; and `stance completions`.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -128,7 +126,7 @@ fn files_and_schemas_are_pinned() {
     assert_eq!(names, FILES);
 
     let schema = read_json(&dir.path().join("schema.json"));
-    let shipped: Value = serde_json::from_str(include_str!("../docs/schema.json")).expect("docs/schema.json");
+    let shipped: Value = serde_json::from_str(include_str!("../../docs/schema.json")).expect("docs/schema.json");
     assert_eq!(schema, shipped, "the export ships docs/schema.json");
     let defs = &schema["$defs"];
     for (file, columns) in COLUMNS {

@@ -2,9 +2,7 @@
 //! scored. Figures are a benchmark reported in docs/cold_set.md, never asserted here: the cold
 //! sets are evaluation data only, and a threshold would invite tuning to them.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn fixture(name: &str) -> String {
     format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))

@@ -1,8 +1,6 @@
 //! `stance similarity`, `topics`, `passages`, `tokens`, `vectors` on the shipped corpus.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn matrix(v: &Value) -> Vec<Vec<Option<f64>>> {

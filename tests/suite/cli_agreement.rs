@@ -1,11 +1,9 @@
 //! `stance agreement` and `stance positions`: schemas, formats, errors, and the check against
 //! what the shipped texts say (issue 11, part 6).
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn matrix(v: &Value) -> Vec<Vec<Option<f64>>> {

@@ -7,13 +7,11 @@
 //! an `http(s)://` address on an `<a>` element — the documents' `source_url`, which a reader may
 //! click but which nothing loads.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use regex::Regex;
 use tempfile::TempDir;
 

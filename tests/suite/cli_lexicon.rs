@@ -2,12 +2,10 @@
 //! names and for expressions written in more than one concept; one that does not load is a
 //! one-line error. The worked example of docs/lexicon.md is run on the shipped corpus.
 
-mod common;
-
-use common::{fails, json, on_seeds, stance, stdout};
+use crate::common::{fails, json, on_seeds, stance, stdout};
 use tempfile::TempDir;
 
-const SHIPPED: &str = include_str!("../models/topics.toml");
+const SHIPPED: &str = include_str!("../../models/topics.toml");
 
 /// The non_interference topic of docs/lexicon.md.
 const TOPIC: &str = r#"

@@ -1,9 +1,7 @@
 //! Every bad input of design.md ("Errors and data safety") gets a one-line error naming the
 //! file (and line), a non-zero exit code (2 usage, 1 data), and no panic or backtrace.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 
 fn similarity_on(dir: &std::path::Path) -> assert_cmd::Command {
@@ -46,7 +44,7 @@ fn duplicate_content_under_two_names() {
 
 #[test]
 fn binary_text_is_refused() {
-    // Latin-1 and UTF-16 are decoded (tests/cli_formats.rs); bytes no encoding reads are not.
+    // Latin-1 and UTF-16 are decoded (tests/suite/cli_formats.rs); bytes no encoding reads are not.
     let dir = corpus(Some("file,issuer\na.txt,Russia\n"), &[("a.txt", b"\x81\x00\x9d\x01\x02\xff\x00\x13")]);
     fails(similarity_on(dir.path()), 1, &["a.txt", "not UTF-8", "binary"]);
 }
@@ -177,7 +175,7 @@ fn folder_without_manifest_or_texts_says_so() {
 
 #[test]
 fn broken_utf16_is_named_as_utf16() {
-    // valid UTF-16 is decoded (tests/cli_formats.rs); an odd byte count is not UTF-16
+    // valid UTF-16 is decoded (tests/suite/cli_formats.rs); an odd byte count is not UTF-16
     let dir = corpus(Some("file,issuer\na.txt,Russia\n"), &[("a.txt", &[0xFF, 0xFE, b'a', 0, b'b'])]);
     fails(similarity_on(dir.path()), 1, &["a.txt", "UTF-16 (little-endian)", "UTF-8"]);
 }

@@ -3,13 +3,11 @@
 //! bad batches change nothing (byte-identical database), kill -9 leaves a usable workspace, a
 //! second writer waits or fails cleanly.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use tempfile::TempDir;
 

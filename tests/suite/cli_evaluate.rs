@@ -1,9 +1,7 @@
 //! `stance evaluate`: topic and stance scores on gold passages (French and English), the
 //! leave-one-document-out nearest-bloc check, formats and errors.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn gold_fixture() -> String {

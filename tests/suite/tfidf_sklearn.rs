@@ -62,7 +62,7 @@ fn tfidf_equals_sklearn() {
 /// Speed and memory on the 50 MB UN General Debate subset (the scikit-learn benchmark corpus),
 /// with crude tokens (lowercase, runs of alphanumerics of 2+ chars, like sklearn's `\w\w+`).
 /// `tar -xJf corpora/ungdc-50mb.tar.xz -C /tmp` then
-/// `STANCE_BENCH_CORPUS=/tmp/ungdc-50mb cargo test --release --test tfidf_sklearn -- --ignored --nocapture`
+/// `STANCE_BENCH_CORPUS=/tmp/ungdc-50mb cargo test --release --test suite tfidf_sklearn -- --ignored --nocapture`
 #[test]
 #[ignore]
 fn bench_ungdc() {

@@ -2,11 +2,9 @@
 //! keeps its schema and label rules, and `stance evaluate` reads and scores every row of it.
 //! No accuracy threshold here: the sample is evaluation data, measured, never tuned on.
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::*;
+use crate::common::*;
 
 fn fixture() -> String {
     format!("{}/tests/fixtures/cold_domain.csv", env!("CARGO_MANIFEST_DIR"))

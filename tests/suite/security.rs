@@ -1,12 +1,10 @@
 //! Regression tests for the hardening of issue 14, one section per row of its table; each
 //! promise of docs/security.md names the test here that checks it.
 
-mod common;
-
 use std::path::Path;
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 
 /// A command that must not hang: a blocked read (FIFO) fails the test instead of the suite.
 fn bounded(mut cmd: assert_cmd::Command) -> assert_cmd::Command {

@@ -1,9 +1,7 @@
 //! `stance compare` on the shipped corpus: stances per topic that match the texts, intervals,
 //! distinctive terms, evidence, formats and errors.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn topic<'a>(v: &'a Value, id: &str) -> &'a Value {

@@ -1,12 +1,10 @@
 //! Issue 19: what analysts have — legacy encodings, tables of texts (CSV, JSON lines, Parquet),
 //! HTML, DOCX and PDF — read by the real binary; each fixture's extracted passages are pinned.
 
-mod common;
-
 use std::path::Path;
 
+use crate::common::*;
 use assert_cmd::Command;
-use common::*;
 
 /// `stance` without `--quiet`, so warnings reach stderr.
 fn loud(args: &[&str]) -> Command {

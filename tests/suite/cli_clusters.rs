@@ -1,9 +1,7 @@
 //! `stance clusters`: positions within each topic (issue 18) — formats, determinism, errors, and
 //! the ordering on binding_norms (russia-aligned and western passages mostly apart).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn topic<'a>(v: &'a Value, id: &str) -> &'a Value {

@@ -2,9 +2,7 @@
 //! gets no topic; the same wording inside a cyber statement keeps its topic; French and English.
 //! `classify` and `passages` show the decision.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 const HR_EN: &str = "Human rights constitute the backbone of the multilateral system and must be protected everywhere.";

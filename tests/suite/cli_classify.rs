@@ -1,9 +1,7 @@
 //! `stance classify`: JSON lines per passage then the document line, French and English, file
 //! and stdin, with a saved model, and the input errors.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 const FR_STATEMENT: &str = "La Fédération de Russie estime qu'il est nécessaire d'élaborer, sous l'égide des Nations Unies, \

@@ -1,10 +1,8 @@
 //! An installed binary (`cargo install --path .`) has no checkout around it: the shipped corpus
 //! and lexicon are built in, and `--corpus` / `STANCE_CORPUS` still choose another corpus.
 
-mod common;
-
+use crate::common::*;
 use assert_cmd::Command;
-use common::*;
 use tempfile::TempDir;
 
 /// The built binary copied into a temporary `bin/`, and an empty folder to run it from.
@@ -12,6 +10,16 @@ fn installed() -> (TempDir, std::path::PathBuf, TempDir) {
     let bin_dir = TempDir::new().unwrap();
     let bin = bin_dir.path().join("stance");
     std::fs::copy(assert_cmd::cargo::cargo_bin("stance"), &bin).unwrap();
+    // A test on another thread may fork while the copy is still open for writing: its child holds
+    // the descriptor until it execs, and running the copy meanwhile fails with "Text file busy".
+    for _ in 0..200 {
+        match std::process::Command::new(&bin).arg("--version").output() {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                std::thread::sleep(std::time::Duration::from_millis(10))
+            }
+            _ => break,
+        }
+    }
     (bin_dir, bin, TempDir::new().unwrap())
 }
 

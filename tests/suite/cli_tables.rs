@@ -1,9 +1,7 @@
 //! Tables fit the width (`COLUMNS`, as a terminal would give it) without splitting a number or
 //! a word; piped output (no `COLUMNS`) is one table as wide as it needs.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use regex::Regex;
 
 fn at_width(width: usize, args: &[&str]) -> String {

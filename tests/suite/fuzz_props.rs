@@ -4,11 +4,9 @@
 //! encoding, HTML, DOCX and PDF — raw bytes and mutations of real files — and tables of texts). Case counts are bounded so the whole file
 //! runs in seconds; `fuzz/` has the cargo-fuzz targets for longer runs (docs/security.md).
 
-mod common;
-
 use std::sync::OnceLock;
 
-use common::*;
+use crate::common::*;
 use proptest::prelude::*;
 use stance::fuzzing;
 

@@ -3,9 +3,7 @@
 //! "model"` with its probability `p`), `--no-learned` leaves the lexicon alone, and the same
 //! `--seed` gives the same model bytes.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 /// A class of wording the lexicon has no cue for: Internet public policy as a sovereign
