@@ -165,6 +165,17 @@ fn table_errors_are_one_line_naming_file_and_flag() {
     fails(cmd, 1, &["bad.jsonl:2", "not JSON"]);
 }
 
+/// The default build reads no Parquet (arrow and parquet add minutes to a cold build): a table
+/// of texts in Parquet is a one-line usage error that names the feature, not "not a table".
+#[cfg(not(feature = "parquet"))]
+#[test]
+fn parquet_texts_without_the_feature_name_it() {
+    let dir = corpus(None, &[("news.parquet", b"PAR1\0\0\0\0PAR1")]);
+    let mut cmd = stance(&["similarity", "--corpus"]);
+    cmd.arg(dir.path().join("news.parquet"));
+    fails(cmd, 2, &["news.parquet", "--features parquet", "CSV or JSON lines"]);
+}
+
 #[test]
 fn a_csv_with_a_file_column_is_still_a_manifest() {
     let dir = small_corpus();
