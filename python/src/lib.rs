@@ -314,10 +314,21 @@ impl Analysis {
         Ok(out)
     }
 
-    /// The model of this analysis (to classify new texts in its space, or to save).
-    fn model(&self, py: Python<'_>) -> Model {
-        let model = py.detach(|| LibModel::from_analysis(&self.inner));
-        Model { model, lexicon: self.inner.lexicon.clone() }
+    /// The model of this analysis (to classify new texts in its space, or to save), with the
+    /// learned complement trained as `stance fit` trains it, unless `learned` is false.
+    #[pyo3(signature = (learned=true))]
+    fn model(&self, py: Python<'_>, learned: bool) -> PyResult<Model> {
+        let seed = self.seed;
+        let model = py
+            .detach(|| -> stance::Result<LibModel> {
+                let learned = match learned {
+                    true => Some(stance::learned::fit(&self.inner, &stance::learned::LearnParams::with_seed(seed))?),
+                    false => None,
+                };
+                Ok(LibModel { learned, ..LibModel::from_analysis(&self.inner) })
+            })
+            .map_err(err)?;
+        Ok(Model { model, lexicon: self.inner.lexicon.clone() })
     }
 }
 

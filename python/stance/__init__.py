@@ -281,9 +281,13 @@ class Analysis:
         out = self._native.compare(side_a, side_b, topic, terms, evidence, draws)
         return {k: _frame(v, arrow) for k, v in out.items()}
 
-    def model(self) -> "Model":
-        """The fitted model of this analysis, to classify new texts in its space or to save."""
-        return Model(self._native.model())
+    def model(self, learned: bool = True) -> "Model":
+        """The fitted model of this analysis, to classify new texts in its space or to save.
+
+        As ``stance fit``, it carries the learned complement, trained on the shipped hand-labelled
+        passages (it decides where the lexicon abstains); ``learned=False`` gives the lexicon
+        alone, as ``stance fit --no-learned``."""
+        return Model(self._native.model(learned))
 
 
 class Model:

@@ -180,6 +180,10 @@ def test_classify_returns_one_row_per_passage_like_the_cli(a, tmp_path):
     ]
     assert set(df["lang"]) == {"fr"}
     assert t.schema.field("cues").type == pa.list_(pa.field("item", pa.string(), nullable=False))
+    # As on the command line, the model carries the learned complement unless asked not to.
+    plain = [json.loads(line) for line in cli("classify", str(path), "--format", "json", "--no-learned").splitlines()][:-1]
+    alone = a.model(learned=False).classify([text]).to_pandas()
+    assert alone["stance"].tolist() == [w["stance"] for w in plain]
 
 
 def test_models_save_load_and_classify_the_same(a, tmp_path):
@@ -260,7 +264,8 @@ def test_a_parquet_table_of_texts_reads_like_its_csv(tmp_path):
     on the command line (`--text-col` …); the same rows as CSV give the same passages, and a
     date column stored as a Parquet date reads as its ISO date."""
     manifest = pd.read_csv(SEEDS / "manifest.csv", dtype=str, keep_default_na=False)
-    rows = manifest.head(6)
+    rows = manifest[manifest["date"].str.len() == 10].head(6)  # full dates: a Parquet date has a day
+    assert len(rows) == 6
     frame = pd.DataFrame(
         {
             "body": [(SEEDS / f).read_text(encoding="utf-8") for f in rows["file"]],
