@@ -66,7 +66,11 @@ fn too_deep(text: &str) -> Option<usize> {
                 .windows(close.len())
                 .position(|w| w.eq_ignore_ascii_case(close.as_bytes()))
                 .map_or(len, |e| at + e);
-        } else if !FLAT.contains(&name.as_str()) && !(text[i..end].ends_with("/>") && in_foreign(&open)) {
+        } else {
+            let self_closed = text[i..end].ends_with("/>") && in_foreign(&open);
+            if FLAT.contains(&name.as_str()) || self_closed {
+                continue;
+            }
             open.push(name);
             if open.len() > MAX_NESTING {
                 return Some(i);
