@@ -24,9 +24,9 @@
 //!      not pose a threat" negates the cue `@ai ..6 $risk` that ends on the harm word.
 //! 4. A cue does not run across a clause-break word (`mais`, `but`, "and support"). It is
 //!    negated by each event that starts before it with its first word in scope, or that sits in one
-//!    of the cue's gaps with the cue's last word in its scope ("la Convention de Budapest ne
-//!    saurait servir de modèle"); an odd number of events flips it (two negations affirm: "we do
-//!    not reject X").
+//!    of the cue's gaps with the cue's last word in its scope or wrapped by it ("la Convention de
+//!    Budapest ne saurait servir de modèle", "un traité ne retarderait pas …"); an odd number of
+//!    events flips it (two negations affirm: "we do not reject X").
 //! 5. A cue that follows a contrast marker in the same sentence (`rather than`, `instead of`,
 //!    `au lieu de`, `plutôt que`) is the rejected alternative and flips once more: in
 //!    "X rather than Y", X keeps its polarity and Y is reversed.
@@ -273,7 +273,9 @@ impl Context {
                 if e.first < m.start {
                     m.start < e.scope_end
                 } else {
-                    m.gap_tokens.contains(&e.first) && e.last < last && last < e.scope_end
+                    // In a gap: its scope reaches the cue's last word, or (French `ne … pas`
+                    // around the verb) the event wraps it: "ne retarderait pas".
+                    m.gap_tokens.contains(&e.first) && last < e.scope_end
                 }
             })
             .count()
