@@ -778,3 +778,63 @@ fn exclusive_endorsement_and_evaluation_en() {
         ("un_processes", "The Programme of Action is not the right framework for these discussions.", O),
     ]);
 }
+
+// Lexicon 1.6.0: an objection worded as the bad consequence of a proposal (the proposal's own
+// words would otherwise read as support); a good consequence stays support.
+
+#[test]
+fn a_bad_consequence_of_the_proposal_opposes_it_fr() {
+    check(&[
+        (
+            "binding_norms",
+            "L'élaboration d'un nouveau traité sur la sécurité de l'information retarderait l'application des normes déjà convenues.",
+            O,
+        ),
+        ("ai", "Une réglementation contraignante de l'intelligence artificielle freinerait la recherche.", O),
+        ("budapest_convention", "Rejoindre la Convention de Budapest compromettrait notre souveraineté numérique.", O),
+        ("un_processes", "Le programme d'action risque de fragmenter les discussions sur la cybersécurité.", O),
+        ("human_rights", "La protection des données personnelles ne doit pas freiner les enquêtes pénales en ligne.", O),
+        ("internet_governance", "La cybersouveraineté affaiblirait la sécurité du réseau mondial.", O),
+        // contrast: a good consequence, or a bad one denied (`ne … pas` around the verb)
+        ("binding_norms", "Une convention universelle renforcerait la sécurité internationale de l'information.", S),
+        ("ai", "Des règles internationales sur l'IA renforceraient la confiance entre les États.", S),
+        ("binding_norms", "Un traité contraignant sur le cyberespace ne retarderait en rien la mise en œuvre des normes.", S),
+    ]);
+}
+
+#[test]
+fn a_bad_consequence_of_the_proposal_opposes_it_en() {
+    check(&[
+        (
+            "binding_norms",
+            "Launching talks on a new cyber convention would divert attention from implementing the agreed norms.",
+            O,
+        ),
+        ("ai", "A global AI agency would duplicate existing efforts and slow innovation.", O),
+        ("budapest_convention", "Joining the Budapest Convention could jeopardise our constitutional safeguards.", O),
+        (
+            "un_processes",
+            "The proposed Programme of Action would reopen the consensus reached in the OEWG on ICT security.",
+            O,
+        ),
+        ("human_rights", "Privacy safeguards in the convention could delay urgent criminal investigations online.", O),
+        ("internet_governance", "Internet sovereignty would fragment the global network.", O),
+        // contrast: a good consequence, or a bad one denied
+        ("binding_norms", "A legally binding instrument would strengthen accountability in cyberspace.", S),
+        ("un_processes", "The Programme of Action would strengthen the implementation of the agreed cyber norms.", S),
+        ("budapest_convention", "The Budapest Convention would not undermine the UN process; it complements it.", S),
+        (
+            "human_rights",
+            "Privacy safeguards online do not hamper investigations; they make evidence more reliable.",
+            S,
+        ),
+    ]);
+}
+
+#[test]
+fn proposals_worded_around_a_word_reach_binding_norms_and_energy_as_effort_is_no_infrastructure() {
+    assert!(reaches("A binding cyber convention would help.", "binding_norms"));
+    assert!(reaches("Drafting a new cyber treaty is our priority.", "binding_norms"));
+    assert!(!reaches("Our energy belongs in implementing the agreed norms.", "critical_infrastructure"));
+    assert!(reaches("Cyberattacks on energy grids must stop.", "critical_infrastructure"));
+}
