@@ -3,6 +3,7 @@
 
 Usage (from the repository root, after `cargo build --release`):
     python3 docs/make_readme_examples.py
+or with another build of the same commit: `STANCE_BIN=target/debug/stance python3 docs/make_readme_examples.py`.
 Each example is run on the shipped seeds/ with --seed 0; long outputs are cut (marked "…").
 """
 import os
@@ -13,7 +14,7 @@ import subprocess
 import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-BIN = ROOT / "target" / "release" / "stance"
+BIN = pathlib.Path(os.environ.get("STANCE_BIN", ROOT / "target" / "release" / "stance"))
 WORK = pathlib.Path(tempfile.mkdtemp(prefix="stance-readme-"))
 
 NEW_TEXT = """Les États membres de l'Union africaine soutiennent l'élaboration d'un instrument
