@@ -838,3 +838,99 @@ fn proposals_worded_around_a_word_reach_binding_norms_and_energy_as_effort_is_no
     assert!(!reaches("Our energy belongs in implementing the agreed norms.", "critical_infrastructure"));
     assert!(reaches("Cyberattacks on energy grids must stop.", "critical_infrastructure"));
 }
+
+// Lexicon 1.7.0: a sovereignty critique of an instrument (it lets foreign services reach data or
+// territory, it violates sovereignty) opposes it, or supports the topic when the instrument is the
+// topic's opposite (the multistakeholder model); the consequence class in the English present
+// tense and with the proposal taken up by a pronoun or a demonstrative.
+
+#[test]
+fn a_sovereignty_critique_of_an_instrument_opposes_it() {
+    check(&[
+        (
+            "budapest_convention",
+            "La Convention de Budapest autorise les polices étrangères à accéder aux serveurs situés sur notre territoire.",
+            O,
+        ),
+        (
+            "budapest_convention",
+            "Ce dispositif est présenté comme neutre. Or la Convention de Budapest viole la souveraineté des États qui l'appliquent.",
+            O,
+        ),
+        (
+            "budapest_convention",
+            "Nous avons examiné la Convention de Budapest : ce texte porte atteinte à la souveraineté numérique des pays en développement.",
+            O,
+        ),
+        (
+            "budapest_convention",
+            "The Budapest Convention permits foreign investigators to access computer systems in another State's territory.",
+            O,
+        ),
+        (
+            "budapest_convention",
+            "Under its Article 32, the Budapest Convention gives Western intelligence services a way into our national databases.",
+            O,
+        ),
+        (
+            "budapest_convention",
+            "The Budapest Convention infringes the sovereignty of every State that has not signed it.",
+            O,
+        ),
+        (
+            "internet_governance",
+            "Le modèle multipartite de gouvernance de l'internet donne à des sociétés étrangères le pouvoir de contrôler nos réseaux nationaux.",
+            S,
+        ),
+        (
+            "internet_governance",
+            "The multistakeholder model violates the sovereignty of States over their segment of the Internet.",
+            S,
+        ),
+        ("supply_chain", "These vendors give foreign intelligence agencies access to our 5G networks.", O),
+        // contrast: the access denied, sovereignty respected
+        (
+            "budapest_convention",
+            "The Budapest Convention does not allow foreign police to access data without the consent of the State concerned.",
+            S,
+        ),
+        (
+            "budapest_convention",
+            "La Convention de Budapest respecte la souveraineté des États parties et prévoit des garanties.",
+            S,
+        ),
+    ]);
+}
+
+#[test]
+fn a_bad_consequence_in_the_present_or_taken_up_by_a_pronoun_opposes_the_proposal_en() {
+    check(&[
+        ("binding_norms", "A new cyber treaty diverts scarce diplomatic resources from capacity building.", O),
+        (
+            "binding_norms",
+            "The idea of a legally binding convention on ICT security keeps coming back. It would only polarise the debate.",
+            O,
+        ),
+        (
+            "binding_norms",
+            "Some want a new binding instrument on cyber security. Such an instrument undermines the agreed framework.",
+            O,
+        ),
+        ("un_processes", "A permanent Programme of Action on ICT security duplicates the OEWG.", O),
+        ("ai", "A binding treaty on AI stifles research and delays useful applications.", O),
+        ("internet_governance", "Internet sovereignty fragments the global network.", O),
+        // contrast: a non-proposal subject, the lack of the proposal, an impersonal "it", a good consequence
+        (
+            "binding_norms",
+            "Ransomware attacks undermine trust between States, and a binding treaty on ICT security is needed.",
+            S,
+        ),
+        ("binding_norms", "The absence of a legally binding instrument weakens accountability in cyberspace.", S),
+        (
+            "binding_norms",
+            "It undermines confidence when States ignore cyber norms, so we call for a binding treaty.",
+            S,
+        ),
+        ("binding_norms", "A legally binding instrument strengthens accountability in cyberspace.", S),
+    ]);
+}
