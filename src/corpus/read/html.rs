@@ -306,6 +306,25 @@ mod tests {
         assert!(warnings[0].contains("Windows-1252"), "{warnings:?}");
     }
 
+    proptest::proptest! {
+        /// Tag soup around the pre-scan's edge cases (stray and upper-case end tags, unclosed
+        /// comments and scripts, `/>` in and out of SVG, multi-byte text): read, or refused in
+        /// one line — never a panic.
+        #[test]
+        fn tag_soup_reads_or_is_refused_in_one_line(parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "<div>", "</div>", "<p>", "</span>", "<!--", "-->", "<script>", "</SCRIPT>", "<svg>",
+                "</svg>", "<path/>", "<div/>", "<", "/>", ">", "é", "text ", "<li>", "<b>",
+            ]),
+            0..3000,
+        )) {
+            let page = parts.concat();
+            if let Err(e) = extract("t.html", page.into_bytes()) {
+                proptest::prop_assert_eq!(e.to_string().lines().count(), 1);
+            }
+        }
+    }
+
     #[test]
     fn deep_nesting_reads_to_the_cap_and_is_refused_beyond_it() {
         let nested = |n: usize| "<div>".repeat(n) + "deep text" + &"</div>".repeat(n);
