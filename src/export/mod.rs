@@ -47,20 +47,49 @@ pub struct TopicMatrix {
     pub result: SimilarityMatrix,
 }
 
-/// One cell of a similarity matrix, as a row of `similarity.csv` (tidy / long form). The columns
-/// after `by` are those of `stance similarity --format csv`.
+/// One cell of a group × group matrix in long form: the columns that `similarity.csv` and
+/// `agreement.csv` share (those of `stance similarity --format csv` after `by`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SimilarityCell {
+pub struct MatrixCell {
     pub by: GroupBy,
     pub row_label: String,
     pub col_label: String,
-    /// Empty (CSV) / null (JSON): all passages.
+    /// Empty (CSV) / null (JSON): all passages (similarity), over the topics both address
+    /// (agreement).
     pub topic: Option<String>,
     pub value: Option<f64>,
     pub low: Option<f64>,
     pub high: Option<f64>,
     pub n_row: usize,
     pub n_col: usize,
+}
+
+/// One cell of a similarity matrix, as a row of `similarity.csv` (tidy / long form).
+pub type SimilarityCell = MatrixCell;
+
+/// The cells of an n × n matrix in row-major order, with their (row, column) indices.
+fn matrix_cells<'a>(
+    by: GroupBy,
+    topic: Option<&'a str>,
+    labels: &'a [String],
+    [value, low, high]: [&'a [Vec<Option<f64>>]; 3],
+    n_passages: &'a [usize],
+) -> impl Iterator<Item = (usize, usize, MatrixCell)> + 'a {
+    let n = labels.len();
+    (0..n).flat_map(move |i| (0..n).map(move |j| (i, j))).map(move |(i, j)| {
+        let cell = MatrixCell {
+            by,
+            row_label: labels[i].clone(),
+            col_label: labels[j].clone(),
+            topic: topic.map(str::to_string),
+            value: value[i][j],
+            low: low[i][j],
+            high: high[i][j],
+            n_row: n_passages[i],
+            n_col: n_passages[j],
+        };
+        (i, j, cell)
+    })
 }
 
 /// A group's position on a topic, as a row of `positions.csv` and of `stance positions`.
@@ -144,37 +173,16 @@ pub fn agreement_tables(
 /// One cell of an agreement matrix, as a row of `agreement.csv` (tidy / long form).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgreementCell {
-    pub by: GroupBy,
-    pub row_label: String,
-    pub col_label: String,
-    /// Empty (CSV) / null (JSON): over the topics both address.
-    pub topic: Option<String>,
-    pub value: Option<f64>,
-    pub low: Option<f64>,
-    pub high: Option<f64>,
-    pub n_row: usize,
-    pub n_col: usize,
+    #[serde(flatten)]
+    pub cell: MatrixCell,
     /// Topics both groups address (0 or 1 on one topic).
     pub shared_topics: usize,
 }
 
 /// The cells of an agreement matrix in row-major order.
 pub fn agreement_cells(by: GroupBy, topic: Option<&str>, m: &AgreementMatrix) -> Vec<AgreementCell> {
-    let n = m.labels.len();
-    (0..n)
-        .flat_map(|i| (0..n).map(move |j| (i, j)))
-        .map(|(i, j)| AgreementCell {
-            by,
-            row_label: m.labels[i].clone(),
-            col_label: m.labels[j].clone(),
-            topic: topic.map(str::to_string),
-            value: m.matrix[i][j],
-            low: m.low[i][j],
-            high: m.high[i][j],
-            n_row: m.n_passages[i],
-            n_col: m.n_passages[j],
-            shared_topics: m.shared_topics[i][j],
-        })
+    matrix_cells(by, topic, &m.labels, [&m.matrix, &m.low, &m.high], &m.n_passages)
+        .map(|(i, j, cell)| AgreementCell { cell, shared_topics: m.shared_topics[i][j] })
         .collect()
 }
 
@@ -358,21 +366,7 @@ pub fn matrices(
 
 /// The cells of a matrix in row-major order (`similarity.csv`, `stance similarity --format csv`).
 pub fn tidy(by: GroupBy, topic: Option<&str>, r: &SimilarityMatrix) -> Vec<SimilarityCell> {
-    let n = r.labels.len();
-    (0..n)
-        .flat_map(|i| (0..n).map(move |j| (i, j)))
-        .map(|(i, j)| SimilarityCell {
-            by,
-            row_label: r.labels[i].clone(),
-            col_label: r.labels[j].clone(),
-            topic: topic.map(str::to_string),
-            value: r.matrix[i][j],
-            low: r.low[i][j],
-            high: r.high[i][j],
-            n_row: r.n_passages[i],
-            n_col: r.n_passages[j],
-        })
-        .collect()
+    matrix_cells(by, topic, &r.labels, [&r.matrix, &r.low, &r.high], &r.n_passages).map(|(_, _, c)| c).collect()
 }
 
 /// Stance counts and shares of every issuer on every topic it has passages on (a passage on
@@ -796,18 +790,7 @@ mod tests {
             high: None,
         };
         assert_eq!(header_of(&pos), columns::POSITIONS);
-        let a = AgreementCell {
-            by: GroupBy::Issuer,
-            row_label: "a".into(),
-            col_label: "b".into(),
-            topic: None,
-            value: None,
-            low: None,
-            high: None,
-            n_row: 0,
-            n_col: 1,
-            shared_topics: 0,
-        };
+        let a = AgreementCell { cell: cell.clone(), shared_topics: 0 };
         assert_eq!(header_of(&a), columns::AGREEMENT);
         let c = crate::compare::clusters::ClusterRecord {
             topic: "t".into(),
