@@ -934,3 +934,75 @@ fn a_bad_consequence_in_the_present_or_taken_up_by_a_pronoun_opposes_the_proposa
         ("binding_norms", "A legally binding instrument strengthens accountability in cyberspace.", S),
     ]);
 }
+
+// Lexicon 1.8.0: the English base form after a plural or noun-phrase proposal subject; a call
+// reported of others followed by the speaker's objection; consequence objections toward
+// attribution, militarization and unilateral coercive measures; intergovernmental control of
+// the Internet as a proposal with consequences.
+
+#[test]
+fn a_bad_consequence_in_the_base_form_after_a_plural_subject_opposes_the_proposal() {
+    check(&[
+        ("binding_norms", "Binding cyber obligations slow down and complicate the work of national CERTs.", O),
+        ("binding_norms", "New legally binding treaties on ICT security derail the implementation of agreed norms.", O),
+        ("human_rights", "Data protection rules impede cross-border cybercrime investigations.", O),
+        ("internet_governance", "Internet sovereignty doctrines fragment the global network.", O),
+        // contrast: the consequence denied, a non-proposal subject
+        ("binding_norms", "Binding cyber norms do not hamper innovation.", S),
+        ("binding_norms", "Criminal groups undermine trust in cyberspace; a legally binding convention is needed.", S),
+    ]);
+}
+
+#[test]
+fn a_call_reported_of_others_then_the_speakers_objection_opposes() {
+    check(&[
+        (
+            "binding_norms",
+            "Many countries are pushing for a legally binding convention on ICT security. It would only reopen debates settled by consensus.",
+            O,
+        ),
+        (
+            "binding_norms",
+            "Certains pays appellent à un instrument juridiquement contraignant. Il risquerait de fragmenter le cadre existant.",
+            O,
+        ),
+        // contrast: the speaker's own call, then a good consequence
+        (
+            "binding_norms",
+            "We call for a legally binding convention on ICT security. It would fill the gaps left by voluntary norms.",
+            S,
+        ),
+    ]);
+}
+
+#[test]
+fn consequence_objections_reach_attribution_militarization_and_coercive_measures() {
+    check(&[
+        ("attribution", "Public attribution of cyber incidents would only inflame tensions between States.", O),
+        ("attribution", "Les accusations publiques d'attaques informatiques risquent d'attiser les tensions entre États.", O),
+        ("militarization", "Applying the law on the use of force to cyberspace would fuel an arms race.", O),
+        (
+            "militarization",
+            "Reconnaître le droit de légitime défense dans le cyberespace risquerait de légitimer la guerre informatique.",
+            O,
+        ),
+        ("unilateral_coercive_measures", "Sanctions deter State-sponsored hackers.", O),
+        // contrast: a bad consequence of sanctions supports the proposition; an escalation denied
+        ("unilateral_coercive_measures", "Unilateral sanctions would only weaken the cyber resilience of developing countries.", S),
+        ("attribution", "Public attribution would not escalate tensions when it is backed by evidence.", S),
+    ]);
+}
+
+#[test]
+fn intergovernmental_control_of_the_internet_with_a_bad_consequence_opposes_state_led_governance() {
+    check(&[
+        ("internet_governance", "Giving an intergovernmental body control over the Internet would fragment the network.", O),
+        ("internet_governance", "Confier l'Internet à une instance intergouvernementale risquerait de freiner l'innovation.", O),
+        // contrast: a good consequence
+        (
+            "internet_governance",
+            "An intergovernmental organisation for the Internet would strengthen the equal rights of States.",
+            S,
+        ),
+    ]);
+}
