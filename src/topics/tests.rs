@@ -996,8 +996,16 @@ fn consequence_objections_reach_attribution_militarization_and_coercive_measures
 #[test]
 fn intergovernmental_control_of_the_internet_with_a_bad_consequence_opposes_state_led_governance() {
     check(&[
-        ("internet_governance", "Giving an intergovernmental body control over the Internet would fragment the network.", O),
-        ("internet_governance", "Confier l'Internet à une instance intergouvernementale risquerait de freiner l'innovation.", O),
+        (
+            "internet_governance",
+            "Giving an intergovernmental body control over the Internet would fragment the network.",
+            O,
+        ),
+        (
+            "internet_governance",
+            "Confier l'Internet à une instance intergouvernementale risquerait de freiner l'innovation.",
+            O,
+        ),
         // contrast: a good consequence
         (
             "internet_governance",
