@@ -318,16 +318,8 @@ impl Analysis {
     /// learned complement trained as `stance fit` trains it, unless `learned` is false.
     #[pyo3(signature = (learned=true))]
     fn model(&self, py: Python<'_>, learned: bool) -> PyResult<Model> {
-        let seed = self.seed;
-        let model = py
-            .detach(|| -> stance::Result<LibModel> {
-                let learned = match learned {
-                    true => Some(stance::learned::fit(&self.inner, &stance::learned::LearnParams::with_seed(seed))?),
-                    false => None,
-                };
-                Ok(LibModel { learned, ..LibModel::from_analysis(&self.inner) })
-            })
-            .map_err(err)?;
+        let learn = stance::learned::LearnParams::with_seed(self.seed);
+        let model = py.detach(|| LibModel::fitted(&self.inner, learned.then_some(&learn))).map_err(err)?;
         Ok(Model { model, lexicon: self.inner.lexicon.clone() })
     }
 }

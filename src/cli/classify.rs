@@ -91,12 +91,8 @@ pub fn run(ctx: &Ctx, args: ClassifyArgs) -> Result<()> {
         }
         None => {
             // As `stance fit` would save it (the learned complement unless `--no-learned`).
-            let analysis = ctx.analysis()?;
-            let learned = match args.no_learned {
-                false => Some(stance::learned::fit(&analysis, &LearnParams::with_seed(ctx.global.seed))?),
-                true => None,
-            };
-            fitted = Model { learned, ..Model::from_analysis(&analysis) };
+            let learn = LearnParams::with_seed(ctx.global.seed);
+            fitted = Model::fitted(&ctx.analysis()?, (!args.no_learned).then_some(&learn))?;
             &fitted
         }
     };

@@ -111,6 +111,14 @@ impl Model {
         Model::with_parts(a, a.tfidf.clone(), a.svd.clone())
     }
 
+    /// The model `stance fit` would save for `a`, leaving `a` whole: with the learned complement
+    /// trained by `learn`, or without one (`None`, as `--no-learned`). What `classify` without
+    /// `--model` and the Python package's `Analysis.model()` use.
+    pub fn fitted(a: &Analysis, learn: Option<&crate::learned::LearnParams>) -> Result<Model> {
+        let learned = learn.map(|p| crate::learned::fit(a, p)).transpose()?;
+        Ok(Model { learned, ..Model::from_analysis(a) })
+    }
+
     /// [`Model::from_analysis`] that moves the vocabulary, idf and SVD basis out of `a` instead
     /// of copying them: they are most of a model (the basis alone is 182 MB at 50 MB of text
     /// with `--min-df 2`), and `stance fit` is done with them when it saves the model, where its
