@@ -188,6 +188,20 @@ pub struct Provenance {
     pub span: PassageSpan,
 }
 
+impl Provenance {
+    /// The record of the passage at `span` of document `d`.
+    pub fn new(d: &crate::corpus::Document, span: PassageSpan) -> Provenance {
+        Provenance {
+            issuer: d.issuer.clone(),
+            bloc: d.bloc.clone(),
+            date: d.date.clone(),
+            document: d.id.clone(),
+            title: d.title.clone(),
+            span,
+        }
+    }
+}
+
 /// A passage's place in its text: its position (0-based) and its byte offsets. A classified
 /// text, which has no document metadata, carries this part of [`Provenance`] alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -421,15 +435,7 @@ impl Analysis {
     /// Where passage `row` comes from.
     pub fn provenance(&self, row: usize) -> Provenance {
         let p = &self.passages[row];
-        let d = &self.corpus.documents[p.doc];
-        Provenance {
-            issuer: d.issuer.clone(),
-            bloc: d.bloc.clone(),
-            date: d.date.clone(),
-            document: d.id.clone(),
-            title: d.title.clone(),
-            span: p.span(),
-        }
+        Provenance::new(&self.corpus.documents[p.doc], p.span())
     }
 
     /// Number of passages speaking to each topic id.

@@ -365,9 +365,9 @@ fn to_table(d: &Diff, limit: usize) -> String {
             out.push_str(&format!(
                 "[{}] {} — {} ¶{} ({}, {}): {text}{cut}\n",
                 i + 1,
-                e.issuer,
-                e.document,
-                e.index,
+                e.provenance.issuer,
+                e.provenance.document,
+                e.provenance.span.passage,
                 e.topic.as_deref().unwrap_or("no topic"),
                 e.stance.map_or("-", |s| s.as_str())
             ));

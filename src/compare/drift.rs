@@ -26,6 +26,7 @@ use super::change::PairChange;
 use super::clusters::{nearest, position_row, TopicClusters};
 use super::SimilarityParams;
 use crate::groups::GroupBy;
+use crate::pipeline::Provenance;
 use crate::topics::{Stance, StanceCounts};
 use crate::Result;
 
@@ -344,15 +345,12 @@ pub struct NewGroup {
     pub evidence: Vec<usize>,
 }
 
-/// A passage of a document added between the states, shown as evidence.
+/// A passage of a document added between the states, shown as evidence: where it comes from
+/// (the same record as every other passage-like output), what it was given, its text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EvidencePassage {
-    pub document: String,
-    pub issuer: String,
-    pub bloc: String,
-    pub date: Option<String>,
-    /// Position of the passage in its document.
-    pub index: usize,
+    #[serde(flatten)]
+    pub provenance: Provenance,
     pub topic: Option<String>,
     pub stance: Option<Stance>,
     pub cluster: usize,
@@ -566,9 +564,9 @@ pub fn drift(
     let group_of = |r: usize, level: Level| {
         let p = &added[r].passage;
         if level == Level::Issuer {
-            p.issuer.as_str()
+            p.provenance.issuer.as_str()
         } else {
-            p.bloc.as_str()
+            p.provenance.bloc.as_str()
         }
     };
     let topic_of = |r: usize| added[r].passage.topic.as_deref();
@@ -753,6 +751,7 @@ pub fn drift(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::pipeline::PassageSpan;
 
     fn add(s: &mut RunState, issuer: &str, topic: Option<&str>, stance: Option<Stance>, cluster: usize, v: &[f32]) {
         let held: Vec<(String, Stance)> = topic.iter().zip(stance).map(|(t, s)| (t.to_string(), s)).collect();
@@ -816,11 +815,14 @@ pub(crate) mod tests {
             .enumerate()
             .map(|(index, (&(issuer, topic, stance, cluster, v), text))| Added {
                 passage: EvidencePassage {
-                    document: format!("{issuer}.txt"),
-                    issuer: issuer.into(),
-                    bloc: "b".into(),
-                    date: None,
-                    index,
+                    provenance: Provenance {
+                        issuer: issuer.into(),
+                        bloc: "b".into(),
+                        date: None,
+                        document: format!("{issuer}.txt"),
+                        title: None,
+                        span: PassageSpan { passage: index, start: 0, end: text.len() },
+                    },
                     topic: topic.map(str::to_string),
                     stance,
                     cluster,
@@ -853,7 +855,7 @@ pub(crate) mod tests {
         let ab = ab.expect("A ~ B moved");
         assert_eq!((ab.change.margin, ab.change.detail), (Some(0.01), Interval { low: 0.0, high: 0.02 }));
         assert_eq!(ab.evidence.len(), 2);
-        assert!(ab.evidence.iter().all(|&e| d.evidence[e].issuer == "A"), "A's new passages moved it");
+        assert!(ab.evidence.iter().all(|&e| d.evidence[e].provenance.issuer == "A"), "A's new passages moved it");
         assert_eq!(d.stances.len(), 1);
         assert_eq!(d.stances[0].evidence.iter().map(|&e| d.evidence[e].text.as_str()).collect::<Vec<_>>(), texts[..2]);
         assert_eq!(
@@ -904,9 +906,9 @@ pub(crate) mod tests {
         let added = added(texts);
         for a in &added {
             let p = &a.passage;
-            add(&mut after, &p.issuer, p.topic.as_deref(), p.stance, p.cluster, &a.vector);
+            add(&mut after, &p.provenance.issuer, p.topic.as_deref(), p.stance, p.cluster, &a.vector);
             if let (Some(t), Some(s)) = (&p.topic, p.stance) {
-                after.place(&p.issuer, t, &a.vector, s);
+                after.place(&p.provenance.issuer, t, &a.vector, s);
             }
         }
         // A: 1 passage in 0, then 2 more in 1. B stays split (no position holds most): not listed.

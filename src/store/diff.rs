@@ -19,6 +19,7 @@ use crate::compare::similarity::similarity;
 use crate::compare::SimilarityParams;
 use crate::groups::Grouping;
 use crate::le;
+use crate::pipeline::{PassageSpan, Provenance};
 use crate::topics::Stance;
 use crate::{Error, Result};
 
@@ -176,11 +177,7 @@ impl Workspace {
                 .map(|p| {
                     let d = &docs[&p.doc];
                     let passage = EvidencePassage {
-                        document: d.id.clone(),
-                        issuer: d.issuer.clone(),
-                        bloc: d.bloc.clone(),
-                        date: d.date.clone(),
-                        index: p.idx,
+                        provenance: Provenance::new(d, PassageSpan { passage: p.idx, start: p.start, end: p.end }),
                         topic: p.topic,
                         stance: p.stance,
                         cluster: p.cluster,

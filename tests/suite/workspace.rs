@@ -134,6 +134,16 @@ fn periodic_rerun_scenario() {
     let evidence = d["evidence"].as_array().unwrap();
     assert!(!evidence.is_empty());
     assert!(evidence.iter().all(|e| e["document"] == "eu-2025-03.txt" || e["document"] == "au-2025-03.txt"));
+    // Each cited passage carries the provenance record of passages.csv, its offsets into its text.
+    for e in evidence {
+        for key in ["issuer", "bloc", "date", "document", "title", "passage", "start", "end"] {
+            assert!(e.get(key).is_some(), "{key} missing: {e}");
+        }
+        let source = if e["document"] == "eu-2025-03.txt" { EU_2025 } else { AU_2025 };
+        let (start, end) = (e["start"].as_u64().unwrap() as usize, e["end"].as_u64().unwrap() as usize);
+        let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(words(&source[start..end]), words(e["text"].as_str().unwrap()), "{e}");
+    }
     let entered: Vec<(&str, &str)> = d["topics_entered"]
         .as_array()
         .unwrap()
