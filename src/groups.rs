@@ -70,12 +70,19 @@ pub fn group_means(vectors: ArrayView2<f32>, members: &[Vec<usize>]) -> Array2<f
         for &r in rows {
             m.zip_mut_with(&vectors.row(r), |a, &b| *a += b as f64);
         }
-        let norm = m.dot(&m).sqrt();
+    }
+    unit_rows(&mut means);
+    means
+}
+
+/// Scales every non-zero row of `m` to unit length (a sum of vectors becomes a position).
+pub fn unit_rows(m: &mut Array2<f64>) {
+    for mut row in m.rows_mut() {
+        let norm = row.dot(&row).sqrt();
         if norm > 0.0 {
-            m /= norm;
+            row /= norm;
         }
     }
-    means
 }
 
 /// Mean of the selected rows of `vectors`, L2-normalised (a document's or a group's position).

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::seed::{derive, Stream};
 
 /// The random stream of draw `draw`.
-fn stream(seed: u64, draw: usize) -> ChaCha8Rng {
+pub(super) fn stream(seed: u64, draw: usize) -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(derive(seed, Stream::BootstrapDraw(draw as u64)))
 }
 

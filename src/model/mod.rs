@@ -357,13 +357,28 @@ impl ModelFile {
     /// positioned read each): what classifying a text whose terms are `terms` needs, with the
     /// same numbers as the whole model.
     pub fn slice(&self, terms: &BTreeSet<String>) -> Result<Model> {
+        self.slice_with(terms, None)
+    }
+
+    /// [`ModelFile::slice`] plus every term starting with `prefix` (e.g. all lexicon features,
+    /// for passages whose positions are not known before they are scored).
+    pub fn slice_with(&self, terms: &BTreeSet<String>, prefix: Option<&str>) -> Result<Model> {
         let vocabulary = self.vocabulary()?;
-        let mut found = Vec::new();
-        for term in terms {
-            if let Some(j) = vocabulary.find(term) {
-                let idf = self.read(8, self.at_idf + 8 * j as u64)?;
-                found.push((term.clone(), le::decode::<f64>(&idf)[0], self.column(j)?));
+        let mut columns: BTreeMap<String, usize> =
+            terms.iter().filter_map(|t| Some((t.clone(), vocabulary.find(t)?))).collect();
+        if let Some(prefix) = prefix {
+            let p = prefix.as_bytes();
+            let first = vocabulary.lower_bound(p);
+            for j in (first..vocabulary.len()).take_while(|&j| vocabulary.bytes(j).starts_with(p)) {
+                if let Ok(term) = std::str::from_utf8(vocabulary.bytes(j)) {
+                    columns.insert(term.to_string(), j);
+                }
             }
+        }
+        let mut found = Vec::with_capacity(columns.len());
+        for (term, j) in columns {
+            let idf = self.read(8, self.at_idf + 8 * j as u64)?;
+            found.push((term, le::decode::<f64>(&idf)[0], self.column(j)?));
         }
         Ok(self.header.clone().with_terms(self.k, found))
     }
@@ -451,19 +466,29 @@ impl Vocabulary {
         self.bounds(j).and_then(|(a, b)| self.blob.get(a..b)).unwrap_or_default()
     }
 
-    /// Column of `term`: byte order is the `str` order the vocabulary is sorted in.
-    fn find(&self, term: &str) -> Option<usize> {
-        let n = self.offsets.len() / 8 - 1;
-        let (mut lo, mut hi) = (0, n);
+    fn len(&self) -> usize {
+        (self.offsets.len() / 8).saturating_sub(1)
+    }
+
+    /// The first column whose term is not below `key`: byte order is the `str` order the
+    /// vocabulary is sorted in.
+    fn lower_bound(&self, key: &[u8]) -> usize {
+        let (mut lo, mut hi) = (0, self.len());
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            match self.bytes(mid).cmp(term.as_bytes()) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(mid),
+            if self.bytes(mid) < key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
             }
         }
-        None
+        lo
+    }
+
+    /// Column of `term`.
+    fn find(&self, term: &str) -> Option<usize> {
+        let j = self.lower_bound(term.as_bytes());
+        (j < self.len() && self.bytes(j) == term.as_bytes()).then_some(j)
     }
 }
 

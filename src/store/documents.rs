@@ -4,6 +4,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use std::io::{Read, Write};
+
+use flate2::{read::ZlibDecoder, write::ZlibEncoder, Compression};
+use rayon::prelude::*;
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
@@ -45,6 +50,30 @@ fn check_batch(docs: &[Document]) -> Result<()> {
     Ok(())
 }
 
+/// A text as stored: zlib of its UTF-8 bytes (speeches and statements shrink about threefold).
+fn pack(text: &str) -> Vec<u8> {
+    let mut z = ZlibEncoder::new(Vec::with_capacity(text.len() / 3), Compression::default());
+    z.write_all(text.as_bytes()).and_then(|()| z.finish()).expect("writing to a Vec cannot fail")
+}
+
+/// A stored text: a BLOB is [`pack`]ed, TEXT (workspaces of schema 1) is the text itself.
+struct Stored(String);
+
+impl FromSql for Stored {
+    fn column_result(v: ValueRef) -> FromSqlResult<Stored> {
+        let text = match v {
+            ValueRef::Text(t) => String::from_utf8(t.to_vec()).map_err(|e| FromSqlError::Other(Box::new(e)))?,
+            ValueRef::Blob(b) => {
+                let mut text = String::with_capacity(b.len() * 3);
+                ZlibDecoder::new(b).read_to_string(&mut text).map_err(|e| FromSqlError::Other(Box::new(e)))?;
+                text
+            }
+            _ => return Err(FromSqlError::InvalidType),
+        };
+        Ok(Stored(text))
+    }
+}
+
 /// Inserts `docs` (already validated) through `c`, skipping content already present.
 pub(super) fn insert(c: &Connection, at: &Paths, docs: &[Document]) -> Result<IngestReport> {
     check_batch(docs)?;
@@ -59,7 +88,8 @@ pub(super) fn insert(c: &Connection, at: &Paths, docs: &[Document]) -> Result<In
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )
         .map_err(err)?;
-    for d in docs {
+    let packed: Vec<Vec<u8>> = docs.par_iter().map(|d| pack(&d.text)).collect();
+    for (d, text) in docs.iter().zip(packed) {
         if let Some(name) = by_hash.query_row([&d.hash], |r| r.get::<_, String>(0)).optional().map_err(err)? {
             report.already_present.push((d.id.clone(), name));
             continue;
@@ -83,7 +113,7 @@ pub(super) fn insert(c: &Connection, at: &Paths, docs: &[Document]) -> Result<In
                 d.title,
                 d.source_url,
                 meta,
-                d.text,
+                text,
                 added
             ])
             .map_err(err)?;
@@ -111,7 +141,7 @@ fn document(r: &Row, with_text: bool) -> rusqlite::Result<(i64, Document)> {
             title: r.get(8)?,
             source_url: r.get(9)?,
             meta: serde_json::from_str(&meta).unwrap_or_default(),
-            text: if with_text { r.get(11)? } else { String::new() },
+            text: if with_text { r.get::<_, Stored>(11)?.0 } else { String::new() },
         },
     ))
 }
@@ -209,5 +239,36 @@ mod tests {
         assert_eq!(c.documents[1].text, "another text");
         assert_eq!(c.documents[0].meta.get("x").map(String::as_str), Some("1"));
         assert_eq!(c.documents[0].hash, sha256_hex(b"one text"));
+    }
+
+    #[test]
+    fn texts_are_stored_compressed_and_schema_1_texts_still_read() {
+        let dir = tempfile::tempdir().unwrap();
+        Workspace::create(dir.path(), |_| Ok(())).unwrap();
+        let long = "Les États soutiennent un instrument juridiquement contraignant. ".repeat(200);
+        Workspace::open(dir.path()).unwrap().ingest(&[doc("a.txt", "EU", &long), doc("b.txt", "US", "plain")]).unwrap();
+        let db = dir.path().join("stance.db");
+        let c = Connection::open(&db).unwrap();
+        let (kind, bytes): (String, i64) = c
+            .query_row("SELECT typeof(text), length(text) FROM documents WHERE name = 'a.txt'", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(kind, "blob");
+        assert!((bytes as usize) < long.len() / 10, "{bytes} bytes for {}", long.len());
+        // A workspace of schema 1: texts as TEXT, the model terms in the database.
+        c.execute_batch(
+            "UPDATE documents SET text = 'plain, as schema 1 stored it' WHERE name = 'b.txt';
+             CREATE TABLE model_terms (model INTEGER, term TEXT, idf REAL, basis BLOB);
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+        drop(c);
+        let docs = Workspace::open(dir.path()).unwrap().corpus().unwrap().documents;
+        assert_eq!((docs[0].text.as_str(), docs[1].text.as_str()), (long.as_str(), "plain, as schema 1 stored it"));
+        let c = Connection::open(&db).unwrap();
+        let left: i64 =
+            c.query_row("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'model_terms'", [], |r| r.get(0)).unwrap();
+        assert_eq!(left, 0, "the upgrade drops the second copy of the model terms");
     }
 }

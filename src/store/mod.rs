@@ -2,10 +2,9 @@
 //! periodic re-runs keep every text, score new ones with a frozen model and say what moved.
 //!
 //! ```text
-//! documents   every text ever ingested (content hash unique), metadata, original text
-//! models      each fitted model: params, lexicon version, corpus hash, file, centroids
-//! model_terms per model and term: idf and the SVD basis column, so `update` reads only the
-//!             terms of the new passages instead of loading the whole model
+//! documents   every text ever ingested (content hash unique), metadata, text (zlib)
+//! models      each fitted model: params, lexicon version, corpus hash, file, centroids; `update`
+//!             reads from the model file only the terms of the new passages (`ModelFile::slice`)
 //! passages    per model and document: offsets, topic, stance, cluster and reduced vector
 //! runs        each scoring run: time, model, corpus hash, documents covered, summary JSON
 //! results     per run: sums of passage vectors per issuer / bloc (overall and per topic),

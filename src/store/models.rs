@@ -1,22 +1,18 @@
-//! Model versions in the workspace. The model file (`models/<id>.bin`) is the portable artefact;
-//! the database also keeps each term's idf and SVD column (`model_terms`) so that `update` can
-//! build a **slice** of the model holding only the terms of the new passages: the same numbers
-//! as the whole model (terms outside the slice have zero weight in those passages), read in
-//! milliseconds instead of loading a vocabulary of a million terms.
+//! Model versions in the workspace. The model file (`models/<id>.bin`) is the portable artefact
+//! and the only copy of the vocabulary and SVD basis: `update` reads from it a **slice** holding
+//! only the terms of the new passages ([`ModelFile::slice`]), the same numbers as the whole model
+//! (terms outside the slice have zero weight in those passages), read in milliseconds instead of
+//! loading a vocabulary of a million terms. (Schema 1 kept a second copy in the database.)
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use ndarray::Array2;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
 use super::{now_utc, Paths, MODELS_DIR};
 use crate::cluster::Clusters;
-use crate::le;
-use crate::model::{Model, FORMAT_VERSION};
+use crate::model::{Model, ModelFile};
 use crate::pipeline::{Params, CONCEPT_PREFIX};
-use crate::reduce::Svd;
-use crate::vectorize::TfIdf;
 use crate::{Error, Result};
 
 /// A model version registered in the workspace.
@@ -37,18 +33,12 @@ pub struct ModelInfo {
     pub dims: i64,
     #[serde(skip)]
     pub params: Params,
-    #[serde(skip)]
-    tfidf_n_docs: usize,
-    #[serde(skip)]
-    clusters: Clusters,
 }
 
-const COLUMNS: &str = "seq, id, created, file, lexicon_version, corpus_hash, n_docs, max_doc, n_features, dims, \
-                       params, tfidf_n_docs, clusters";
+const COLUMNS: &str = "seq, id, created, file, lexicon_version, corpus_hash, n_docs, max_doc, n_features, dims, params";
 
-fn info(r: &Row) -> rusqlite::Result<(ModelInfo, String, Vec<u8>)> {
+fn info(r: &Row) -> rusqlite::Result<(ModelInfo, String)> {
     let params: String = r.get(10)?;
-    let clusters: Vec<u8> = r.get(12)?;
     let info = ModelInfo {
         version: r.get(0)?,
         id: r.get(1)?,
@@ -61,22 +51,19 @@ fn info(r: &Row) -> rusqlite::Result<(ModelInfo, String, Vec<u8>)> {
         n_features: r.get(8)?,
         dims: r.get(9)?,
         params: Params::default(),
-        tfidf_n_docs: r.get::<_, i64>(11)? as usize,
-        clusters: Clusters { centroids: Array2::zeros((0, 0)), labels: Vec::new(), inertia: 0.0 },
     };
-    Ok((info, params, clusters))
+    Ok((info, params))
 }
 
 /// The model row selected by `where_` (e.g. `seq = ?1`), decoded.
 fn query(c: &Connection, at: &Paths, where_: &str, args: impl rusqlite::Params) -> Result<Option<ModelInfo>> {
     let sql = format!("SELECT {COLUMNS} FROM models WHERE {where_}");
     let row = c.query_row(&sql, args, info).optional().map_err(|e| at.err(e))?;
-    let Some((mut info, params, clusters)) = row else { return Ok(None) };
+    let Some((mut info, params)) = row else { return Ok(None) };
     let damaged = || {
         Error::data(format!("{}: model {} is damaged; refit with `stance fit --workspace`", at.db.display(), info.id))
     };
     info.params = serde_json::from_str(&params).map_err(|_| damaged())?;
-    info.clusters = bincode::deserialize(&clusters).map_err(|_| damaged())?;
     Ok(Some(info))
 }
 
@@ -101,7 +88,7 @@ pub(super) fn version_of(c: &Connection, at: &Paths, id: &str) -> Result<Option<
     c.query_row("SELECT seq FROM models WHERE id = ?1", [id], |r| r.get(0)).optional().map_err(|e| at.err(e))
 }
 
-/// Saves `model` as `models/<id>.bin` (atomic) and registers it with its terms; returns its info.
+/// Saves `model` as `models/<id>.bin` (atomic) and registers it; returns its info.
 pub(super) fn register(c: &Connection, at: &Paths, model: &Model, max_doc: i64) -> Result<ModelInfo> {
     let file = format!("{MODELS_DIR}/{}.bin", model.id);
     model.save(&at.root.join(&file))?;
@@ -129,67 +116,23 @@ pub(super) fn register(c: &Connection, at: &Paths, model: &Model, max_doc: i64) 
     )
     .map_err(|e| at.err(e))?;
     let seq = c.last_insert_rowid();
-    let mut ins = c
-        .prepare_cached("INSERT INTO model_terms (model, term, idf, basis) VALUES (?1, ?2, ?3, ?4)")
-        .map_err(|e| at.err(e))?;
-    let components = &model.svd.components;
-    for (j, (term, idf)) in model.tfidf.vocabulary.iter().zip(&model.tfidf.idf).enumerate() {
-        let column: Vec<f32> = components.column(j).to_vec();
-        ins.execute(params![seq, term, idf, le::encode::<f32>(&column)]).map_err(|e| at.err(e))?;
-    }
     by_version(c, at, seq)
 }
 
 /// The part of model `m` that passages with the words `terms` (unigrams and n-grams) can touch,
-/// as a [`Model`] that `Analysis::with_model` can use: those terms known to the model plus every
-/// lexicon feature (`§…`, a few hundred), with their idf and SVD columns.
-pub(super) fn slice(c: &Connection, at: &Paths, m: &ModelInfo, terms: &BTreeSet<String>) -> Result<Model> {
-    let mut get =
-        c.prepare_cached("SELECT idf, basis FROM model_terms WHERE model = ?1 AND term = ?2").map_err(|e| at.err(e))?;
-    let mut found: BTreeMap<String, (f64, Vec<u8>)> = BTreeMap::new();
-    for term in terms {
-        let row = get
-            .query_row(params![m.version, term], |r| Ok((r.get::<_, f64>(0)?, r.get::<_, Vec<u8>>(1)?)))
-            .optional()
-            .map_err(|e| at.err(e))?;
-        if let Some(row) = row {
-            found.insert(term.clone(), row);
-        }
-    }
-    let mut lexicon_terms = c
-        .prepare_cached("SELECT term, idf, basis FROM model_terms WHERE model = ?1 AND term >= ?2 AND term < ?3")
-        .map_err(|e| at.err(e))?;
-    let rows = lexicon_terms
-        .query_map(params![m.version, CONCEPT_PREFIX, format!("{CONCEPT_PREFIX}{}", char::MAX)], |r| {
-            Ok((r.get::<_, String>(0)?, (r.get::<_, f64>(1)?, r.get::<_, Vec<u8>>(2)?)))
-        })
-        .map_err(|e| at.err(e))?;
-    for row in rows {
-        let (term, value) = row.map_err(|e| at.err(e))?;
-        found.insert(term, value);
-    }
-    let header = Model {
-        format_version: FORMAT_VERSION,
-        id: m.id.clone(),
-        params: m.params.clone(),
-        lexicon_version: m.lexicon_version.clone(),
-        corpus_hash: m.corpus_hash.clone(),
-        n_documents: m.n_docs as usize,
-        n_passages: 0,
-        tfidf: TfIdf {
-            params: m.params.tfidf.clone(),
-            vocabulary: Vec::new(),
-            idf: Vec::new(),
-            n_docs: m.tfidf_n_docs,
-        },
-        svd: Svd { components: Array2::zeros((0, 0)), singular_values: Vec::new() },
-        clusters: m.clusters.clone(),
-        issuers: Vec::new(),
-        blocs: Vec::new(),
-        learned: None,
+/// read from its file: those terms plus every lexicon feature (`§…`, a few hundred), with their
+/// idf and SVD columns — the same numbers as the whole model, without loading a vocabulary that
+/// may hold a million terms. The file must be the registered one.
+pub(super) fn slice(at: &Paths, m: &ModelInfo, terms: &BTreeSet<String>) -> Result<Model> {
+    let damaged = |why: &str| {
+        Error::data(format!("{}: model {} {why}; refit with `stance fit --workspace`", at.db.display(), m.id))
     };
-    Ok(header.with_terms(
-        m.dims as usize,
-        found.into_iter().map(|(term, (idf, basis))| (term, idf, le::decode::<f32>(&basis))),
-    ))
+    if m.file != format!("{MODELS_DIR}/{}.bin", m.id) {
+        return Err(damaged("is registered with a file outside models/"));
+    }
+    let file = ModelFile::open(&at.root.join(&m.file))?;
+    if file.header.id != m.id {
+        return Err(damaged("has a file holding another model"));
+    }
+    file.slice_with(terms, Some(CONCEPT_PREFIX))
 }

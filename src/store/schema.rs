@@ -81,6 +81,11 @@ const MIGRATIONS: &[&str] = &[
         sum   BLOB,                           -- issuer | bloc: sum of unit vectors, dims × f64 LE
         PRIMARY KEY (run, kind, grp, topic, key)
     ) WITHOUT ROWID;",
+    // v2: `update` reads the terms it needs from the model file (`ModelFile::slice`), which held
+    // the same idf and SVD columns: a third of the database for nothing. Texts ingested from now
+    // on are stored zlib-compressed (a BLOB in `documents.text`; v1 rows stay TEXT and are read
+    // as they are).
+    "DROP TABLE model_terms;",
 ];
 
 /// The schema version this build writes.

@@ -262,7 +262,7 @@ impl Workspace {
             let params = &model.params;
             let words = batch_words(&batch, params);
             if !words.is_empty() {
-                let slice = models::slice(tx, at, &model, &crate::model::slice_terms(&words, params.tfidf.ngram_max))?;
+                let slice = models::slice(at, &model, &crate::model::slice_terms(&words, params.tfidf.ngram_max))?;
                 report.oov_rate = Some(slice.tfidf.oov_rate(&words));
                 report.poorly_covered = Some(slice.tfidf.poorly_covered_share(&words, MIN_KNOWN));
                 drop(words);
@@ -354,11 +354,16 @@ mod tests {
         let full = Analysis::with_model(batch.clone(), lexicon.clone(), &model, &|_| {}).unwrap();
         let m = ws.latest_model().unwrap();
         let words = batch_words(&batch, &params);
-        let slice = ws.read(|tx, at| models::slice(tx, at, &m, &crate::model::slice_terms(&words, 2))).unwrap();
+        let slice = ws.read(|_, at| models::slice(at, &m, &crate::model::slice_terms(&words, 2))).unwrap();
         assert!(!slice.tfidf.vocabulary.is_empty() && slice.tfidf.vocabulary.len() < model.tfidf.vocabulary.len());
         let part = Analysis::with_model(batch, lexicon, &slice, &|_| {}).unwrap();
         assert_eq!(part.matrix.nnz(), full.matrix.nnz(), "the slice holds every known term of the batch");
         assert_eq!(part.vectors, full.vectors, "same numbers as the whole model");
         assert_eq!(part.clusters.labels, full.clusters.labels);
+        // The model is read from the registered file only: a row pointing elsewhere is refused.
+        ws.write(|tx, _| Ok(tx.execute("UPDATE models SET file = '../elsewhere.bin'", []).unwrap())).unwrap();
+        let m = ws.latest_model().unwrap();
+        let e = ws.read(|_, at| models::slice(at, &m, &crate::model::slice_terms(&words, 2))).unwrap_err().to_string();
+        assert!(e.contains("outside models/") && !e.contains('\n'), "{e}");
     }
 }
