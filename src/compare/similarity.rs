@@ -5,7 +5,7 @@
 //! within each group: each draw resamples every group's passages with replacement, recomputes the
 //! means and the cosines; the 2.5 and 97.5 percentiles of the draws bound the 95 % interval.
 
-use ndarray::{Array2, ArrayView2, Axis};
+use ndarray::{Array2, ArrayView2};
 use rand::Rng;
 use rayon::prelude::*;
 use serde::Serialize;
