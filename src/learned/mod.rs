@@ -21,9 +21,18 @@
 //! (the `§topic=stance` position features) are left out: they are what the model stands in for.
 //!
 //! **Training data**: passages labelled BY HAND against the propositions of the topics — the dev
-//! gold (`models/gold_passages.csv`, 43 seed passages) and `models/train_sentences.csv` (312
+//! gold (`models/gold_passages.csv`, 43 seed passages), `models/train_sentences.csv` (312
 //! short French and English statements written for the complement: 13 topics × support /
-//! oppose / neutral, and `none`). Silver passages — those on which the lexicon is confident, from
+//! oppose / neutral, and `none`) and `models/train_ungdc.csv` (308 UN General Debate passages
+//! outside the cold sets, labelled with docs/cold_domain.md's rules: `models/dev_domain.csv`'s
+//! 150 and 158 drawn by `models/make_train_ungdc.py`; 227 `none`, most of them speaking of the
+//! digital world without one of the propositions — digital development, e-government, the
+//! digital divide, AI for growth — which the sentences' `none` class lacked, so the topic head
+//! gave such passages topics on General Debate text). The General Debate passages train the
+//! topic head only ([`LearnParams::speech_stance`]): their stances are 74 support, 4 oppose and
+//! 3 neutral, too lopsided to teach the stance head (with them it decided support on neutral
+//! dev statements). Cross-validation folds keep a seed document's or a speech's passages
+//! together. Silver passages — those on which the lexicon is confident, from
 //! the corpus being fitted and `models/silver_ungdc.csv` ([`silver_label`]) — are an option
 //! ([`LearnParams::silver`], off): their labels are the lexicon's own output, so they can only
 //! teach what the lexicon already knows, and cross-validation found no gain from them. Without
@@ -71,10 +80,12 @@ pub const STANCES: [Stance; 3] = Stance::ALL;
 
 const GOLD: &str = include_str!("../../models/gold_passages.csv");
 const SENTENCES: &str = include_str!("../../models/train_sentences.csv");
+const SPEECHES: &str = include_str!("../../models/train_ungdc.csv");
 const SILVER_UNGDC: &str = include_str!("../../models/silver_ungdc.csv");
 
-/// Hyper-parameters of the complement. The defaults were chosen by cross-validation on the dev
-/// gold and silver passages (`stance evaluate --calibration`, docs/evaluation.md).
+/// Hyper-parameters of the complement. The defaults were chosen by cross-validation on the
+/// hand-labelled passages (`cargo test --lib learned::tests::cv_grid -- --ignored --nocapture`,
+/// docs/evaluation.md).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LearnParams {
     /// L2 penalty of the topic head (linfa's `alpha`: the loss is summed over passages).
@@ -93,6 +104,11 @@ pub struct LearnParams {
     pub gold_weight: usize,
     /// Each hand-written training statement (`models/train_sentences.csv`) counts this many times.
     pub sentence_weight: usize,
+    /// Each hand-labelled UN General Debate passage (`models/train_ungdc.csv`) counts this many
+    /// times; 0 leaves the file out.
+    pub speech_weight: usize,
+    /// The General Debate passages train the stance head too (else the topic head only).
+    pub speech_stance: bool,
     /// Also train on silver passages (labelled by the lexicon: the corpus and the UNGDC sample).
     pub silver: bool,
     /// At most this many silver passages per class (seeded draw), so no class floods the rest.
@@ -111,6 +127,8 @@ impl Default for LearnParams {
             max_features: 400,
             gold_weight: 1,
             sentence_weight: 1,
+            speech_weight: 1,
+            speech_stance: false,
             silver: false,
             max_silver_per_class: 150,
             seed: 0,
@@ -133,6 +151,8 @@ pub enum Origin {
     Gold,
     /// `models/train_sentences.csv`: short statements written and labelled by hand.
     Sentences,
+    /// `models/train_ungdc.csv`: UN General Debate passages labelled by hand.
+    Speeches,
     /// The corpus being fitted, labelled by the lexicon.
     Corpus,
     /// `models/silver_ungdc.csv`, labelled by the lexicon.
@@ -142,7 +162,7 @@ pub enum Origin {
 impl Origin {
     /// Labelled by hand (not by the lexicon): the only labels the complement is calibrated on.
     pub fn by_hand(self) -> bool {
-        matches!(self, Origin::Gold | Origin::Sentences)
+        matches!(self, Origin::Gold | Origin::Sentences | Origin::Speeches)
     }
 }
 
@@ -238,16 +258,24 @@ pub fn examples(analysis: &Analysis, params: &LearnParams) -> Result<Vec<Example
     let overlaps = |t: &str| gold_texts.iter().any(|g| g.contains(t) || t.contains(g.as_str()));
     let mut out = Vec::new();
     let sentences = parse_gold("models/train_sentences.csv", SENTENCES.as_bytes())?;
-    let hand = gold.iter().map(|r| (Origin::Gold, r)).chain(sentences.iter().map(|r| (Origin::Sentences, r)));
+    let speeches =
+        if params.speech_weight > 0 { parse_gold("models/train_ungdc.csv", SPEECHES.as_bytes())? } else { Vec::new() };
+    let hand = gold
+        .iter()
+        .map(|r| (Origin::Gold, r))
+        .chain(sentences.iter().map(|r| (Origin::Sentences, r)))
+        .chain(speeches.iter().map(|r| (Origin::Speeches, r)));
     for (origin, row) in hand {
         let text = normalize(&row.passage);
         let a = lexicon.annotate(&text);
+        // Cross-validation folds keep a document's passages together: a seed document, a speech.
         let group = match (origin, &row.file) {
             (Origin::Gold, Some(file)) => file.clone(),
+            (Origin::Speeches, Some(file)) => format!("speech:{file}"),
             _ => format!("{origin:?}:{}", row.line),
         };
         let topic = row.topic.clone().unwrap_or_else(|| NONE.to_string());
-        let stance = row.topic.as_ref().and(row.stance);
+        let stance = row.topic.as_ref().and(row.stance).filter(|_| origin != Origin::Speeches || params.speech_stance);
         out.push(Example::new(origin, group, passage_doc(&text, detect(&text), options, lexicon), &a, topic, stance));
     }
     if !params.silver {
@@ -357,7 +385,7 @@ pub struct Learned {
     pub topics: Vec<String>,
     pub topic: Head,
     pub stance: Head,
-    /// Training passages by origin (`gold`, `corpus`, `ungdc`).
+    /// Training passages by origin (`gold`, `sentences`, `speeches`; with silver `corpus`, `ungdc`).
     pub n_examples: BTreeMap<String, usize>,
 }
 
@@ -595,6 +623,8 @@ pub struct Scored {
     pub lexicon: usize,
     /// The lexicon abstains here (and the passage is in the domain): the head may decide.
     pub eligible: bool,
+    /// Where the example comes from (cross-validation figures by source).
+    pub origin: Origin,
 }
 
 impl Scored {
@@ -695,6 +725,16 @@ pub fn train(
     analyzer: AnalyzerOptions,
     params: &LearnParams,
 ) -> Result<Learned> {
+    Ok(train_scored(examples, lexicon, analyzer, params)?.0)
+}
+
+/// [`train`], with each head's out-of-fold view of the hand-labelled examples (topic, stance).
+pub fn train_scored(
+    examples: &[Example],
+    lexicon: &Lexicon,
+    analyzer: AnalyzerOptions,
+    params: &LearnParams,
+) -> Result<(Learned, Vec<Scored>, Vec<Scored>)> {
     let tfidf_params = TfIdfParams {
         min_df: params.min_df,
         max_df: 0.5,
@@ -713,6 +753,7 @@ pub fn train(
     let weight = |e: &Example| match e.origin {
         Origin::Gold => params.gold_weight,
         Origin::Sentences => params.sentence_weight,
+        Origin::Speeches => params.speech_weight,
         Origin::Corpus | Origin::Ungdc => 1,
     };
 
@@ -772,22 +813,26 @@ pub fn train(
         .collect();
     let stance_eligible: Vec<bool> =
         stance_data.rows.iter().map(|&i| !examples[i].lexicon_decisive && examples[i].in_domain).collect();
-    let by_hand: Vec<bool> = examples.iter().map(|e| e.origin.by_hand()).collect();
+    let origins: Vec<Origin> = examples.iter().map(|e| e.origin).collect();
     let stance_classes = STANCES.iter().map(|s| s.as_str().to_string()).collect();
-    let topic_view = Lexical { lexicon: &topic_lexicon, eligible: &topic_eligible, by_hand: &by_hand, balanced: false };
+    let topic_view = Lexical { lexicon: &topic_lexicon, eligible: &topic_eligible, origins: &origins, balanced: false };
     let stance_view =
-        Lexical { lexicon: &stance_lexicon, eligible: &stance_eligible, by_hand: &by_hand, balanced: true };
+        Lexical { lexicon: &stance_lexicon, eligible: &stance_eligible, origins: &origins, balanced: true };
     let (topic, stance) = rayon::join(
         || fit_head(&topic_data, topic_classes, &groups, &topic_view, params),
         || fit_head(&stance_data, stance_classes, &groups, &stance_view, params),
     );
-    let (topic, stance) = (topic?, stance?);
+    let ((topic, topic_scored), (stance, stance_scored)) = (topic?, stance?);
 
     let mut n_examples = BTreeMap::new();
     for e in examples {
         *n_examples.entry(format!("{:?}", e.origin).to_lowercase()).or_insert(0) += 1;
     }
-    Ok(Learned { params: params.clone(), analyzer, tfidf, topics, topic, stance, n_examples })
+    Ok((
+        Learned { params: params.clone(), analyzer, tfidf, topics, topic, stance, n_examples },
+        topic_scored,
+        stance_scored,
+    ))
 }
 
 /// What the lexicon does on a head's examples (same order as [`HeadData::rows`]).
@@ -796,8 +841,8 @@ struct Lexical<'a> {
     lexicon: &'a [usize],
     /// The head may decide (the lexicon abstains, in the domain).
     eligible: &'a [bool],
-    /// By example index of [`train`] (not head row): labelled by hand.
-    by_hand: &'a [bool],
+    /// By example index of [`train`] (not head row): where it comes from (by hand or not).
+    origins: &'a [Origin],
     /// Thresholds maximise balanced accuracy (else accuracy).
     balanced: bool,
 }
@@ -812,7 +857,7 @@ fn fit_head(
     groups: &[&str],
     lex: &Lexical,
     params: &LearnParams,
-) -> Result<Head> {
+) -> Result<(Head, Vec<Scored>)> {
     let n = data.rows.len();
     if n == 0 {
         return Err(Error::data("the learned complement has no training passage for one of its heads"));
@@ -821,7 +866,7 @@ fn fit_head(
     let k = params.folds.max(2);
     let fold_of = folds(&head_groups, k, params.seed);
     let z = out_of_fold(data, &fold_of, k)?;
-    let hand: Vec<usize> = (0..n).filter(|&i| lex.by_hand[data.rows[i]]).collect();
+    let hand: Vec<usize> = (0..n).filter(|&i| lex.origins[data.rows[i]].by_hand()).collect();
     let hand_z: Vec<Vec<f64>> = hand.iter().map(|&i| z[i].clone()).collect();
     let hand_y: Vec<usize> = hand.iter().map(|&i| data.labels[i]).collect();
     let temperature = fit_temperature(&hand_z, &hand_y);
@@ -829,7 +874,14 @@ fn fit_head(
         .iter()
         .map(|&i| {
             let (model, p) = argmax(&softmax(&z[i], temperature));
-            Scored { model, p, gold: data.labels[i], lexicon: lex.lexicon[i], eligible: lex.eligible[i] }
+            Scored {
+                model,
+                p,
+                gold: data.labels[i],
+                lexicon: lex.lexicon[i],
+                eligible: lex.eligible[i],
+                origin: lex.origins[data.rows[i]],
+            }
         })
         .collect();
     let threshold = choose_threshold(&scored, data.n_classes, lex.balanced);
@@ -840,7 +892,8 @@ fn fit_head(
     let (w, b) = fit_raw(data, &all)?;
     let mut counts = vec![0; data.n_classes];
     data.labels.iter().for_each(|&y| counts[y] += 1);
-    Ok(Head {
+    let cv = CrossValidation::of(&scored, data.n_classes, threshold);
+    let head = Head {
         classes,
         weights: w.iter().map(|&x| x as f32).collect(),
         intercept: b.iter().map(|&x| x as f32).collect(),
@@ -848,9 +901,10 @@ fn fit_head(
         threshold,
         reliability: reliability(&pairs(false)),
         reliability_abstained: reliability(&pairs(true)),
-        cv: CrossValidation::of(&scored, data.n_classes, threshold),
+        cv,
         counts,
-    })
+    };
+    Ok((head, scored))
 }
 
 /// `tfidf` restricted to its `max` most frequent terms (document frequency in `x`, ties by

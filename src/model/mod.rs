@@ -40,8 +40,9 @@ use crate::{le, Error, Result};
 /// Bumped whenever the saved layout changes; older files are refused with a clear message.
 /// Format 4 added the BLAKE3 checksum; format 5 the learned complement (in the header); format 6
 /// the vocabulary cap (`tfidf.max_features`, in the header's parameters); format 7 the learned
-/// complement's hand-labelled training data and cross-validation summary (trained by default).
-pub const FORMAT_VERSION: u32 = 7;
+/// complement's hand-labelled training data and cross-validation summary (trained by default);
+/// format 8 the weight of its hand-labelled General Debate passages (`speech_weight`).
+pub const FORMAT_VERSION: u32 = 8;
 
 /// Bytes before the body: format version and checksum.
 const PREFIX: u64 = 4 + 32;

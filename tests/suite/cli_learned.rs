@@ -54,6 +54,7 @@ fn fit_trains_the_complement_which_decides_where_the_lexicon_abstains() {
     let learned = &report["learned"];
     assert!(learned["examples"]["gold"].as_u64() >= Some(40), "{learned}");
     assert!(learned["examples"]["sentences"].as_u64() >= Some(300), "{learned}");
+    assert!(learned["examples"]["speeches"].as_u64() >= Some(300), "{learned}");
     assert!(learned["stance_threshold"].as_f64().is_some_and(|t| t <= 1.0), "the stance head decides: {learned}");
     assert!(fit(&without, &["--no-learned"])["learned"].is_null());
 
@@ -95,9 +96,10 @@ fn the_same_seed_gives_the_same_model_and_old_models_are_refused_in_one_line() {
     let bytes = |d: &std::path::Path| std::fs::read(d.join("model.bin")).expect("model");
     assert_eq!(bytes(&a), bytes(&b), "same seed, byte-identical model (complement included)");
 
-    // A model of an older format (6: before the complement's hand-labelled data) gets one line.
+    // A model of an older format (7: before the complement's General Debate passages and their
+    // parameters in the saved complement) gets one line.
     let mut old = bytes(&a);
-    old[..4].copy_from_slice(&6u32.to_le_bytes());
+    old[..4].copy_from_slice(&7u32.to_le_bytes());
     let path = dir.path().join("old.bin");
     std::fs::write(&path, old).expect("write");
     let out = stance(&["classify", "-", "--model", path.to_str().expect("path")])
@@ -107,5 +109,5 @@ fn the_same_seed_gives_the_same_model_and_old_models_are_refused_in_one_line() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
-    assert!(err.contains("model format 6") && err.contains("stance fit"), "{err}");
+    assert!(err.contains("model format 7") && err.contains("stance fit"), "{err}");
 }
