@@ -25,7 +25,7 @@ use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
-use ndarray::Array2;
+use ndarray::{Array2, Axis};
 use serde::{Deserialize, Serialize};
 
 use crate::cluster::Clusters;
@@ -195,11 +195,17 @@ impl Model {
             put(t.as_bytes())?;
         }
         put(&le::encode(&self.tfidf.idf))?;
-        let mut column = Vec::with_capacity(4 * self.svd.k());
-        for c in self.svd.components.columns() {
-            column.clear();
-            c.iter().for_each(|&x| le::Le::put_le(x, &mut column));
-            put(&column)?;
+        // Term-major from the k × n_terms basis, a block of terms at a time: the block's rows stay
+        // in cache while it is read column by column (one column at a time over the whole basis
+        // misses the cache at every value).
+        const TERMS: usize = 256;
+        let mut columns = Vec::with_capacity(4 * self.svd.k() * TERMS);
+        for block in self.svd.components.axis_chunks_iter(Axis(1), TERMS) {
+            columns.clear();
+            for c in block.columns() {
+                c.iter().for_each(|&x| le::Le::put_le(x, &mut columns));
+            }
+            put(&columns)?;
         }
         Ok(())
     }
