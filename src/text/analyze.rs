@@ -23,13 +23,19 @@ pub struct Word {
 /// Splits `s` into lowercase words (runs of alphanumeric characters joined by inner hyphens),
 /// dropping French elided articles (`l'`, `d'`, `qu'`…) with either apostrophe.
 pub fn words(s: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    each_word(s, |start, end, text| out.push(Word { text: text.to_string(), start, end }));
+    out
+}
+
+/// [`words`] without allocating a string per word: `f(start, end, lowercased word)` for each
+/// word in order (the word is in a buffer reused for the next one).
+pub fn each_word(s: &str, mut f: impl FnMut(usize, usize, &str)) {
     let mut buf = String::new();
-    word_spans(s)
-        .map(|(start, end)| {
-            lowercase_into(&s[start..end], &mut buf);
-            Word { text: buf.clone(), start, end }
-        })
-        .collect()
+    for (start, end) in word_spans(s) {
+        lowercase_into(&s[start..end], &mut buf);
+        f(start, end, &buf);
+    }
 }
 
 /// Byte spans of the words of `s`, in order, elided articles skipped. Allocation-free, so

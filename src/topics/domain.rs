@@ -154,7 +154,7 @@ pub(crate) fn listed(s: &DomainSettings, conjunctions: &[String], t: &Tokens, hi
         sentence[i] = sentence[i - 1] + usize::from(new_sentence);
         item[i] = item[i - 1] + usize::from(new_sentence || g.contains(ITEM_SEP));
     }
-    let is_conjunction = |i: usize| conjunctions.iter().any(|c| *c == t.words[i].text);
+    let is_conjunction = |i: usize| conjunctions.iter().any(|c| c == t.word(i));
     // A conjunction inside an item joins two of the enumeration's members ("in health care and in
     // the green and digital transition"): a hit's own member runs between the conjunctions
     // around it (not those inside a hit: "information and communication technologies").

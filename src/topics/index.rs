@@ -7,16 +7,21 @@
 //! marker list, each topic's cues). For a tokenised passage, [`Tokens::candidates`] lists the
 //! ids that may start at a word; a set keeps those in its range.
 
-use super::pattern::{Match, Pattern, Piece, Tokens};
+use super::pattern::{Alt, Match, Pattern, Piece, Tokens};
 use crate::vectorize::KeyMap;
 use std::ops::Range;
 
-/// Patterns indexed by exact first word, by the first two characters of a prefix
-/// (`contraign*` → `co`, see [`prefix_key`]) and by concept (`@binding_instrument ..`).
+/// The lexicon's terms — every word and prefix its patterns are written with — and the patterns
+/// that can start with each term (`contraign*` is one term, `UN` and `un` are the same one) or
+/// with a concept (`@binding_instrument ..`).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PatternIndex {
-    exact: KeyMap<String, Vec<u32>>,
-    prefix: KeyMap<String, Vec<u32>>,
+    /// Whole words → term id.
+    words: KeyMap<String, u32>,
+    /// Prefix terms by their first two characters (see [`prefix_key`]): (prefix, term id).
+    prefixes: KeyMap<String, Vec<(String, u32)>>,
+    /// Pattern ids that can start with each term, ascending.
+    by_term: Vec<Vec<u32>>,
     by_concept: Vec<Vec<u32>>,
     next_id: u32,
 }
@@ -34,26 +39,51 @@ fn prefix_key(s: &str) -> &str {
     s.char_indices().nth(2).map_or(s, |(i, _)| &s[..i])
 }
 
+/// Adds `id` to a sorted list of ids that come in increasing order.
+fn push_id(list: &mut Vec<u32>, id: u32) {
+    if list.last() != Some(&id) {
+        list.push(id);
+    }
+}
+
 impl PatternIndex {
-    /// Registers `patterns` under the next ids.
-    pub fn add(&mut self, patterns: Vec<Pattern>) -> PatternSet {
+    /// The term id of `a`'s word or prefix, new ones numbered in order of appearance.
+    fn term(&mut self, a: &Alt) -> u32 {
+        let next = self.by_term.len() as u32;
+        let id = if a.is_prefix() {
+            let list = self.prefixes.entry(prefix_key(a.text()).to_string()).or_default();
+            match list.iter().find(|(p, _)| p == a.text()) {
+                Some(&(_, id)) => id,
+                None => {
+                    list.push((a.text().to_string(), next));
+                    next
+                }
+            }
+        } else {
+            *self.words.entry(a.text().to_string()).or_insert(next)
+        };
+        if id == next {
+            self.by_term.push(Vec::new());
+        }
+        id
+    }
+
+    /// Registers `patterns` under the next ids, giving their words and prefixes term ids.
+    pub fn add(&mut self, mut patterns: Vec<Pattern>) -> PatternSet {
         let start = self.next_id;
-        for (id, pattern) in (start..).zip(&patterns) {
+        for (id, pattern) in (start..).zip(&mut patterns) {
+            for a in pattern.alts_mut() {
+                a.term = self.term(a);
+            }
             for piece in pattern.first_pieces() {
-                let list = match piece {
-                    Piece::Tok(a) => match a.exact_key() {
-                        Some(k) => self.exact.entry(k.to_string()).or_default(),
-                        None => self.prefix.entry(prefix_key(a.text()).to_string()).or_default(),
-                    },
+                match piece {
+                    Piece::Tok(a) => push_id(&mut self.by_term[a.term as usize], id),
                     Piece::Concept(c) => {
                         if self.by_concept.len() <= *c {
                             self.by_concept.resize(c + 1, Vec::new());
                         }
-                        &mut self.by_concept[*c]
+                        push_id(&mut self.by_concept[*c], id);
                     }
-                };
-                if list.last() != Some(&id) {
-                    list.push(id); // ids come in increasing order: lists stay sorted
                 }
             }
         }
@@ -61,29 +91,34 @@ impl PatternIndex {
         PatternSet { patterns, ids: start..self.next_id }
     }
 
-    /// Sets `t.starts` / `t.start_ptr`: the ids of the patterns that may start at each word,
-    /// sorted (one lookup per word). Cues that start with a concept are added by
-    /// [`PatternIndex::add_concept_starts`] once `t.concept_at` is known.
+    /// Sets, for each word of `t`, the terms it matches (`t.terms`: its word and the prefixes
+    /// it starts with, looked up once) and the ids of the patterns that may start there
+    /// (`t.starts`, sorted: those whose first word or prefix is one of its terms). Cues that
+    /// start with a concept are added by [`PatternIndex::add_concept_starts`] once
+    /// `t.concept_at` is known.
     pub fn fill(&self, t: &mut Tokens) {
-        let mut starts = Vec::new();
-        let mut start_ptr = Vec::with_capacity(t.words.len() + 1);
+        let n = t.words.len();
+        let (mut terms, mut term_ptr) = (Vec::new(), Vec::with_capacity(n + 1));
+        let (mut starts, mut start_ptr) = (Vec::new(), Vec::with_capacity(n + 1));
+        term_ptr.push(0);
         start_ptr.push(0);
-        for w in &t.words {
-            let from = starts.len();
-            let exact = self.exact.get(w.text.as_str()).map_or(&[][..], Vec::as_slice);
-            let prefix = self.prefix.get(prefix_key(&w.text)).map_or(&[][..], Vec::as_slice);
-            starts.extend_from_slice(exact);
-            if !prefix.is_empty() {
-                starts.extend_from_slice(prefix);
-                if !exact.is_empty() {
-                    starts[from..].sort_unstable();
-                    dedup_tail(&mut starts, from);
-                }
+        for i in 0..n {
+            let (w, from_term, from) = (t.word(i), terms.len(), starts.len());
+            terms.extend(self.words.get(w));
+            if let Some(list) = self.prefixes.get(prefix_key(w)) {
+                terms.extend(list.iter().filter(|(p, _)| w.starts_with(p.as_str())).map(|&(_, id)| id));
             }
+            for &term in &terms[from_term..] {
+                starts.extend_from_slice(&self.by_term[term as usize]);
+            }
+            if terms.len() - from_term > 1 {
+                starts[from..].sort_unstable();
+                dedup_tail(&mut starts, from);
+            }
+            term_ptr.push(terms.len());
             start_ptr.push(starts.len());
         }
-        t.starts = starts;
-        t.start_ptr = start_ptr;
+        (t.terms, t.term_ptr, t.starts, t.start_ptr) = (terms, term_ptr, starts, start_ptr);
     }
 
     /// Adds the patterns keyed by the concept that starts at each word (after concept matching).

@@ -16,8 +16,10 @@
 //! The lexicon reads [`lexicon_words`]: the words of [`words`] plus the grammatical words that
 //! French elision hides (`n'` → `ne`, `qu'` → `que`), which the negation and scope rules need
 //! (`n'est pas`, `ne saurait`, `qu'il`); the vectoriser's tokens are not affected.
+//!
+//! [`words`]: crate::text::analyze::words
 
-use crate::text::analyze::{words, Word};
+use crate::text::analyze::{each_word, Word};
 use std::collections::BTreeMap;
 
 /// Largest gap an author may ask for: beyond that a "phrase" is no longer one.
@@ -30,6 +32,10 @@ pub(crate) struct Alt {
     prefix: bool,
     /// `Some(original)` when written as an acronym in capitals: the text must match it exactly.
     exact_case: Option<String>,
+    /// Id of (`text`, `prefix`) among the lexicon's terms, given when the pattern joins a
+    /// [`super::index::PatternIndex`]: matching compares it with the terms each word was found
+    /// to match once, instead of comparing strings for every pattern tried.
+    pub(crate) term: u32,
 }
 
 /// One piece of an option: a token or a whole concept occurrence.
@@ -52,23 +58,57 @@ pub(crate) struct Pattern {
     pub elems: Vec<Elem>,
 }
 
+/// A token of a passage: its byte span in the text and, in [`Tokens::lower`], its lowercase form.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Token {
+    pub start: usize,
+    pub end: usize,
+    lower: (u32, u32),
+}
+
 /// A tokenised passage, with the concept occurrences indexed by their first token.
 pub(crate) struct Tokens<'a> {
     pub text: &'a str,
-    pub words: Vec<Word>,
+    pub words: Vec<Token>,
+    /// The tokens' lowercase forms, one after the other (one allocation per passage, not per word).
+    lower: String,
     /// `concept_at[i] = Some((concept, end_token))` when a selected concept hit starts at token i.
     pub concept_at: Vec<Option<(usize, usize)>>,
     /// Ids of the patterns that may start at token i: `starts[start_ptr[i]..start_ptr[i + 1]]`
     /// (filled by [`super::index::PatternIndex::fill`]).
     pub starts: Vec<u32>,
     pub start_ptr: Vec<usize>,
+    /// Ids of the lexicon terms (words and prefixes) token i matches:
+    /// `terms[term_ptr[i]..term_ptr[i + 1]]` (filled by [`super::index::PatternIndex::fill`]).
+    pub terms: Vec<u32>,
+    pub term_ptr: Vec<usize>,
 }
 
 impl<'a> Tokens<'a> {
-    /// The words of `text`, no concept or candidate known yet.
+    /// The words of `text` ([`lexicon_words`]), no concept or candidate known yet.
     pub fn new(text: &'a str) -> Tokens<'a> {
-        let words = lexicon_words(text);
-        Tokens { text, concept_at: vec![None; words.len()], words, starts: Vec::new(), start_ptr: Vec::new() }
+        let (mut words, mut lower) = (Vec::new(), String::with_capacity(text.len()));
+        each_lexicon_word(text, |start, end, w| {
+            let from = lower.len() as u32;
+            lower.push_str(w);
+            words.push(Token { start, end, lower: (from, lower.len() as u32) });
+        });
+        Tokens {
+            text,
+            concept_at: vec![None; words.len()],
+            words,
+            lower,
+            starts: Vec::new(),
+            start_ptr: Vec::new(),
+            terms: Vec::new(),
+            term_ptr: Vec::new(),
+        }
+    }
+
+    /// Token `i`, lowercased, elision removed (as [`Word::text`]).
+    pub fn word(&self, i: usize) -> &str {
+        let (a, b) = self.words[i].lower;
+        &self.lower[a as usize..b as usize]
     }
 
     /// Pattern ids that may start at token `i` (sorted); empty before the index filled them.
@@ -78,21 +118,35 @@ impl<'a> Tokens<'a> {
             _ => &[],
         }
     }
+
+    /// Term ids token `i` matches (empty before the index filled them).
+    fn terms(&self, i: usize) -> &[u32] {
+        match (self.term_ptr.get(i), self.term_ptr.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.terms[a..b],
+            _ => &[],
+        }
+    }
 }
 
 /// Elided French words that carry grammar (negation, subordination), restored as tokens.
 const RESTORED: &[(&str, &str)] =
     &[("n", "ne"), ("qu", "que"), ("lorsqu", "lorsque"), ("puisqu", "puisque"), ("quoiqu", "quoique")];
 
-/// [`words`], plus a token for each elided `n'`, `qu'`, `lorsqu'`… (`n'est` → `ne`, `est`; the
-/// restored token spans the elided letters). Other elisions (`l'`, `d'`…) stay dropped.
+/// [`words`](crate::text::analyze::words), plus a token for each elided `n'`, `qu'`, `lorsqu'`…
+/// (`n'est` → `ne`, `est`; the restored token spans the elided letters). Other elisions (`l'`,
+/// `d'`…) stay dropped.
 pub(crate) fn lexicon_words(text: &str) -> Vec<Word> {
-    let plain = words(text);
-    let mut out = Vec::with_capacity(plain.len() + 4);
+    let mut out = Vec::new();
+    each_lexicon_word(text, |start, end, w| out.push(Word { text: w.to_string(), start, end }));
+    out
+}
+
+/// [`lexicon_words`] as `f(start, end, lowercase word)` calls, without a string per word.
+fn each_lexicon_word(text: &str, mut f: impl FnMut(usize, usize, &str)) {
     let mut prev_end = 0;
-    for w in plain {
+    each_word(text, |start, end, w| {
         // Between two words only elided words are made of word characters.
-        let gap = &text[prev_end..w.start];
+        let gap = &text[prev_end..start];
         let mut run_start = None;
         for (i, c) in gap.char_indices().chain(std::iter::once((gap.len(), ' '))) {
             match (c.is_alphanumeric() && c != 'ʼ', run_start) {
@@ -100,17 +154,16 @@ pub(crate) fn lexicon_words(text: &str) -> Vec<Word> {
                 (false, Some(s)) => {
                     let run = gap[s..i].to_lowercase();
                     if let Some((_, full)) = RESTORED.iter().find(|(e, _)| *e == run) {
-                        out.push(Word { text: full.to_string(), start: prev_end + s, end: prev_end + i });
+                        f(prev_end + s, prev_end + i, full);
                     }
                     run_start = None;
                 }
                 _ => {}
             }
         }
-        prev_end = w.end;
-        out.push(w);
-    }
-    out
+        prev_end = end;
+        f(start, end, w);
+    });
 }
 
 /// A successful match: token range and the tokens that fell into gaps (negators there count).
@@ -135,21 +188,24 @@ impl Alt {
         let original = &body[w.start..w.end];
         let letters = original.chars().filter(|c| c.is_alphabetic()).count();
         let acronym = letters >= 2 && original.chars().all(|c| !c.is_lowercase());
-        Alt { text: w.text.clone(), prefix, exact_case: acronym.then(|| original.to_string()) }
+        Alt { text: w.text.clone(), prefix, exact_case: acronym.then(|| original.to_string()), term: u32::MAX }
     }
 
-    fn matches(&self, w: &Word, text: &str) -> bool {
-        let ok = if self.prefix { w.text.starts_with(&self.text) } else { w.text == self.text };
-        ok && self.exact_case.as_ref().is_none_or(|orig| text[w.start..w.end].starts_with(orig.as_str()))
+    /// Whether token `i` matches: it is this word, or starts with this prefix (see
+    /// [`super::index::PatternIndex::fill`]), written in capitals if the alternative is.
+    fn matches(&self, t: &Tokens, i: usize) -> bool {
+        let w = t.words[i];
+        t.terms(i).contains(&self.term)
+            && self.exact_case.as_ref().is_none_or(|orig| t.text[w.start..w.end].starts_with(orig.as_str()))
     }
 
     pub(crate) fn text(&self) -> &str {
         &self.text
     }
 
-    /// The exact first-token key used to index concept patterns (None for prefix matches).
-    pub(crate) fn exact_key(&self) -> Option<&str> {
-        (!self.prefix).then_some(self.text.as_str())
+    /// Whether the alternative is a prefix (`word*`) rather than a whole word.
+    pub(crate) fn is_prefix(&self) -> bool {
+        self.prefix
     }
 }
 
@@ -222,6 +278,21 @@ impl Pattern {
         options.iter().filter_map(|o| o.first())
     }
 
+    /// Every token alternative of the pattern, to give them their term ids.
+    pub(crate) fn alts_mut(&mut self) -> impl Iterator<Item = &mut Alt> {
+        self.elems
+            .iter_mut()
+            .flat_map(|e| match e {
+                Elem::Choice(options) => options.as_mut_slice(),
+                Elem::Gap(_) => &mut [],
+            })
+            .flatten()
+            .filter_map(|piece| match piece {
+                Piece::Tok(a) => Some(a),
+                Piece::Concept(_) => None,
+            })
+    }
+
     /// Matches starting exactly at token `start`; gaps take as few words as possible.
     pub(crate) fn match_at(&self, t: &Tokens, start: usize) -> Option<Match> {
         let mut gap_tokens = Vec::new();
@@ -258,7 +329,7 @@ fn match_seq(seq: &[Piece], t: &Tokens, mut i: usize) -> Option<usize> {
     for piece in seq {
         match piece {
             Piece::Tok(a) => {
-                a.matches(t.words.get(i)?, t.text).then_some(())?;
+                (i < t.words.len() && a.matches(t, i)).then_some(())?;
                 i += 1;
             }
             Piece::Concept(c) => match t.concept_at.get(i) {
@@ -274,15 +345,13 @@ fn match_seq(seq: &[Piece], t: &Tokens, mut i: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
-    fn toks(text: &str) -> Tokens<'_> {
-        Tokens::new(text)
-    }
-
     fn first_match(p: &str, text: &str) -> Option<(usize, usize, Vec<usize>)> {
         let classes = BTreeMap::from([("need".to_string(), vec![Alt::parse("need*").unwrap()])]);
-        let p = Pattern::parse(p, &classes, None).unwrap();
-        let t = toks(text);
-        (0..t.words.len()).find_map(|i| p.match_at(&t, i)).map(|m| (m.start, m.end, m.gap_tokens))
+        let mut index = super::super::index::PatternIndex::default();
+        let set = index.add(vec![Pattern::parse(p, &classes, None).unwrap()]);
+        let mut t = Tokens::new(text);
+        index.fill(&mut t);
+        (0..t.words.len()).find_map(|i| set.patterns[0].match_at(&t, i)).map(|m| (m.start, m.end, m.gap_tokens))
     }
 
     #[test]
