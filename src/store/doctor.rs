@@ -37,9 +37,9 @@ impl Workspace {
                 Err(e) => vec![e.to_string()],
             };
             let files = tx
-                .prepare("SELECT seq, file FROM models ORDER BY seq")
+                .prepare("SELECT seq, id, file FROM models ORDER BY seq")
                 .and_then(|mut s| {
-                    s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()
+                    s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<Vec<_>>>()
                 })
                 .unwrap_or_default();
             Ok((integrity, files))
@@ -47,8 +47,11 @@ impl Workspace {
         let root = self.paths.root.clone();
         let models: Vec<ModelCheck> = files
             .into_iter()
-            .map(|(version, file): (i64, String)| {
-                let problem = crate::model::ModelFile::open(&root.join(&file)).err().map(|e| e.to_string());
+            .map(|(version, id, file): (i64, String, String)| {
+                let problem = super::models::checked_file(&self.paths, &id, &file)
+                    .and_then(|path| crate::model::ModelFile::open(&path))
+                    .err()
+                    .map(|e| e.to_string());
                 ModelCheck { version, file, problem }
             })
             .collect();

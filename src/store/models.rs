@@ -5,6 +5,7 @@
 //! loading a vocabulary of a million terms. (Schema 1 kept a second copy in the database.)
 
 use std::collections::BTreeSet;
+use std::path::PathBuf;
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -88,9 +89,26 @@ pub(super) fn version_of(c: &Connection, at: &Paths, id: &str) -> Result<Option<
     c.query_row("SELECT seq FROM models WHERE id = ?1", [id], |r| r.get(0)).optional().map_err(|e| at.err(e))
 }
 
+/// Where model `id` is saved, relative to the workspace.
+fn file_of(id: &str) -> String {
+    format!("{MODELS_DIR}/{id}.bin")
+}
+
+/// The path of model `id`, registered with `file`: only `models/<id>.bin` is ever opened, so a
+/// damaged or forged row cannot make stance read a file outside the workspace.
+pub(super) fn checked_file(at: &Paths, id: &str, file: &str) -> Result<PathBuf> {
+    if file != file_of(id) {
+        return Err(Error::data(format!(
+            "{}: model {id} is registered with a file outside models/; refit with `stance fit --workspace`",
+            at.db.display()
+        )));
+    }
+    Ok(at.root.join(file))
+}
+
 /// Saves `model` as `models/<id>.bin` (atomic) and registers it; returns its info.
 pub(super) fn register(c: &Connection, at: &Paths, model: &Model, max_doc: i64) -> Result<ModelInfo> {
-    let file = format!("{MODELS_DIR}/{}.bin", model.id);
+    let file = file_of(&model.id);
     model.save(&at.root.join(&file))?;
     let params = serde_json::to_string(&model.params).map_err(|e| Error::data(format!("cannot encode params: {e}")))?;
     let centroids_only = Clusters { labels: Vec::new(), ..model.clusters.clone() };
@@ -124,15 +142,13 @@ pub(super) fn register(c: &Connection, at: &Paths, model: &Model, max_doc: i64) 
 /// idf and SVD columns — the same numbers as the whole model, without loading a vocabulary that
 /// may hold a million terms. The file must be the registered one.
 pub(super) fn slice(at: &Paths, m: &ModelInfo, terms: &BTreeSet<String>) -> Result<Model> {
-    let damaged = |why: &str| {
-        Error::data(format!("{}: model {} {why}; refit with `stance fit --workspace`", at.db.display(), m.id))
-    };
-    if m.file != format!("{MODELS_DIR}/{}.bin", m.id) {
-        return Err(damaged("is registered with a file outside models/"));
-    }
-    let file = ModelFile::open(&at.root.join(&m.file))?;
+    let file = ModelFile::open(&checked_file(at, &m.id, &m.file)?)?;
     if file.header.id != m.id {
-        return Err(damaged("has a file holding another model"));
+        return Err(Error::data(format!(
+            "{}: model {} has a file holding another model; refit with `stance fit --workspace`",
+            at.db.display(),
+            m.id
+        )));
     }
     file.slice_with(terms, Some(CONCEPT_PREFIX))
 }

@@ -554,6 +554,27 @@ fn row6_doctor_checks_model_checksums() {
 }
 
 #[test]
+fn row6_doctor_and_update_never_open_a_model_file_outside_models() {
+    let parent = tempfile::tempdir().unwrap();
+    let ws = new_workspace(parent.path());
+    let outside = parent.path().join("outside.bin");
+    std::fs::copy(std::fs::read_dir(ws.join("models")).unwrap().next().unwrap().unwrap().path(), &outside).unwrap();
+    let c = rusqlite::Connection::open(ws.join("stance.db")).unwrap();
+    c.execute("UPDATE models SET file = '../outside.bin'", []).unwrap();
+    drop(c);
+    let out = on_ws(&["doctor", "--format", "json"], &ws).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["models"][0]["problem"].as_str().unwrap().contains("outside models/"), "{report}");
+    let new = parent.path().join("new.txt");
+    std::fs::write(&new, format!("{EN_TEXT}\nA new statement on capacity building in cyberspace.\n")).unwrap();
+    let mut ingest = on_ws(&["ingest", "--issuer", "X"], &ws);
+    ingest.arg(&new);
+    assert!(ingest.output().unwrap().status.success());
+    fails(on_ws(&["update"], &ws), 1, &["outside models/"]);
+}
+
+#[test]
 fn row6_empty_or_foreign_database_is_an_error_not_a_new_workspace() {
     let parent = tempfile::tempdir().unwrap();
     let ws = new_workspace(parent.path());
