@@ -2,9 +2,8 @@
 //! as [`Corpus`] / [`Document`] values, so every stage reads a workspace as it reads a folder.
 
 use std::collections::BTreeMap;
-use std::path::Path;
-
 use std::io::{Read, Write};
+use std::path::Path;
 
 use flate2::{read::ZlibDecoder, write::ZlibEncoder, Compression};
 use rayon::prelude::*;
@@ -88,8 +87,9 @@ pub(super) fn insert(c: &Connection, at: &Paths, docs: &[Document]) -> Result<In
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )
         .map_err(err)?;
-    let packed: Vec<Vec<u8>> = docs.par_iter().map(|d| pack(&d.text)).collect();
-    for (d, text) in docs.iter().zip(packed) {
+    // Which texts are new first, so that only those are compressed (in parallel).
+    let mut fresh = Vec::new();
+    for d in docs {
         if let Some(name) = by_hash.query_row([&d.hash], |r| r.get::<_, String>(0)).optional().map_err(err)? {
             report.already_present.push((d.id.clone(), name));
             continue;
@@ -100,6 +100,10 @@ pub(super) fn insert(c: &Connection, at: &Paths, docs: &[Document]) -> Result<In
                 d.id, d.id
             )));
         }
+        fresh.push(d);
+    }
+    let packed: Vec<Vec<u8>> = fresh.par_iter().map(|d| pack(&d.text)).collect();
+    for (d, text) in fresh.into_iter().zip(packed) {
         let meta = serde_json::to_string(&d.meta).unwrap_or_else(|_| "{}".to_string());
         insert
             .execute(params![
